@@ -1,0 +1,1 @@
+"""Stage 3: generate the static gallery from the library and its vectors."""

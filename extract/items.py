@@ -1,0 +1,74 @@
+"""What every source yields: items that can be fingerprinted cheaply and loaded on demand."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class Skip(Exception):
+    """An item that cannot be extracted; `reason` groups it in the summary."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+@dataclass
+class Loaded:
+    """An item's picture bytes and what its source says about it."""
+
+    data: bytes
+    meta: dict[str, Any]
+    on_disk: Path | None = None
+    icc_profile: bytes | None = None
+    link: tuple[str, str] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    """One picture a source offers, identified by a stable locator."""
+
+    locator: str
+    kind: str
+    fingerprint: str
+    load: Callable[[], Loaded]
+
+    @property
+    def display(self) -> str:
+        """The locator without its scheme, for reports."""
+        return self.locator.split(":", 1)[1]
+
+
+def path_text(path: Path | str) -> str:
+    """A path as text that SQLite can store, even when the name is not UTF-8."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def is_utf8(path: Path | str) -> bool:
+    """Whether the path's name is valid UTF-8 (it can be stored and reopened as text)."""
+    try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def stat_fingerprint(path: Path) -> str:
+    """Size and modification time: enough to tell a file changed without reading it."""
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes, with I/O problems turned into a reportable skip."""
+    try:
+        return path.read_bytes()
+    except PermissionError as err:
+        raise Skip("unreadable file", f"permission denied: {err.strerror}") from err
+    except OSError as err:
+        raise Skip("unreadable file", err.strerror or str(err)) from err

@@ -1,0 +1,105 @@
+"""JPEG byte-level work that needs no decoding: structure checks, content ids, repair, segments."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+
+SOI = b"\xff\xd8"
+EOI = b"\xff\xd9"
+_SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+_STANDALONE = {0x01, *range(0xD0, 0xD8)}
+
+
+class JpegError(ValueError):
+    """The bytes are not a usable JPEG."""
+
+
+def segments(data: bytes | memoryview) -> tuple[list[tuple[int, int, int]], int]:
+    """The marker segments before the scan as (marker, start, end), and the scan's offset."""
+    view = memoryview(data)
+    if bytes(view[:2]) != SOI:
+        raise JpegError("does not start with a JPEG start-of-image marker")
+    found: list[tuple[int, int, int]] = []
+    pos = 2
+    size = len(view)
+    while pos + 4 <= size:
+        if view[pos] != 0xFF:
+            raise JpegError(f"broken marker structure at byte {pos}")
+        marker = view[pos + 1]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if marker in _STANDALONE:
+            pos += 2
+            continue
+        (length,) = struct.unpack_from(">H", view, pos + 2)
+        end = pos + 2 + length
+        if length < 2 or end > size:
+            raise JpegError(f"segment at byte {pos} runs past the end")
+        if marker == 0xDA:
+            return found, pos
+        found.append((marker, pos, end))
+        pos = end
+    raise JpegError("no image data (the file ends before the scan)")
+
+
+def dimensions(data: bytes | memoryview) -> tuple[int, int]:
+    """Width and height from the frame header."""
+    segs, _ = segments(data)
+    view = memoryview(data)
+    for marker, start, _end in segs:
+        if marker in _SOF_MARKERS:
+            height, width = struct.unpack_from(">HH", view, start + 5)
+            if width == 0 or height == 0:
+                raise JpegError("frame header declares an empty image")
+            return width, height
+    raise JpegError("no frame header")
+
+
+def content_id(data: bytes | memoryview) -> str:
+    """A stable id of what the JPEG shows: every byte except metadata (APPn and COM).
+
+    Two files holding the same compressed image with different EXIF, ICC or
+    comments decode to the same pixels and get the same id.
+    """
+    view = memoryview(data)
+    segs, scan = segments(view)
+    digest = hashlib.sha256(b"jpeg")
+    for marker, start, end in segs:
+        if not (0xE0 <= marker <= 0xEF or marker == 0xFE):
+            digest.update(view[start:end])
+    digest.update(view[scan:])
+    return digest.hexdigest()[:32]
+
+
+def repair_end(data: bytes) -> tuple[bytes, bool]:
+    """Add the end-of-image marker some Lightroom levels lack; say whether it was missing."""
+    stripped = data.rstrip(b"\x00")
+    if stripped.endswith(EOI):
+        return stripped, False
+    return stripped + EOI, True
+
+
+def icc_profile(data: bytes | memoryview) -> bytes | None:
+    """The embedded ICC profile, reassembled from its APP2 chunks, or None."""
+    view = memoryview(data)
+    segs, _ = segments(view)
+    chunks: dict[int, bytes] = {}
+    for marker, start, end in segs:
+        body = view[start + 4 : end]
+        if marker == 0xE2 and bytes(body[:12]) == b"ICC_PROFILE\x00":
+            chunks[body[12]] = bytes(body[14:])
+    return b"".join(chunks[k] for k in sorted(chunks)) if chunks else None
+
+
+def with_icc_profile(data: bytes, profile: bytes) -> bytes:
+    """The JPEG with an ICC profile inserted after SOI (split into APP2 chunks)."""
+    limit = 65519 - 14
+    parts = [profile[i : i + limit] for i in range(0, len(profile), limit)]
+    out = [SOI]
+    for index, part in enumerate(parts, start=1):
+        body = b"ICC_PROFILE\x00" + bytes([index, len(parts)]) + part
+        out.append(b"\xff\xe2" + struct.pack(">H", len(body) + 2) + body)
+    out.append(data[2:])
+    return b"".join(out)

@@ -1,0 +1,222 @@
+"""One extraction run: every item of every source into the library, in crash-safe batches."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from tqdm import tqdm
+
+from photoseek.library import Library
+
+from . import exif, images, jpeg
+from .detect import detect
+from .folder import Walker
+from .items import Item, Loaded, Skip
+
+BATCH = 256
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class Summary:
+    """What a run did, for the closing lines and the exit status."""
+
+    found: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def skipped(self) -> Counter:
+        """How many files were skipped, by reason."""
+        return Counter(reason for _, reason, _ in self.problems)
+
+    def lines(self) -> list[str]:
+        """The closing summary, as printed."""
+        skipped = sum(self.skipped.values())
+        head = (
+            f"{self.found} found: {self.new} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.duplicates} duplicates, {skipped} skipped"
+        )
+        out = [("interrupted after " if self.interrupted else "") + head]
+        if self.skipped:
+            out.append(
+                "skipped by reason: "
+                + ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items()))
+            )
+        return out
+
+
+def prefetch(fn: Callable[[T], R], items: Iterable[T], workers: int, ahead: int) -> Iterator[
+    tuple[T, Future[R]]
+]:
+    """Map fn over items on worker threads, in order, never holding more than `ahead` results."""
+    pending: list[tuple[T, Future[R]]] = []
+    with ThreadPoolExecutor(workers) as pool:
+        try:
+            for item in items:
+                pending.append((item, pool.submit(fn, item)))
+                if len(pending) >= ahead:
+                    yield pending.pop(0)
+            while pending:
+                yield pending.pop(0)
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
+def _prepare(item: Item) -> tuple[Loaded, images.Picture]:
+    """The thread-safe part of an item's work: read, parse and identify it."""
+    loaded = item.load()
+    try:
+        picture = images.inspect(loaded.data)
+    except images.PictureError as err:
+        raise Skip(err.reason, str(err)) from err
+    return loaded, picture
+
+
+def _picture_bytes(loaded: Loaded, picture: images.Picture, meta: dict) -> bytes:
+    """The bytes written for a picture that exists only inside a preview or a zip."""
+    if picture.format != "JPEG":
+        return loaded.data
+    data = loaded.data
+    if loaded.icc_profile is not None and jpeg.icc_profile(data) is None:
+        data = jpeg.with_icc_profile(data, loaded.icc_profile)
+    return exif.embed(data, meta, picture.exif)
+
+
+def _write_atomic(library: Library, target: Path, data: bytes) -> None:
+    """Write via a temporary file and a rename, so no half-written picture is ever visible."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=library.tmp_dir, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _store(library: Library, item: Item, loaded: Loaded, picture: images.Picture) -> str:
+    """Record one prepared item; returns 'new', 'updated' or 'duplicate'."""
+    meta = {**picture.meta, **loaded.meta}
+    owner = library.photo_origin(picture.content_id)
+    status = "duplicate"
+    if owner is None:
+        if loaded.on_disk is not None:
+            path, managed = loaded.on_disk, False
+            size = len(loaded.data)
+        else:
+            path, managed = library.picture_path(picture.content_id, picture.extension), True
+            data = _picture_bytes(loaded, picture, meta)
+            _write_atomic(library, path, data)
+            size = len(data)
+        library.add_photo(picture.content_id, path, managed=managed, fmt=picture.format,
+                          width=picture.width, height=picture.height, size=size,
+                          origin=item.locator)
+        status = "new"
+    elif owner == (item.locator, True):
+        # The source that made this file changed its metadata: rewrite the EXIF.
+        data = _picture_bytes(loaded, picture, meta)
+        _write_atomic(library, library.picture_path(picture.content_id, picture.extension), data)
+        library.update_size(picture.content_id, len(data))
+        status = "updated"
+    elif owner[0] == item.locator:
+        status = "updated"
+    library.put_source(item.locator, item.kind, picture.content_id, item.fingerprint,
+                       {k: v for k, v in meta.items() if not k.startswith("_")}, loaded.link)
+    return status
+
+
+def extract(
+    sources: list[Path],
+    library_root: Path,
+    *,
+    catalog: Path | None = None,
+    progress: bool | None = None,
+    workers: int = 2,
+    on_start: Callable[[str], None] | None = None,
+) -> Summary:
+    """Extract every picture of the given sources into the library; returns what happened."""
+    summary = Summary()
+    library = Library(library_root, create=True)
+    found = detect(sources, catalog, summary.problems)
+    walker = Walker(summary.problems, exclude=[library.root])
+    library.clean_tmp()
+    for source in found:
+        if on_start:
+            on_start(f"reading {source.describe()}")
+
+    def todo() -> Iterator[Item]:
+        for source in found:
+            for item in source.items(walker):
+                summary.found += 1
+                if library.source_fingerprint(item.locator) == item.fingerprint:
+                    summary.unchanged += 1
+                    bar.update()
+                    continue
+                yield item
+
+    def settle() -> None:
+        library.flush_files()
+        library.commit()
+
+    bar = tqdm(desc="extracting", unit=" photos", dynamic_ncols=True, leave=False,
+               disable=None if progress is None else not progress)
+    in_batch = 0
+    library.begin()
+    try:
+        for item, future in prefetch(_prepare, todo(), workers, ahead=4 * workers + 8):
+            try:
+                loaded, picture = future.result()
+                status = _store(library, item, loaded, picture)
+            except Skip as err:
+                summary.problems.append((item.display, err.reason, str(err)))
+            except Exception as err:  # noqa: BLE001 - one odd file must not stop the run
+                summary.problems.append((item.display, "unexpected error", repr(err)))
+            else:
+                if status == "new":
+                    summary.new += 1
+                elif status == "updated":
+                    summary.updated += 1
+                else:
+                    summary.duplicates += 1
+                summary.warnings.extend((item.display, w) for w in loaded.warnings)
+            bar.update()
+            in_batch += 1
+            if in_batch >= BATCH:
+                settle()
+                library.begin()
+                in_batch = 0
+        settle()
+    except KeyboardInterrupt:
+        # Everything stored so far is kept; the rest is picked up by the next run.
+        settle()
+        summary.interrupted = True
+    except BaseException:
+        library.db.rollback()
+        raise
+    finally:
+        bar.close()
+        for source in found:
+            close = getattr(source, "close", None)
+            if close:
+                close()
+            summary.warnings.extend((source.describe(), w) for w in getattr(source, "warnings", []))
+    if not summary.interrupted:
+        library.remove_orphans()
+    library.close()
+    return summary

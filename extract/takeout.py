@@ -1,0 +1,243 @@
+"""Items from a Google Photos Takeout dump, unpacked or as its original zip parts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from . import sidecars
+from .images import PICTURE_SUFFIXES
+from .items import Item, Loaded, Skip, is_utf8, path_text, read_file, stat_fingerprint
+
+YEAR_FOLDER = re.compile(r"^Photos from (18|19|20)\d\d$")
+ZIP_PART = re.compile(r"^(?P<stem>.*)-\d{3}\.zip$", re.IGNORECASE)
+VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mp", ".3gp", ".avi", ".mkv", ".webm"}
+MAX_SIDECAR = 16 << 20
+
+
+@dataclass
+class Entry:
+    """A file inside the dump: where it is, how to read it, and a cheap fingerprint."""
+
+    path: PurePosixPath
+    locator: str
+    fingerprint: str
+    read: Callable[[], bytes]
+    on_disk: Path | None = None
+
+
+def zip_parts(path: Path) -> list[Path]:
+    """All parts of the export a zip belongs to (`takeout-...-001.zip`, `-002.zip`, ...)."""
+    match = ZIP_PART.match(path.name)
+    if not match:
+        return [path]
+    return sorted(path.parent.glob(glob_escape(match.group("stem")) + "-[0-9][0-9][0-9].zip"))
+
+
+def glob_escape(text: str) -> str:
+    """Text made literal for Path.glob."""
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def _relative(parts: tuple[str, ...]) -> PurePosixPath | None:
+    """The path below the 'Google Photos' folder (its name is localised), or None."""
+    if parts and parts[0] == "Takeout":
+        parts = parts[1:]
+    if len(parts) < 2:
+        return None
+    return PurePosixPath(*parts[1:])
+
+
+def _zip_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], bytes]:
+    def read() -> bytes:
+        try:
+            return archive.read(info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as err:
+            raise Skip("corrupt zip member", str(err)) from err
+
+    return read
+
+
+def sidecar_meta(data: dict[str, Any]) -> dict[str, Any]:
+    """The library's fields from a Takeout sidecar."""
+
+    def when(field: str) -> str | None:
+        value = data.get(field)
+        stamp = value.get("timestamp") if isinstance(value, dict) else None
+        try:
+            seconds = int(str(stamp))
+        except ValueError:
+            return None
+        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+    meta: dict[str, Any] = {
+        "original_name": data.get("title") if isinstance(data.get("title"), str) else None,
+        "caption": data.get("description") or None,
+        "taken": when("photoTakenTime") or when("creationTime"),
+        "people": [
+            p["name"] for p in data.get("people") or [] if isinstance(p, dict) and p.get("name")
+        ],
+        "favourite": True if data.get("favorited") else None,
+        "archived": True if data.get("archived") else None,
+        "trashed": True if data.get("trashed") else None,
+        "google_photos_url": data.get("url"),
+    }
+    for field in ("geoData", "geoDataExif"):
+        geo = data.get(field)
+        if isinstance(geo, dict):
+            lat, lon = geo.get("latitude") or 0.0, geo.get("longitude") or 0.0
+            if lat or lon:
+                meta["gps"] = {"lat": lat, "lon": lon, "alt": geo.get("altitude") or 0.0}
+                break
+    origin = data.get("googlePhotosOrigin")
+    if isinstance(origin, dict):
+        upload = origin.get("mobileUpload")
+        if isinstance(upload, dict) and upload.get("deviceType"):
+            meta["device"] = upload["deviceType"]
+    return {k: v for k, v in meta.items() if v not in (None, [], "")}
+
+
+class TakeoutSource:
+    """A Takeout dump: its unpacked 'Google Photos' folder, or the zip parts of one export."""
+
+    kind = "takeout"
+
+    def __init__(self, roots: list[Path], report: list[tuple[str, str, str]]) -> None:
+        self.roots = roots
+        self.report = report
+        self.archives: list[zipfile.ZipFile] = []
+
+    def describe(self) -> str:
+        """One line for the run's opening message."""
+        if len(self.roots) > 1:
+            return f"Google Takeout, {len(self.roots)} zip parts ({self.roots[0].name}, ...)"
+        return f"Google Takeout {self.roots[0]}"
+
+    def close(self) -> None:
+        """Close the zip parts."""
+        for archive in self.archives:
+            archive.close()
+
+    def _entries(self, walk: Callable[[Path], Iterator[Path]]) -> Iterator[Entry]:
+        for root in self.roots:
+            if root.is_dir():
+                for path in walk(root):
+                    rel = PurePosixPath(*path.relative_to(root).parts)
+                    try:
+                        fingerprint = stat_fingerprint(path)
+                    except OSError as err:
+                        self.report.append((path_text(path), "unreadable file", str(err)))
+                        continue
+                    yield Entry(rel, f"takeout:{path_text(path)}", fingerprint,
+                                lambda path=path: read_file(path),
+                                path if is_utf8(path) else None)
+                continue
+            try:
+                archive = zipfile.ZipFile(root)
+            except (zipfile.BadZipFile, OSError) as err:
+                self.report.append((path_text(root), "unreadable zip", str(err)))
+                continue
+            self.archives.append(archive)
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                rel = _relative(PurePosixPath(info.filename).parts)
+                if rel is None or ".." in rel.parts:
+                    continue
+                yield Entry(rel, f"zip:{path_text(root)}!{info.filename}",
+                            f"{info.file_size}:{info.CRC:08x}", _zip_reader(archive, info))
+
+    def items(self, walk: Callable[[Path], Iterator[Path]]) -> Iterator[Item]:
+        """An item per picture, with its sidecar and albums found across all parts."""
+        folders: dict[PurePosixPath, dict[str, Entry]] = {}
+        for entry in self._entries(walk):
+            folders.setdefault(entry.path.parent, {})[entry.path.name] = entry
+        for folder, entries in sorted(folders.items()):
+            yield from self._folder_items(folder, entries)
+
+    def _json(self, entry: Entry, what: str, warnings: list[str]) -> dict[str, Any] | None:
+        try:
+            raw = entry.read()
+            if len(raw) > MAX_SIDECAR:
+                raise ValueError(f"{len(raw)} bytes is too large for a sidecar")
+            data = json.loads(raw)
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+            return data
+        except (Skip, ValueError) as err:
+            warnings.append(f"{what} {entry.path.name} ignored: {err}")
+            return None
+
+    def _folder_items(
+        self, folder: PurePosixPath, entries: dict[str, Entry]
+    ) -> Iterator[Item]:
+        album_entry = entries.get("metadata.json")
+        album: str | None = None
+        folder_warnings: list[str] = []
+        if folder.name and not YEAR_FOLDER.match(folder.name) and len(folder.parts) == 1:
+            album = folder.name
+            if album_entry is not None:
+                data = self._json(album_entry, "album metadata", folder_warnings)
+                if data and isinstance(data.get("title"), str) and data["title"].strip():
+                    album = data["title"].strip()
+        json_names = [n for n in entries if n.lower().endswith(".json") and n != "metadata.json"]
+        media = []
+        for name in entries:
+            suffix = PurePosixPath(name).suffix.lower()
+            if suffix in VIDEO_SUFFIXES or name.lower().endswith(".json"):
+                continue
+            if suffix in PICTURE_SUFFIXES or suffix == "":
+                media.append(name)
+        # Titles are read only when a name rule fails, so most sidecars are read once.
+        titles: dict[str, str | None] = {n: None for n in json_names}
+        matched = sidecars.match_folder(media, titles)
+        if len(matched) < len(media):
+            for name in json_names:
+                data = self._json(entries[name], "sidecar", [])
+                titles[name] = data.get("title") if data else None
+            matched = sidecars.match_folder(media, titles)
+        for name in sorted(media):
+            entry = entries[name]
+            sidecar = entries[matched[name][0]] if name in matched else None
+            original = sidecars.edited_original(name)
+            link = None
+            if original and original in entries and original != name:
+                link = ("edited_from", entries[original].locator)
+            parts = [entry.fingerprint, sidecar.fingerprint if sidecar else "-"]
+            if album_entry is not None:
+                parts.append(album_entry.fingerprint)
+            yield Item(entry.locator, self.kind, "|".join(parts),
+                       lambda e=entry, s=sidecar, a=album, lk=link, how=matched.get(name):
+                       self._load(e, s, a, lk, how, folder_warnings))
+
+    def _load(
+        self,
+        entry: Entry,
+        sidecar: Entry | None,
+        album: str | None,
+        link: tuple[str, str] | None,
+        how: tuple[str, str] | None,
+        folder_warnings: list[str],
+    ) -> Loaded:
+        data = entry.read()
+        warnings = list(folder_warnings)
+        meta: dict[str, Any] = {"takeout_path": str(entry.path)}
+        if sidecar is None:
+            warnings.append("no sidecar JSON found")
+        else:
+            parsed = self._json(sidecar, "sidecar", warnings)
+            if parsed is not None:
+                meta.update(sidecar_meta(parsed))
+                meta["takeout_sidecar"] = sidecar.path.name
+                if how and how[1] != "name":
+                    meta["takeout_sidecar_match"] = how[1]
+        if album:
+            meta["albums"] = [album]
+        return Loaded(data, meta, on_disk=entry.on_disk, link=link, warnings=warnings)

@@ -1,0 +1,414 @@
+"""The photo library: one folder holding a SQLite catalog and the recovered pictures.
+
+This module is the only code that knows the catalog's schema. extract writes
+photos and sources through it, embed reads photos and writes vectors, and
+build_site reads both.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SCHEMA_VERSION = 1
+CATALOG_NAME = "library.db"
+PICTURES_DIR = "photos"
+TMP_DIR = "tmp"
+
+# Scalar fields are taken from the first source that has them, in this order
+# of trust: the Lightroom catalog was curated by the photographer, Takeout's
+# sidecars by the service, and a file's own EXIF by the camera.
+KIND_PRIORITY = {"lightroom": 0, "takeout": 1, "folder": 2}
+LIST_FIELDS = ("keywords", "albums", "people")
+
+# syncfs flushes one filesystem, where os.sync would flush every disk on the machine.
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform.startswith("linux") else None
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS photos(
+    id TEXT PRIMARY KEY,
+    file TEXT NOT NULL,
+    managed INTEGER NOT NULL,
+    format TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    added REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sources(
+    locator TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    photo_id TEXT NOT NULL REFERENCES photos(id),
+    fingerprint TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    link_relation TEXT,
+    link_locator TEXT,
+    updated REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sources_photo ON sources(photo_id);
+CREATE TABLE IF NOT EXISTS models(
+    model TEXT PRIMARY KEY,
+    dim INTEGER NOT NULL,
+    info TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS vectors(
+    model TEXT NOT NULL REFERENCES models(model),
+    photo_id TEXT NOT NULL REFERENCES photos(id),
+    vector BLOB NOT NULL,
+    PRIMARY KEY(model, photo_id)
+);
+"""
+
+
+class LibraryError(Exception):
+    """The library folder is missing, damaged or from a newer photoseek."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One place a photo was found, with what that place said about it."""
+
+    locator: str
+    kind: str
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo in the library, with the metadata of all its sources merged."""
+
+    id: str
+    path: Path
+    format: str
+    width: int
+    height: int
+    size: int
+    sources: list[Source]
+    meta: dict[str, Any]
+    links: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """A plain-JSON view of the photo, as `photoseek ls --json` prints it."""
+        return {
+            "id": self.id,
+            "path": str(self.path),
+            "format": self.format,
+            "width": self.width,
+            "height": self.height,
+            "size": self.size,
+            "sources": [{"locator": s.locator, "kind": s.kind, "meta": s.meta} for s in self.sources],
+            "links": self.links,
+            "meta": self.meta,
+        }
+
+
+def merge_meta(sources: Iterable[Source]) -> dict[str, Any]:
+    """Merge the metadata of a photo's sources: lists are united, scalars taken by trust."""
+    ordered = sorted(sources, key=lambda s: (KIND_PRIORITY.get(s.kind, 9), s.locator))
+    merged: dict[str, Any] = {}
+    for source in ordered:
+        for key, value in source.meta.items():
+            if key.startswith("_") or value in (None, "", [], {}):
+                continue
+            if key in LIST_FIELDS:
+                have = merged.setdefault(key, [])
+                have.extend(v for v in value if v not in have)
+            elif key not in merged:
+                merged[key] = value
+    return merged
+
+
+class Library:
+    """A library folder opened for reading and writing."""
+
+    def __init__(self, root: Path, *, create: bool = False) -> None:
+        self.root = Path(root).absolute()
+        db_path = self.root / CATALOG_NAME
+        if not db_path.exists():
+            if not create:
+                raise LibraryError(
+                    f"{self.root} is not a photoseek library (no {CATALOG_NAME}). "
+                    "Create one with: photoseek extract SOURCE --library "
+                    f"{self.root}"
+                )
+            (self.root / PICTURES_DIR).mkdir(parents=True, exist_ok=True)
+        (self.root / TMP_DIR).mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(db_path, isolation_level=None, timeout=60)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise LibraryError(
+                f"{self.root} was written by a newer photoseek (schema {version}); upgrade photoseek."
+            )
+        self.db.executescript(_SCHEMA)
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        """Close the catalog."""
+        self.db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- paths ------------------------------------------------------------
+
+    @property
+    def tmp_dir(self) -> Path:
+        """Where files are written before they are renamed into place."""
+        return self.root / TMP_DIR
+
+    def picture_path(self, photo_id: str, extension: str) -> Path:
+        """Where a managed picture of this id lives; names come from the id alone."""
+        return self.root / PICTURES_DIR / photo_id[:2] / f"{photo_id}{extension}"
+
+    def clean_tmp(self) -> int:
+        """Remove files a killed run left half-written; return how many."""
+        removed = 0
+        for entry in self.tmp_dir.iterdir():
+            entry.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
+    # -- writing (extract) --------------------------------------------------
+
+    def begin(self) -> None:
+        """Start a transaction; nothing is visible to readers until commit."""
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        """Make everything since begin() durable at once."""
+        self.db.execute("COMMIT")
+
+    def source_fingerprint(self, locator: str) -> str | None:
+        """The fingerprint recorded for a source, or None if it was never extracted."""
+        row = self.db.execute(
+            "SELECT fingerprint FROM sources WHERE locator=?", (locator,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def has_photo(self, photo_id: str) -> bool:
+        """Whether a photo with this id is already stored."""
+        return (
+            self.db.execute("SELECT 1 FROM photos WHERE id=?", (photo_id,)).fetchone() is not None
+        )
+
+    def add_photo(
+        self,
+        photo_id: str,
+        file: Path,
+        *,
+        managed: bool,
+        fmt: str,
+        width: int,
+        height: int,
+        size: int,
+        origin: str,
+    ) -> None:
+        """Record a photo whose picture file is already in place, made from source `origin`."""
+        stored = os.path.relpath(file, self.root) if managed else str(file)
+        self.db.execute(
+            "INSERT INTO photos(id, file, managed, format, width, height, size, origin, added)"
+            " VALUES(?,?,?,?,?,?,?,?,?)",
+            (photo_id, stored, int(managed), fmt, width, height, size, origin, time.time()),
+        )
+
+    def update_size(self, photo_id: str, size: int) -> None:
+        """Record a managed picture's new size after its metadata was rewritten."""
+        self.db.execute("UPDATE photos SET size=? WHERE id=?", (size, photo_id))
+
+    def photo_origin(self, photo_id: str) -> tuple[str, bool] | None:
+        """The source a stored photo's file was made from and whether the library owns it."""
+        row = self.db.execute(
+            "SELECT origin, managed FROM photos WHERE id=?", (photo_id,)
+        ).fetchone()
+        return (row[0], bool(row[1])) if row else None
+
+    def flush_files(self) -> None:
+        """Make every picture written so far durable, before the catalog names it."""
+        fd = os.open(self.root, os.O_RDONLY)
+        try:
+            if _LIBC is not None and _LIBC.syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+        os.sync()
+
+    def remove_orphans(self) -> int:
+        """Delete managed pictures the catalog does not name (left by a killed run)."""
+        known = {
+            row[0] for row in self.db.execute("SELECT file FROM photos WHERE managed=1")
+        }
+        removed = 0
+        for folder in (self.root / PICTURES_DIR).iterdir():
+            for picture in folder.iterdir():
+                if os.path.relpath(picture, self.root) not in known:
+                    picture.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+    def put_source(
+        self,
+        locator: str,
+        kind: str,
+        photo_id: str,
+        fingerprint: str,
+        meta: dict[str, Any],
+        link: tuple[str, str] | None = None,
+    ) -> None:
+        """Record (or update) one place a photo was found."""
+        relation, target = link if link else (None, None)
+        self.db.execute(
+            "INSERT INTO sources(locator, kind, photo_id, fingerprint, meta, link_relation,"
+            " link_locator, updated) VALUES(?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(locator) DO UPDATE SET kind=excluded.kind, photo_id=excluded.photo_id,"
+            " fingerprint=excluded.fingerprint, meta=excluded.meta,"
+            " link_relation=excluded.link_relation, link_locator=excluded.link_locator,"
+            " updated=excluded.updated",
+            (
+                locator,
+                kind,
+                photo_id,
+                fingerprint,
+                json.dumps(meta, ensure_ascii=False, sort_keys=True),
+                relation,
+                target,
+                time.time(),
+            ),
+        )
+
+    # -- reading ------------------------------------------------------------
+
+    def count(self) -> int:
+        """How many photos the library holds."""
+        return self.db.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
+
+    def photo_ids(self) -> list[str]:
+        """All photo ids, in a stable order."""
+        return [r[0] for r in self.db.execute("SELECT id FROM photos ORDER BY id")]
+
+    def _links(self) -> dict[str, dict[str, list[str]]]:
+        links: dict[str, dict[str, list[str]]] = {}
+        rows = self.db.execute(
+            "SELECT DISTINCT a.photo_id, a.link_relation, b.photo_id FROM sources a"
+            " JOIN sources b ON b.locator = a.link_locator"
+            " WHERE a.link_relation IS NOT NULL AND a.photo_id != b.photo_id"
+        )
+        for photo_id, relation, other in rows:
+            links.setdefault(photo_id, {}).setdefault(relation, []).append(other)
+        return links
+
+    def photos(self, ids: Iterable[str] | None = None) -> Iterator[Photo]:
+        """Every photo (or the given ones), with merged metadata, ordered by id."""
+        links = self._links()
+        wanted = set(ids) if ids is not None else None
+        photo_rows = self.db.execute(
+            "SELECT id, file, managed, format, width, height, size FROM photos ORDER BY id"
+        )
+        source_rows = self.db.execute(
+            "SELECT photo_id, locator, kind, meta FROM sources ORDER BY photo_id, locator"
+        )
+        pending = next(source_rows, None)
+        for pid, file, managed, fmt, width, height, size in photo_rows:
+            sources: list[Source] = []
+            while pending is not None and pending[0] <= pid:
+                if pending[0] == pid:
+                    sources.append(Source(pending[1], pending[2], json.loads(pending[3])))
+                pending = next(source_rows, None)
+            if wanted is not None and pid not in wanted:
+                continue
+            path = self.root / file if managed else Path(file)
+            yield Photo(
+                pid, path, fmt, width, height, size, sources, merge_meta(sources), links.get(pid, {})
+            )
+
+    def photo(self, photo_id: str) -> Photo:
+        """One photo by id or unique id prefix."""
+        rows = self.db.execute(
+            "SELECT id FROM photos WHERE id >= ? AND id < ? LIMIT 2",
+            (photo_id, photo_id + "\uffff"),
+        ).fetchall()
+        if len(rows) != 1:
+            what = "no photo" if not rows else "more than one photo"
+            raise LibraryError(f"{what} in {self.root} has an id starting with {photo_id!r}")
+        return next(self.photos([rows[0][0]]))
+
+    def photo_by_path(self, path: Path) -> Photo | None:
+        """The photo whose picture file or source file is this path, if any."""
+        target = str(Path(path).absolute())
+        row = self.db.execute(
+            "SELECT id FROM photos WHERE file=? UNION SELECT photo_id FROM sources"
+            " WHERE locator LIKE ? LIMIT 1",
+            (target, f"%:{target}"),
+        ).fetchone()
+        return next(self.photos([row[0]])) if row else None
+
+    # -- vectors (embed) ------------------------------------------------------
+
+    def register_model(self, model: str, dim: int, info: dict[str, Any]) -> None:
+        """Declare the vectors of a model; a model keeps one dimension for ever."""
+        row = self.db.execute("SELECT dim FROM models WHERE model=?", (model,)).fetchone()
+        if row and row[0] != dim:
+            raise LibraryError(
+                f"{self.root} holds {model} vectors of dimension {row[0]}, not {dim}: "
+                "the model changed under the same name; remove them with a new library."
+            )
+        self.db.execute(
+            "INSERT INTO models(model, dim, info) VALUES(?,?,?)"
+            " ON CONFLICT(model) DO UPDATE SET info=excluded.info",
+            (model, dim, json.dumps(info, sort_keys=True)),
+        )
+
+    def models(self) -> dict[str, int]:
+        """The models that have vectors here, with their dimension."""
+        return dict(self.db.execute("SELECT model, dim FROM models ORDER BY model"))
+
+    def missing_vectors(self, model: str) -> list[str]:
+        """Ids of photos with no vector yet for this model."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM photos WHERE id NOT IN"
+                " (SELECT photo_id FROM vectors WHERE model=?) ORDER BY id",
+                (model,),
+            )
+        ]
+
+    def put_vectors(self, model: str, ids: list[str], vectors: np.ndarray) -> None:
+        """Store float32 vectors for photos, in one transaction."""
+        data = np.ascontiguousarray(vectors, dtype=np.float32)
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO vectors(model, photo_id, vector) VALUES(?,?,?)",
+                [(model, pid, data[i].tobytes()) for i, pid in enumerate(ids)],
+            )
+
+    def vectors(self, model: str) -> tuple[list[str], np.ndarray]:
+        """All stored vectors of a model: ids in id order and a float32 matrix."""
+        dim = self.models().get(model)
+        if dim is None:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        rows = self.db.execute(
+            "SELECT photo_id, vector FROM vectors WHERE model=? ORDER BY photo_id", (model,)
+        ).fetchall()
+        matrix = np.empty((len(rows), dim), dtype=np.float32)
+        for i, (_, blob) in enumerate(rows):
+            matrix[i] = np.frombuffer(blob, dtype=np.float32)
+        return [r[0] for r in rows], matrix

@@ -1,0 +1,1 @@
+"""The gallery's browser code and styles, copied into every site."""
