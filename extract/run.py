@@ -114,7 +114,6 @@ def _store(library: Library, item: Item, loaded: Loaded, picture: images.Picture
     """Record one prepared item; returns 'new', 'updated' or 'duplicate'."""
     meta = {**picture.meta, **loaded.meta}
     owner = library.photo_origin(picture.content_id)
-    status = "duplicate"
     if owner is None:
         if loaded.on_disk is not None:
             path, managed = loaded.on_disk, False
@@ -127,18 +126,27 @@ def _store(library: Library, item: Item, loaded: Loaded, picture: images.Picture
         library.add_photo(picture.content_id, path, managed=managed, fmt=picture.format,
                           width=picture.width, height=picture.height, size=size,
                           origin=item.locator)
-        status = "new"
-    elif owner == (item.locator, True):
-        # The source that made this file changed its metadata: rewrite the EXIF.
-        data = _picture_bytes(loaded, picture, meta)
-        _write_atomic(library, library.picture_path(picture.content_id, picture.extension), data)
-        library.update_size(picture.content_id, len(data))
-        status = "updated"
-    elif owner[0] == item.locator:
-        status = "updated"
+    seen_before = library.source_fingerprint(item.locator) is not None
     library.put_source(item.locator, item.kind, picture.content_id, item.fingerprint,
                        {k: v for k, v in meta.items() if not k.startswith("_")}, loaded.link)
-    return status
+    if owner is None:
+        return "new"
+    return "updated" if seen_before else "duplicate"
+
+
+def _refresh_exif(library: Library, photo_ids: set[str]) -> None:
+    """Rewrite the EXIF of managed pictures whose sources changed, from all their metadata."""
+    if not photo_ids:
+        return
+    for photo in library.photos(photo_ids):
+        if not photo.path.is_relative_to(library.root) or photo.format != "JPEG":
+            continue
+        data = photo.path.read_bytes()
+        own = images.inspect(data).exif
+        rewritten = exif.embed(data, photo.meta, own)
+        if rewritten != data:
+            _write_atomic(library, photo.path, rewritten)
+            library.update_size(photo.id, len(rewritten))
 
 
 def extract(
@@ -170,7 +178,11 @@ def extract(
                     continue
                 yield item
 
+    touched: set[str] = set()
+
     def settle() -> None:
+        _refresh_exif(library, touched)
+        touched.clear()
         library.flush_files()
         library.commit()
 
@@ -183,6 +195,8 @@ def extract(
             try:
                 loaded, picture = future.result()
                 status = _store(library, item, loaded, picture)
+                if status != "new":
+                    touched.add(picture.content_id)
             except Skip as err:
                 summary.problems.append((item.display, err.reason, str(err)))
             except Exception as err:  # noqa: BLE001 - one odd file must not stop the run

@@ -1,0 +1,5 @@
+"""Allow `python -m photoseek`."""
+
+from photoseek.cli import main
+
+main()

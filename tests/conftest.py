@@ -1,0 +1,38 @@
+"""Shared fixtures: sample inputs written from the format descriptions, and the real data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def run_cli(*args: str, cwd: Path | None = None, check: bool = True,
+            env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real `photoseek` command in a child process, as a user would."""
+    result = subprocess.run([sys.executable, "-m", "photoseek", *args], cwd=cwd,
+                            capture_output=True, text=True, env=env, timeout=900)
+    if check and result.returncode != 0:
+        raise AssertionError(f"photoseek {' '.join(args)} exited {result.returncode}:\n"
+                             f"{result.stdout}\n{result.stderr}")
+    return result
+
+
+def ls_json(library: Path) -> list[dict]:
+    """The library as `photoseek ls --json` prints it."""
+    out = run_cli("ls", "--library", str(library), "--json").stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+@pytest.fixture
+def shared_photos() -> list[Path]:
+    """The 200 real photos, or a skip saying why they are missing."""
+    folder = SHARED_DATA / "photos"
+    if not folder.is_dir():
+        pytest.skip(f"real photos not found at {folder} (only present in the project's workspace)")
+    return sorted(folder.iterdir())

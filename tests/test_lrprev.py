@@ -1,0 +1,143 @@
+"""The .lrprev container, its header, JPEG repair and colour profiles."""
+
+from __future__ import annotations
+
+import io
+import struct
+
+import numpy as np
+import pytest
+from PIL import Image, ImageCms
+
+from photoseek import samples
+from photoseek.extract import icc, jpeg, lrprev
+from photoseek.extract.luatable import LuaSyntaxError, parse_assignments
+
+
+def _levels(seed: int = 1):
+    return samples.pyramid(samples.picture(seed, (400, 300)))
+
+
+def test_reads_largest_level_by_section_lengths():
+    levels, sizes = _levels()
+    data = samples.lrprev("AAAA-1", "ff00", levels, sizes)
+    preview = lrprev.read(data)
+    assert preview.level == "level_3"
+    assert preview.jpeg == levels[-1]
+    assert preview.header["uuid"] == "AAAA-1"
+    assert preview.header["levels"][2] == {"height": 300, "width": 400}
+    assert not preview.repaired_end
+
+
+def test_embedded_end_markers_inside_levels_do_not_mislead():
+    # A level whose bytes contain FFD9 early (e.g. in a thumbnail) must still be
+    # sliced by the section length, never by scanning for markers.
+    levels, sizes = _levels()
+    trick = levels[-1][:2] + b"\xff\xfe\x00\x06\xff\xd9\xff\xd9" + levels[-1][2:]
+    data = samples.lrprev("U", "D", levels[:-1] + [trick], sizes)
+    assert lrprev.read(data).jpeg == trick
+
+
+def test_missing_end_marker_is_repaired():
+    levels, sizes = _levels()
+    data = samples.lrprev("U", "D", levels, sizes, drop_end_marker=True)
+    preview = lrprev.read(data)
+    assert preview.repaired_end
+    assert preview.jpeg == levels[-1]
+    Image.open(io.BytesIO(preview.jpeg)).load()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: b"", "empty"),
+        (lambda d: b"XXXX" + d[4:], "no AgHg magic"),
+        (lambda d: d[:40], "truncated"),
+        (lambda d: d[:8] + struct.pack(">Q", 1 << 40) + d[16:], "absurd"),
+        (lambda d: d[:8] + struct.pack(">Q", (1 << 29)) + d[16:], "truncated"),
+        (lambda d: d[:20], "truncated section header"),
+    ],
+)
+def test_bad_containers_are_rejected_with_a_reason(mutate, message):
+    levels, sizes = _levels()
+    data = samples.lrprev("U", "D", levels, sizes)
+    with pytest.raises(lrprev.LrprevError, match=message):
+        lrprev.read(mutate(data))
+
+
+def test_level_that_is_not_a_jpeg_falls_back_to_the_next():
+    levels, sizes = _levels()
+    data = samples.lrprev("U", "D", levels[:-1] + [b"not a jpeg at all"], sizes)
+    preview = lrprev.read(data)
+    assert preview.level == "level_2"
+    assert any("level_3" in w for w in preview.warnings)
+
+
+def test_no_usable_level():
+    data = samples.section("header", b"pyramid = {}") + samples.section("level_1", b"junk")
+    with pytest.raises(lrprev.LrprevError, match="no level holds a JPEG"):
+        lrprev.read(data)
+
+
+def test_broken_header_keeps_the_picture():
+    levels, sizes = _levels()
+    data = samples.section("header", b"pyramid = { uuid = ") + b"".join(
+        samples.section(f"level_{i + 1}", level) for i, level in enumerate(levels)
+    )
+    preview = lrprev.read(data)
+    assert preview.header == {}
+    assert preview.jpeg == levels[-1]
+    assert "unreadable header" in preview.warnings[0]
+
+
+def test_lua_tables():
+    parsed = parse_assignments(
+        'pyramid = { a = 1, b = -2.5, c = "x\\"y", d = { { w = 1 }, { w = 2 } }, e = true,'
+        " [\"k k\"] = nil, f = 0x10 }"
+    )
+    assert parsed == {"pyramid": {"a": 1, "b": -2.5, "c": 'x"y', "d": [{"w": 1}, {"w": 2}],
+                                  "e": True, "k k": None, "f": 16}}
+    with pytest.raises(LuaSyntaxError):
+        parse_assignments("pyramid = { a = }")
+    with pytest.raises(LuaSyntaxError, match="deeply"):
+        parse_assignments("x = " + "{" * 100 + "}" * 100)
+
+
+def test_content_id_ignores_metadata_but_not_pixels():
+    image = samples.picture(3)
+    plain = samples.jpeg_bytes(image)
+    with_profile = jpeg.with_icc_profile(plain, icc.profile_for("AdobeRGB"))
+    assert jpeg.content_id(plain) == jpeg.content_id(with_profile)
+    other = samples.jpeg_bytes(image, quality=60)
+    assert jpeg.content_id(plain) != jpeg.content_id(other)
+
+
+def _srgb_from_adobe(rgb: np.ndarray) -> np.ndarray:
+    linear = (rgb / 255.0) ** (563 / 256)
+    adobe_to_xyz = np.array([[0.5767, 0.1856, 0.1882], [0.2973, 0.6274, 0.0753],
+                             [0.0270, 0.0707, 0.9913]])
+    xyz_to_srgb = np.array([[3.2406, -1.5372, -0.4986], [-0.9689, 1.8758, 0.0415],
+                            [0.0557, -0.2040, 1.0570]])
+    srgb = np.clip(xyz_to_srgb @ adobe_to_xyz @ linear, 0, 1)
+    encoded = np.where(srgb <= 0.0031308, 12.92 * srgb, 1.055 * srgb ** (1 / 2.4) - 0.055)
+    return encoded * 255
+
+
+@pytest.mark.parametrize("colour", [(128, 128, 128), (40, 160, 60), (200, 60, 30), (20, 40, 200)])
+def test_adobe_rgb_profile_converts_like_the_standard(colour):
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(icc.profile_for("AdobeRGB")))
+    srgb = ImageCms.createProfile("sRGB")
+    image = Image.new("RGB", (1, 1), colour)
+    converted = ImageCms.profileToProfile(image, profile, srgb, outputMode="RGB")
+    expected = _srgb_from_adobe(np.array(colour, dtype=float))
+    assert np.abs(np.array(converted.getpixel((0, 0))) - expected).max() <= 3
+
+
+def test_profile_survives_in_written_jpeg():
+    data = jpeg.with_icc_profile(samples.jpeg_bytes(samples.picture(1)), icc.profile_for("AdobeRGB"))
+    image = Image.open(io.BytesIO(data))
+    assert image.info["icc_profile"] == icc.profile_for("AdobeRGB")
+    assert jpeg.icc_profile(data) == icc.profile_for("AdobeRGB")
+    assert icc.profile_for("sRGB") is None
+    with pytest.raises(KeyError):
+        icc.profile_for("Martian RGB")
