@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from fractions import Fraction
 from typing import Any
 
@@ -144,8 +143,8 @@ def build(meta: dict[str, Any], base: dict | None = None) -> dict:
     return {"0th": zeroth, "Exif": ex, "GPS": gps, "1st": {}, "thumbnail": None}
 
 
-def embed(jpeg_bytes: bytes, meta: dict[str, Any], own_exif: bytes | None = None) -> bytes:
-    """The JPEG with recovered metadata written into its EXIF, its pixels untouched."""
+def encode(meta: dict[str, Any], own_exif: bytes | None = None) -> bytes:
+    """An EXIF block with recovered metadata laid over the picture's own EXIF."""
     base = None
     if own_exif:
         try:
@@ -156,6 +155,4 @@ def embed(jpeg_bytes: bytes, meta: dict[str, Any], own_exif: bytes | None = None
         exif_bytes = piexif.dump(build(meta, base))
     except Exception:  # piexif cannot re-encode some makers' tags; keep ours alone
         exif_bytes = piexif.dump(build(meta))
-    out = io.BytesIO()
-    piexif.insert(exif_bytes, jpeg_bytes, out)
-    return out.getvalue()
+    return exif_bytes

@@ -93,13 +93,34 @@ def icc_profile(data: bytes | memoryview) -> bytes | None:
     return b"".join(chunks[k] for k in sorted(chunks)) if chunks else None
 
 
-def with_icc_profile(data: bytes, profile: bytes) -> bytes:
-    """The JPEG with an ICC profile inserted after SOI (split into APP2 chunks)."""
-    limit = 65519 - 14
-    parts = [profile[i : i + limit] for i in range(0, len(profile), limit)]
-    out = [SOI]
-    for index, part in enumerate(parts, start=1):
-        body = b"ICC_PROFILE\x00" + bytes([index, len(parts)]) + part
-        out.append(b"\xff\xe2" + struct.pack(">H", len(body) + 2) + body)
-    out.append(data[2:])
-    return b"".join(out)
+def _segment(marker: int, body: bytes) -> bytes:
+    return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
+
+
+def with_metadata(data: bytes, *, exif: bytes | None = None, icc: bytes | None = None) -> bytes:
+    """The JPEG with its EXIF and/or ICC profile replaced, every other byte kept as it was.
+
+    `exif` is a TIFF-structured block starting with b"Exif\\0\\0" (as piexif.dump makes).
+    """
+    segs, scan = segments(data)
+    head = [SOI]
+    if exif is not None:
+        head.append(_segment(0xE1, exif))
+    if icc is not None:
+        limit = 65519 - 14
+        parts = [icc[i : i + limit] for i in range(0, len(icc), limit)]
+        for index, part in enumerate(parts, start=1):
+            head.append(_segment(0xE2, b"ICC_PROFILE\x00" + bytes([index, len(parts)]) + part))
+    view = memoryview(data)
+    kept = []
+    for marker, start, end in segs:
+        body = view[start + 4 : start + 18]
+        if exif is not None and marker == 0xE1 and bytes(body[:6]) == b"Exif\x00\x00":
+            continue
+        if icc is not None and marker == 0xE2 and bytes(body[:12]) == b"ICC_PROFILE\x00":
+            continue
+        kept.append(view[start:end])
+    # JFIF's APP0 must stay first when present.
+    if segs and segs[0][0] == 0xE0 and kept and bytes(kept[0][:2]) == b"\xff\xe0":
+        head.insert(1, bytes(kept.pop(0)))
+    return b"".join([*head, *kept, view[scan:]])

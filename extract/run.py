@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections import Counter
@@ -77,58 +78,83 @@ def prefetch(fn: Callable[[T], R], items: Iterable[T], workers: int, ahead: int)
                 future.cancel()
 
 
-def _prepare(item: Item) -> tuple[Loaded, images.Picture]:
-    """The thread-safe part of an item's work: read, parse and identify it."""
-    loaded = item.load()
-    try:
-        picture = images.inspect(loaded.data)
-    except images.PictureError as err:
-        raise Skip(err.reason, str(err)) from err
-    return loaded, picture
+@dataclass
+class Prepared:
+    """An item read, identified and, when it must be written out, staged in tmp/."""
+
+    loaded: Loaded
+    picture: images.Picture
+    meta: dict
+    staged: Path | None
+    size: int
 
 
 def _picture_bytes(loaded: Loaded, picture: images.Picture, meta: dict) -> bytes:
     """The bytes written for a picture that exists only inside a preview or a zip."""
     if picture.format != "JPEG":
         return loaded.data
-    data = loaded.data
-    if loaded.icc_profile is not None and jpeg.icc_profile(data) is None:
-        data = jpeg.with_icc_profile(data, loaded.icc_profile)
-    return exif.embed(data, meta, picture.exif)
+    profile = None
+    if loaded.icc_profile is not None and jpeg.icc_profile(loaded.data) is None:
+        profile = loaded.icc_profile
+    return jpeg.with_metadata(loaded.data, exif=exif.encode(meta, picture.exif), icc=profile)
+
+
+def _stage(library: Library, data: bytes) -> Path:
+    """Write bytes to a fresh file in tmp/, invisible until renamed into place."""
+    fd, tmp = tempfile.mkstemp(dir=library.tmp_dir, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
 
 
 def _write_atomic(library: Library, target: Path, data: bytes) -> None:
     """Write via a temporary file and a rename, so no half-written picture is ever visible."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=library.tmp_dir, suffix=".part")
+    os.replace(_stage(library, data), target)
+
+
+def _prepare(library: Library, item: Item) -> Prepared:
+    """The thread-safe part of an item's work: read, identify, and stage what must be written.
+
+    Staging here lets file creation, the slow part on most file systems, run on
+    the worker threads; the main thread only renames or discards.
+    """
+    loaded = item.load()
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _store(library: Library, item: Item, loaded: Loaded, picture: images.Picture) -> str:
-    """Record one prepared item; returns 'new', 'updated' or 'duplicate'."""
+        picture = images.inspect(loaded.data)
+    except images.PictureError as err:
+        raise Skip(err.reason, str(err)) from err
     meta = {**picture.meta, **loaded.meta}
+    if loaded.on_disk is not None:
+        return Prepared(loaded, picture, meta, None, len(loaded.data))
+    data = _picture_bytes(loaded, picture, meta)
+    return Prepared(loaded, picture, meta, _stage(library, data), len(data))
+
+
+def _store(library: Library, item: Item, prepared: Prepared) -> str:
+    """Record one prepared item; returns 'new', 'updated' or 'duplicate'."""
+    picture, loaded = prepared.picture, prepared.loaded
     owner = library.photo_origin(picture.content_id)
     if owner is None:
-        if loaded.on_disk is not None:
+        if prepared.staged is None:
             path, managed = loaded.on_disk, False
-            size = len(loaded.data)
         else:
             path, managed = library.picture_path(picture.content_id, picture.extension), True
-            data = _picture_bytes(loaded, picture, meta)
-            _write_atomic(library, path, data)
-            size = len(data)
+            path.parent.mkdir(exist_ok=True)
+            os.replace(prepared.staged, path)
         library.add_photo(picture.content_id, path, managed=managed, fmt=picture.format,
-                          width=picture.width, height=picture.height, size=size,
+                          width=picture.width, height=picture.height, size=prepared.size,
                           origin=item.locator)
+    elif prepared.staged is not None:
+        prepared.staged.unlink()
     seen_before = library.source_fingerprint(item.locator) is not None
-    library.put_source(item.locator, item.kind, picture.content_id, item.fingerprint,
-                       {k: v for k, v in meta.items() if not k.startswith("_")}, loaded.link)
+    meta = {k: v for k, v in prepared.meta.items() if not k.startswith("_")}
+    library.put_source(item.locator, item.kind, picture.content_id, item.fingerprint, meta,
+                       loaded.link)
     if owner is None:
         return "new"
     return "updated" if seen_before else "duplicate"
@@ -143,7 +169,7 @@ def _refresh_exif(library: Library, photo_ids: set[str]) -> None:
             continue
         data = photo.path.read_bytes()
         own = images.inspect(data).exif
-        rewritten = exif.embed(data, photo.meta, own)
+        rewritten = jpeg.with_metadata(data, exif=exif.encode(photo.meta, own))
         if rewritten != data:
             _write_atomic(library, photo.path, rewritten)
             library.update_size(photo.id, len(rewritten))
@@ -191,12 +217,13 @@ def extract(
     in_batch = 0
     library.begin()
     try:
-        for item, future in prefetch(_prepare, todo(), workers, ahead=4 * workers + 8):
+        work = functools.partial(_prepare, library)
+        for item, future in prefetch(work, todo(), workers, ahead=4 * workers + 8):
             try:
-                loaded, picture = future.result()
-                status = _store(library, item, loaded, picture)
+                prepared = future.result()
+                status = _store(library, item, prepared)
                 if status != "new":
-                    touched.add(picture.content_id)
+                    touched.add(prepared.picture.content_id)
             except Skip as err:
                 summary.problems.append((item.display, err.reason, str(err)))
             except Exception as err:  # noqa: BLE001 - one odd file must not stop the run
@@ -208,7 +235,7 @@ def extract(
                     summary.updated += 1
                 else:
                     summary.duplicates += 1
-                summary.warnings.extend((item.display, w) for w in loaded.warnings)
+                summary.warnings.extend((item.display, w) for w in prepared.loaded.warnings)
             bar.update()
             in_batch += 1
             if in_batch >= BATCH:

@@ -106,7 +106,7 @@ def test_lua_tables():
 def test_content_id_ignores_metadata_but_not_pixels():
     image = samples.picture(3)
     plain = samples.jpeg_bytes(image)
-    with_profile = jpeg.with_icc_profile(plain, icc.profile_for("AdobeRGB"))
+    with_profile = jpeg.with_metadata(plain, icc=icc.profile_for("AdobeRGB"))
     assert jpeg.content_id(plain) == jpeg.content_id(with_profile)
     other = samples.jpeg_bytes(image, quality=60)
     assert jpeg.content_id(plain) != jpeg.content_id(other)
@@ -134,10 +134,24 @@ def test_adobe_rgb_profile_converts_like_the_standard(colour):
 
 
 def test_profile_survives_in_written_jpeg():
-    data = jpeg.with_icc_profile(samples.jpeg_bytes(samples.picture(1)), icc.profile_for("AdobeRGB"))
+    data = jpeg.with_metadata(samples.jpeg_bytes(samples.picture(1)), icc=icc.profile_for("AdobeRGB"))
     image = Image.open(io.BytesIO(data))
     assert image.info["icc_profile"] == icc.profile_for("AdobeRGB")
     assert jpeg.icc_profile(data) == icc.profile_for("AdobeRGB")
     assert icc.profile_for("sRGB") is None
     with pytest.raises(KeyError):
         icc.profile_for("Martian RGB")
+
+
+def test_metadata_replacement_keeps_everything_else():
+    import piexif
+
+    original = samples.jpeg_bytes(samples.picture(2))
+    first = jpeg.with_metadata(original, exif=piexif.dump({"0th": {piexif.ImageIFD.Artist: b"a"}}))
+    second = jpeg.with_metadata(first, exif=piexif.dump({"0th": {piexif.ImageIFD.Artist: b"b"}}),
+                                icc=icc.profile_for("AdobeRGB"))
+    assert piexif.load(second)["0th"][piexif.ImageIFD.Artist] == b"b"
+    assert second.count(b"Exif\x00\x00") == 1
+    assert second[2:4] == b"\xff\xe0", "JFIF APP0 stays first"
+    assert jpeg.content_id(second) == jpeg.content_id(original)
+    assert Image.open(io.BytesIO(second)).tobytes() == Image.open(io.BytesIO(original)).tobytes()
