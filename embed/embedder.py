@@ -1,0 +1,106 @@
+"""Embedders: a model's image and text towers behind one small interface."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from PIL import Image
+
+from . import hub
+from .colour import ColourEmbedder
+from .preprocess import Preprocess
+from .runtime import mlx_core
+
+mx = mlx_core()
+
+
+class Embedder(Protocol):
+    """What the rest of photoseek needs of a model."""
+
+    name: str
+    dim: int
+    has_text: bool
+    info: dict[str, Any]
+
+    def prepare(self, source: Path | bytes) -> np.ndarray:
+        """Model input for one picture (safe to call from worker threads)."""
+
+    def embed_prepared(self, batch: list[np.ndarray]) -> np.ndarray:
+        """Normalised float32 vectors for prepared pictures."""
+
+    def embed_texts(self, texts: list[str]) -> np.ndarray:
+        """Normalised float32 vectors for texts."""
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+class MLXEmbedder:
+    """A CLIP or SigLIP checkpoint running in MLX."""
+
+    has_text = True
+
+    def __init__(self, name: str, folder: Path, *, draft: bool = True) -> None:
+        from . import weights
+        from .clip import CLIPModel
+        from .siglip import SiglipModel
+        from .tokenizer import ClipTokenizer, SiglipTokenizer
+
+        config = json.loads((folder / "config.json").read_text())
+        model_type = config.get("model_type")
+        families = {"clip": (CLIPModel, ClipTokenizer), "siglip": (SiglipModel, SiglipTokenizer)}
+        if model_type not in families:
+            raise hub.ModelUnavailable(
+                f"{name}: model type {model_type!r} is not supported; photoseek runs CLIP "
+                "and SigLIP checkpoints (model_type 'clip' or 'siglip').")
+        model_class, tokenizer_class = families[model_type]
+        self.model = model_class(config)
+        self.model.load_weights(list(weights.load(folder).items()), strict=True)
+        self.model.eval()
+        mx.eval(self.model.parameters())
+        self.tokenizer = tokenizer_class(folder, self.model.text_length)
+        self.preprocess = Preprocess.from_config(folder, model_type, self.model.image_size)
+        self.name = name
+        self.dim = self.model.dim
+        self.draft = draft
+        self.info = {"type": model_type, "folder": str(folder)}
+        self._images = mx.compile(self.model.encode_image)
+        self._texts = mx.compile(self.model.encode_text)
+
+    def prepare(self, source: Path | bytes) -> np.ndarray:
+        """Model input for one picture (safe to call from worker threads)."""
+        return self.preprocess.load(source, draft=self.draft)
+
+    def prepare_image(self, image: Image.Image) -> np.ndarray:
+        """Model input for an already opened RGB picture."""
+        return self.preprocess(image)
+
+    def embed_prepared(self, batch: list[np.ndarray]) -> np.ndarray:
+        """Normalised float32 vectors for prepared pictures."""
+        out = self._images(mx.array(np.stack(batch)))
+        return _normalise(np.array(out))
+
+    def embed_texts(self, texts: list[str]) -> np.ndarray:
+        """Normalised float32 vectors for texts."""
+        out = self._texts(mx.array(self.tokenizer(texts)))
+        return _normalise(np.array(out))
+
+
+def load_embedder(model: str = hub.DEFAULT_MODEL, revision: str | None = None) -> Embedder:
+    """The embedder a `--model` value names: a hub id, a local checkpoint folder, or `colour`."""
+    if model in (hub.FALLBACK_MODEL, "color"):
+        return ColourEmbedder()
+    from .weights import cache_key, checkpoint_files
+
+    folder = hub.resolve(model, revision)
+    if Path(model).expanduser().is_dir():
+        # A local checkpoint is named by its contents, so retrained weights never mix.
+        name = f"local:{folder.name}@{cache_key(folder, checkpoint_files(folder))[:8]}"
+    else:
+        name = f"{model}@{revision}" if revision else model
+    return MLXEmbedder(name, folder)
