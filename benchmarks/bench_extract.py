@@ -33,8 +33,9 @@ def build_previews(root: Path, count: int) -> int:
     levels_by_photo = []
     for path in sources:
         image = Image.open(path).convert("RGB")
-        small = samples.jpeg_bytes(image.resize((max(1, image.width // 4),
-                                                 max(1, image.height // 4))))
+        small = samples.jpeg_bytes(
+            image.resize((max(1, image.width // 4), max(1, image.height // 4)))
+        )
         levels_by_photo.append((small, path.read_bytes(), image.size))
     total = 0
     for i in range(count):
@@ -43,8 +44,7 @@ def build_previews(root: Path, count: int) -> int:
         if i >= len(sources):
             # Same pixels under different bytes would be duplicates: vary one scan byte.
             unique = unique[:-3] + bytes([(unique[-3] + i // len(sources)) % 256]) + unique[-2:]
-        data = samples.lrprev(f"{i:08X}-0000", "d", [small, unique],
-                              [(w // 4, h // 4), (w, h)])
+        data = samples.lrprev(f"{i:08X}-0000", "d", [small, unique], [(w // 4, h // 4), (w, h)])
         target = root / f"{i % 16:X}" / f"{i % 4096:04X}" / f"{i:08X}-0000-d.lrprev"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -62,9 +62,20 @@ def _timed_copy(src: Path, dst: Path) -> float:
 def _timed_extract(src: Path, library: Path) -> tuple[float, str]:
     os.sync()
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "photoseek", "extract", str(src),
-                           "--library", str(library), "--no-progress"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "photoseek",
+            "extract",
+            str(src),
+            "--library",
+            str(library),
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         sys.exit(proc.stdout + proc.stderr)
     return time.perf_counter() - started, proc.stdout.strip()
@@ -98,10 +109,14 @@ def main() -> None:
         _timed_extract(lrdata, work / f"lib{args.rounds - 1}")
         rerun_s = time.perf_counter() - started
 
-        print(f"plain copy:  {copy_s:6.2f} s  {args.count / copy_s:8.0f} files/s  "
-              f"{mb / copy_s:6.0f} MB/s")
-        print(f"extract:     {extract_s:6.2f} s  {args.count / extract_s:8.0f} previews/s  "
-              f"{mb / extract_s:6.0f} MB/s  peak RSS {peak_mb:.0f} MB")
+        print(
+            f"plain copy:  {copy_s:6.2f} s  {args.count / copy_s:8.0f} files/s  "
+            f"{mb / copy_s:6.0f} MB/s"
+        )
+        print(
+            f"extract:     {extract_s:6.2f} s  {args.count / extract_s:8.0f} previews/s  "
+            f"{mb / extract_s:6.0f} MB/s  peak RSS {peak_mb:.0f} MB"
+        )
         print(f"re-run with nothing changed: {rerun_s:.2f} s")
         print(f"extract speed / copy speed: {copy_s / extract_s:.2f} (target >= 0.5)")
         print(report)

@@ -7,14 +7,26 @@ from typing import Any
 from .layers import Encoder, mx, nn
 
 TEXT_DEFAULTS = {
-    "vocab_size": 49408, "hidden_size": 512, "intermediate_size": 2048,
-    "num_hidden_layers": 12, "num_attention_heads": 8, "max_position_embeddings": 77,
-    "hidden_act": "quick_gelu", "layer_norm_eps": 1e-5, "eos_token_id": 49407,
+    "vocab_size": 49408,
+    "hidden_size": 512,
+    "intermediate_size": 2048,
+    "num_hidden_layers": 12,
+    "num_attention_heads": 8,
+    "max_position_embeddings": 77,
+    "hidden_act": "quick_gelu",
+    "layer_norm_eps": 1e-5,
+    "eos_token_id": 49407,
 }
 VISION_DEFAULTS = {
-    "hidden_size": 768, "intermediate_size": 3072, "num_hidden_layers": 12,
-    "num_attention_heads": 12, "num_channels": 3, "image_size": 224, "patch_size": 32,
-    "hidden_act": "quick_gelu", "layer_norm_eps": 1e-5,
+    "hidden_size": 768,
+    "intermediate_size": 3072,
+    "num_hidden_layers": 12,
+    "num_attention_heads": 12,
+    "num_channels": 3,
+    "image_size": 224,
+    "patch_size": 32,
+    "hidden_act": "quick_gelu",
+    "layer_norm_eps": 1e-5,
 }
 
 
@@ -25,8 +37,9 @@ class VisionEmbeddings(nn.Module):
         super().__init__()
         dims, patch = config["hidden_size"], config["patch_size"]
         self.class_embedding = mx.zeros((dims,))
-        self.patch_embedding = nn.Conv2d(config["num_channels"], dims, patch, stride=patch,
-                                         bias=False)
+        self.patch_embedding = nn.Conv2d(
+            config["num_channels"], dims, patch, stride=patch, bias=False
+        )
         positions = (config["image_size"] // patch) ** 2 + 1
         self.position_embedding = nn.Embedding(positions, dims)
 
@@ -60,8 +73,9 @@ class TextEmbeddings(nn.Module):
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__()
         self.token_embedding = nn.Embedding(config["vocab_size"], config["hidden_size"])
-        self.position_embedding = nn.Embedding(config["max_position_embeddings"],
-                                               config["hidden_size"])
+        self.position_embedding = nn.Embedding(
+            config["max_position_embeddings"], config["hidden_size"]
+        )
 
     def __call__(self, ids: Any) -> Any:
         return self.token_embedding(ids) + self.position_embedding.weight[: ids.shape[1]]

@@ -17,13 +17,26 @@ HUE_BINS, CHROMA_BINS, GREY_BINS = 12, 3, 4
 
 # Named colours (sRGB) that text search understands with this embedding.
 COLOURS = {
-    "red": (200, 30, 30), "orange": (240, 140, 20), "yellow": (240, 220, 40),
-    "green": (40, 160, 60), "blue": (30, 80, 200), "purple": (120, 50, 160),
-    "pink": (240, 150, 190), "brown": (120, 75, 40), "black": (15, 15, 15),
-    "white": (245, 245, 245), "grey": (128, 128, 128), "gray": (128, 128, 128),
-    "teal": (20, 128, 128), "turquoise": (64, 200, 200), "gold": (212, 175, 55),
-    "beige": (225, 210, 180), "navy": (20, 30, 90), "cyan": (40, 200, 230),
-    "magenta": (210, 40, 160), "violet": (140, 90, 200),
+    "red": (200, 30, 30),
+    "orange": (240, 140, 20),
+    "yellow": (240, 220, 40),
+    "green": (40, 160, 60),
+    "blue": (30, 80, 200),
+    "purple": (120, 50, 160),
+    "pink": (240, 150, 190),
+    "brown": (120, 75, 40),
+    "black": (15, 15, 15),
+    "white": (245, 245, 245),
+    "grey": (128, 128, 128),
+    "gray": (128, 128, 128),
+    "teal": (20, 128, 128),
+    "turquoise": (64, 200, 200),
+    "gold": (212, 175, 55),
+    "beige": (225, 210, 180),
+    "navy": (20, 30, 90),
+    "cyan": (40, 200, 230),
+    "magenta": (210, 40, 160),
+    "violet": (140, 90, 200),
 }
 
 
@@ -31,12 +44,15 @@ def _lab(rgb: np.ndarray) -> np.ndarray:
     """CIE Lab (D65) from sRGB in 0..255, for perceptual distances between colours."""
     c = rgb / 255.0
     linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    xyz = linear @ np.array([[0.4124, 0.2126, 0.0193], [0.3576, 0.7152, 0.1192],
-                             [0.1805, 0.0722, 0.9505]])
+    xyz = linear @ np.array(
+        [[0.4124, 0.2126, 0.0193], [0.3576, 0.7152, 0.1192], [0.1805, 0.0722, 0.9505]]
+    )
     xyz /= np.array([0.9505, 1.0, 1.089])
     f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
-    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]),
-                     200 * (f[..., 1] - f[..., 2])], axis=-1)
+    return np.stack(
+        [116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])],
+        axis=-1,
+    )
 
 
 def features(image: Image.Image) -> np.ndarray:

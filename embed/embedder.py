@@ -57,7 +57,8 @@ class MLXEmbedder:
         if model_type not in families:
             raise hub.ModelUnavailable(
                 f"{name}: model type {model_type!r} is not supported; photoseek runs CLIP "
-                "and SigLIP checkpoints (model_type 'clip' or 'siglip').")
+                "and SigLIP checkpoints (model_type 'clip' or 'siglip')."
+            )
         model_class, tokenizer_class = families[model_type]
         self.model = model_class(config)
         self.model.load_weights(list(weights.load(folder).items()), strict=True)

@@ -7,8 +7,14 @@ from pathlib import Path
 DEFAULT_MODEL = "openai/clip-vit-base-patch32"
 FALLBACK_MODEL = "colour"
 ALLOW = [
-    "config.json", "preprocessor_config.json", "tokenizer.json", "tokenizer_config.json",
-    "special_tokens_map.json", "vocab.json", "merges.txt", "spiece.model",
+    "config.json",
+    "preprocessor_config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "vocab.json",
+    "merges.txt",
+    "spiece.model",
 ]
 
 
@@ -30,12 +36,16 @@ def resolve(model: str, revision: str | None = None) -> Path:
     local = Path(model).expanduser()
     if local.is_dir():
         if not (local / "config.json").is_file():
-            raise ModelUnavailable(f"{local} has no config.json: not a Hugging Face checkpoint "
-                                   "folder. " + _advice(model))
+            raise ModelUnavailable(
+                f"{local} has no config.json: not a Hugging Face checkpoint "
+                "folder. " + _advice(model)
+            )
         return local.resolve()
     if local.suffix or model.count("/") != 1:
-        raise ModelUnavailable(f"model {model!r} is neither a folder nor a Hugging Face repo id "
-                               "like openai/clip-vit-base-patch32. " + _advice(DEFAULT_MODEL))
+        raise ModelUnavailable(
+            f"model {model!r} is neither a folder nor a Hugging Face repo id "
+            "like openai/clip-vit-base-patch32. " + _advice(DEFAULT_MODEL)
+        )
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import (
         GatedRepoError,
@@ -46,24 +56,32 @@ def resolve(model: str, revision: str | None = None) -> Path:
 
     try:
         # Prefer safetensors: fetch .bin weights only for repos that have nothing else.
-        folder = Path(snapshot_download(model, revision=revision,
-                                        allow_patterns=[*ALLOW, "*.safetensors"]))
+        folder = Path(
+            snapshot_download(model, revision=revision, allow_patterns=[*ALLOW, "*.safetensors"])
+        )
         if not any(folder.glob("*.safetensors")):
-            folder = Path(snapshot_download(model, revision=revision,
-                                            allow_patterns=[*ALLOW, "pytorch_model.bin"]))
+            folder = Path(
+                snapshot_download(
+                    model, revision=revision, allow_patterns=[*ALLOW, "pytorch_model.bin"]
+                )
+            )
     except LocalEntryNotFoundError as err:
         raise ModelUnavailable(
             f"model {model} is not in the local Hugging Face cache and cannot be downloaded "
-            f"now (offline, HF_HUB_OFFLINE is set, or the network failed: {err}). "
-            + _advice(model)) from err
+            f"now (offline, HF_HUB_OFFLINE is set, or the network failed: {err}). " + _advice(model)
+        ) from err
     except GatedRepoError as err:
-        raise ModelUnavailable(f"model {model} is gated: accept its licence on the hub and "
-                               "log in with `hf auth login`. " + _advice(model)) from err
+        raise ModelUnavailable(
+            f"model {model} is gated: accept its licence on the hub and "
+            "log in with `hf auth login`. " + _advice(model)
+        ) from err
     except (RepositoryNotFoundError, RevisionNotFoundError) as err:
-        raise ModelUnavailable(f"model {model} (revision {revision or 'main'}) does not exist "
-                               "on the hub; check the spelling. " + _advice(DEFAULT_MODEL)
-                               ) from err
+        raise ModelUnavailable(
+            f"model {model} (revision {revision or 'main'}) does not exist "
+            "on the hub; check the spelling. " + _advice(DEFAULT_MODEL)
+        ) from err
     except Exception as err:  # network stacks raise many kinds; all mean "not now"
-        raise ModelUnavailable(f"model {model} could not be downloaded: {err}. "
-                               + _advice(model)) from err
+        raise ModelUnavailable(
+            f"model {model} could not be downloaded: {err}. " + _advice(model)
+        ) from err
     return folder

@@ -35,8 +35,9 @@ def activation(name: str) -> Callable[[Any], Any]:
     try:
         return ACTIVATIONS[name]
     except KeyError:
-        raise ValueError(f"activation {name!r} is not supported (known: "
-                         f"{', '.join(sorted(ACTIVATIONS))})") from None
+        raise ValueError(
+            f"activation {name!r} is not supported (known: {', '.join(sorted(ACTIVATIONS))})"
+        ) from None
 
 
 class Attention(nn.Module):
@@ -58,8 +59,11 @@ class Attention(nn.Module):
             return t.reshape(batch, length, self.heads, -1).transpose(0, 2, 1, 3)
 
         out = mx.fast.scaled_dot_product_attention(
-            split(self.q_proj(x)), split(self.k_proj(x)), split(self.v_proj(x)),
-            scale=self.scale, mask=mask,
+            split(self.q_proj(x)),
+            split(self.k_proj(x)),
+            split(self.v_proj(x)),
+            scale=self.scale,
+            mask=mask,
         )
         return self.out_proj(out.transpose(0, 2, 1, 3).reshape(batch, length, dims))
 

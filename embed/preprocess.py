@@ -35,8 +35,10 @@ class Preprocess:
         path = folder / "preprocessor_config.json"
         config = json.loads(path.read_text()) if path.is_file() else {}
         clip = model_type == "clip"
-        size = config.get("size", {"shortest_edge": image_size} if clip else
-                          {"height": image_size, "width": image_size})
+        size = config.get(
+            "size",
+            {"shortest_edge": image_size} if clip else {"height": image_size, "width": image_size},
+        )
         if isinstance(size, int):
             size = {"shortest_edge": size} if clip else {"height": size, "width": size}
         crop = config.get("crop_size", {"height": image_size, "width": image_size})

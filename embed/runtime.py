@@ -35,8 +35,11 @@ def load_blas() -> str | None:
         return _BLAS
     if "mlx.core" in sys.modules:
         # Too late to change what MLX linked against; say so rather than pretend.
-        print("photoseek: mlx was imported before photoseek could give it a fast BLAS; "
-              "embedding will be slow", file=sys.stderr)
+        print(
+            "photoseek: mlx was imported before photoseek could give it a fast BLAS; "
+            "embedding will be slow",
+            file=sys.stderr,
+        )
         return None
     # One BLAS thread per core this process may use (containers often allow fewer).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", str(len(os.sched_getaffinity(0))))

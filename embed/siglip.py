@@ -7,14 +7,26 @@ from typing import Any
 from .layers import MLP, Encoder, mx, nn
 
 TEXT_DEFAULTS = {
-    "vocab_size": 32000, "hidden_size": 768, "intermediate_size": 3072,
-    "num_hidden_layers": 12, "num_attention_heads": 12, "max_position_embeddings": 64,
-    "hidden_act": "gelu_pytorch_tanh", "layer_norm_eps": 1e-6,
+    "vocab_size": 32000,
+    "hidden_size": 768,
+    "intermediate_size": 3072,
+    "num_hidden_layers": 12,
+    "num_attention_heads": 12,
+    "max_position_embeddings": 64,
+    "hidden_act": "gelu_pytorch_tanh",
+    "layer_norm_eps": 1e-6,
 }
 VISION_DEFAULTS = {
-    "hidden_size": 768, "intermediate_size": 3072, "num_hidden_layers": 12,
-    "num_attention_heads": 12, "num_channels": 3, "image_size": 224, "patch_size": 16,
-    "hidden_act": "gelu_pytorch_tanh", "layer_norm_eps": 1e-6, "vision_use_head": True,
+    "hidden_size": 768,
+    "intermediate_size": 3072,
+    "num_hidden_layers": 12,
+    "num_attention_heads": 12,
+    "num_channels": 3,
+    "image_size": 224,
+    "patch_size": 16,
+    "hidden_act": "gelu_pytorch_tanh",
+    "layer_norm_eps": 1e-6,
+    "vision_use_head": True,
 }
 
 
@@ -54,7 +66,8 @@ class PoolingAttention(nn.Module):
             return t.reshape(t.shape[0], t.shape[1], self.heads, -1).transpose(0, 2, 1, 3)
 
         out = mx.fast.scaled_dot_product_attention(
-            split(q), split(k), split(v), scale=(dims // self.heads) ** -0.5)
+            split(q), split(k), split(v), scale=(dims // self.heads) ** -0.5
+        )
         return self.out_proj(out.transpose(0, 2, 1, 3).reshape(query.shape[0], -1, dims))
 
 
@@ -98,8 +111,9 @@ class TextEmbeddings(nn.Module):
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__()
         self.token_embedding = nn.Embedding(config["vocab_size"], config["hidden_size"])
-        self.position_embedding = nn.Embedding(config["max_position_embeddings"],
-                                               config["hidden_size"])
+        self.position_embedding = nn.Embedding(
+            config["max_position_embeddings"], config["hidden_size"]
+        )
 
     def __call__(self, ids: Any) -> Any:
         return self.token_embedding(ids) + self.position_embedding.weight[: ids.shape[1]]

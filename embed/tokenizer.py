@@ -1,4 +1,4 @@
-"""Tokenizers that give the reference token ids: CLIP's byte-level BPE and SigLIP's sentencepiece."""
+"""Tokenizers giving the reference token ids: CLIP's byte-level BPE, SigLIP's sentencepiece."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from tokenizers.models import BPE
 BOS, EOS = "<|startoftext|>", "<|endoftext|>"
 # CLIP's own pre-tokenisation: special tokens, English contractions, letter runs, single
 # digits, and runs of anything else that is not a space.
-_CLIP_SPLIT = (r"""<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]"""
-               r"""|[^\s\p{L}\p{N}]+""")
+_CLIP_SPLIT = (
+    r"""<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]"""
+    r"""|[^\s\p{L}\p{N}]+"""
+)
 
 
 def _special_tokens(folder: Path) -> dict[str, str]:
@@ -45,7 +47,8 @@ class ClipTokenizer:
             self.tokenizer = self._from_vocab(folder, special.get("unk_token", EOS))
         else:
             raise FileNotFoundError(
-                f"{folder} has no CLIP tokenizer (tokenizer.json, or vocab.json with merges.txt)")
+                f"{folder} has no CLIP tokenizer (tokenizer.json, or vocab.json with merges.txt)"
+            )
         pad = special.get("pad_token", EOS)
         pad_id = self.tokenizer.token_to_id(pad)
         self.tokenizer.enable_truncation(max_length=length)
@@ -59,17 +62,29 @@ class ClipTokenizer:
             if line and not line.startswith("#version"):
                 left, right = line.split(" ")
                 merges.append((left, right))
-        tokenizer = Tokenizer(BPE(vocab=vocab, merges=merges, continuing_subword_prefix="",
-                                  end_of_word_suffix="</w>", fuse_unk=False, unk_token=unk))
+        tokenizer = Tokenizer(
+            BPE(
+                vocab=vocab,
+                merges=merges,
+                continuing_subword_prefix="",
+                end_of_word_suffix="</w>",
+                fuse_unk=False,
+                unk_token=unk,
+            )
+        )
         tokenizer.normalizer = normalizers.Sequence(
-            [normalizers.NFC(), normalizers.Replace(Regex(r"\s+"), " "), normalizers.Lowercase()])
-        tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
-            pre_tokenizers.Split(Regex(_CLIP_SPLIT), behavior="removed", invert=True),
-            pre_tokenizers.ByteLevel(add_prefix_space=False),
-        ])
+            [normalizers.NFC(), normalizers.Replace(Regex(r"\s+"), " "), normalizers.Lowercase()]
+        )
+        tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
+            [
+                pre_tokenizers.Split(Regex(_CLIP_SPLIT), behavior="removed", invert=True),
+                pre_tokenizers.ByteLevel(add_prefix_space=False),
+            ]
+        )
         tokenizer.decoder = decoders.ByteLevel()
         tokenizer.post_processor = processors.RobertaProcessing(
-            (EOS, vocab[EOS]), (BOS, vocab[BOS]), trim_offsets=False, add_prefix_space=False)
+            (EOS, vocab[EOS]), (BOS, vocab[BOS]), trim_offsets=False, add_prefix_space=False
+        )
         tokenizer.add_special_tokens([BOS, EOS])
         return tokenizer
 

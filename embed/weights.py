@@ -21,7 +21,8 @@ _DROP = ("position_ids", "logit_scale", "logit_bias")
 def cache_root() -> Path:
     """Where converted weights live ($PHOTOSEEK_CACHE, else the user's cache folder)."""
     base = os.environ.get("PHOTOSEEK_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"), "photoseek")
+        os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"), "photoseek"
+    )
     return Path(base) / "mlx-weights"
 
 
@@ -54,8 +55,10 @@ def _read(files: list[Path]) -> dict[str, Any]:
         try:
             import torch
         except ImportError as err:
-            raise RuntimeError(f"{path.name} is a PyTorch .bin checkpoint; reading it needs "
-                               "torch (pip install torch), or use a safetensors copy") from err
+            raise RuntimeError(
+                f"{path.name} is a PyTorch .bin checkpoint; reading it needs "
+                "torch (pip install torch), or use a safetensors copy"
+            ) from err
         state = torch.load(path, map_location="cpu", weights_only=True)
         tensors.update({k: mx.array(v.float().numpy()) for k, v in state.items()})
     return tensors
@@ -93,7 +96,7 @@ def load(folder: Path) -> dict[str, Any]:
         os.replace(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    (target.parent / "source.json").write_text(json.dumps(
-        {"folder": str(folder), "files": [f.name for f in files]}, indent=1))
+    (target.parent / "source.json").write_text(
+        json.dumps({"folder": str(folder), "files": [f.name for f in files]}, indent=1)
+    )
     return weights
-

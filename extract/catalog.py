@@ -21,7 +21,9 @@ class CatalogError(ValueError):
 def _open(path: Path) -> sqlite3.Connection:
     # Read-only, so a catalog Lightroom still has open is never touched.
     try:
-        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        db = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
         db.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
     except sqlite3.DatabaseError as err:
         raise CatalogError(f"{path}: not a readable SQLite database ({err})") from err
@@ -163,7 +165,9 @@ class Catalog:
             "colour_label": label or None,
             "pick": int(pick) if pick is not None else None,
             "original_name": original or name,
-            "original_path": (root_path or "") + (folder_path or "") + (name or "") if name else None,
+            "original_path": (root_path or "") + (folder_path or "") + (name or "")
+            if name
+            else None,
             "original_format": fmt,
             "original_width": fw,
             "original_height": fh,
@@ -227,7 +231,7 @@ class Catalog:
 
 
 def find_catalog(lrdata: Path) -> Path | None:
-    """The `.lrcat` a preview folder belongs to: `<name> Previews.lrdata` sits beside `<name>.lrcat`."""
+    """The `.lrcat` of a preview folder: `<name> Previews.lrdata` sits beside `<name>.lrcat`."""
     match = re.match(r"(.*) Previews\.lrdata$", lrdata.name)
     if match:
         candidate = lrdata.with_name(match.group(1) + ".lrcat")

@@ -80,8 +80,9 @@ class FolderSource:
             except OSError as err:
                 walk.report.append((path_text(path), "unreadable file", str(err)))
                 continue
-            yield Item(f"file:{path_text(path)}", self.kind, fingerprint,
-                       lambda path=path: self.load(path))
+            yield Item(
+                f"file:{path_text(path)}", self.kind, fingerprint, lambda path=path: self.load(path)
+            )
 
     def load(self, path: Path) -> Loaded:
         """The file's bytes; it is used in place when its name can be stored."""

@@ -24,7 +24,9 @@ def _xyz(x: float, y: float) -> np.ndarray:
     return np.array([x / y, 1.0, (1 - x - y) / y])
 
 
-def _colorants(primaries: tuple[tuple[float, float], ...], white: tuple[float, float]) -> np.ndarray:
+def _colorants(
+    primaries: tuple[tuple[float, float], ...], white: tuple[float, float]
+) -> np.ndarray:
     """RGB->XYZ matrix columns, chromatically adapted to the ICC's D50 (Bradford)."""
     prim = np.stack([_xyz(*p) for p in primaries], axis=1)
     scale = np.linalg.solve(prim, _xyz(*white))

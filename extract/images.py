@@ -71,8 +71,9 @@ def inspect(data: bytes) -> Picture:
             width, height = jpeg.dimensions(data)
             _check_size(width, height)
             raw_exif = _jpeg_exif(data)
-            return Picture("JPEG", width, height, jpeg.content_id(data), exif.read_meta(raw_exif),
-                           raw_exif)
+            return Picture(
+                "JPEG", width, height, jpeg.content_id(data), exif.read_meta(raw_exif), raw_exif
+            )
         except jpeg.JpegError as err:
             raise PictureError("broken JPEG", str(err)) from err
     try:
@@ -93,5 +94,11 @@ def inspect(data: bytes) -> Picture:
     digest = hashlib.sha256(f"pixels:{image.mode}:{image.size}".encode())
     digest.update(image.tobytes())
     raw_exif = image.info.get("exif")
-    return Picture(fmt, image.width, image.height, digest.hexdigest()[:32],
-                   exif.read_meta(raw_exif if isinstance(raw_exif, bytes) else None), raw_exif)
+    return Picture(
+        fmt,
+        image.width,
+        image.height,
+        digest.hexdigest()[:32],
+        exif.read_meta(raw_exif if isinstance(raw_exif, bytes) else None),
+        raw_exif,
+    )

@@ -69,8 +69,10 @@ class LightroomSource:
 
     def items(self, walk: Any) -> Iterator[Item]:
         """An item per `.lrprev` file."""
-        paths = self.files if self.files is not None else (
-            p for p in walk(self.root) if p.suffix.lower() == ".lrprev"
+        paths = (
+            self.files
+            if self.files is not None
+            else (p for p in walk(self.root) if p.suffix.lower() == ".lrprev")
         )
         for path in paths:
             try:
@@ -78,8 +80,12 @@ class LightroomSource:
             except OSError as err:
                 self.report.append((path_text(path), "unreadable file", str(err)))
                 continue
-            yield Item(f"lrprev:{path_text(path)}", self.kind, fingerprint,
-                       lambda path=path: self.load(path))
+            yield Item(
+                f"lrprev:{path_text(path)}",
+                self.kind,
+                fingerprint,
+                lambda path=path: self.load(path),
+            )
 
     def load(self, path: Path) -> Loaded:
         """Read a preview's largest level and everything known about it."""

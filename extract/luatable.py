@@ -36,7 +36,9 @@ class _Parser:
                 break
             match = _TOKEN.match(text, pos)
             if not match:
-                raise LuaSyntaxError(f"unexpected text at character {pos}: {text[pos:pos + 20]!r}")
+                raise LuaSyntaxError(
+                    f"unexpected text at character {pos}: {text[pos : pos + 20]!r}"
+                )
             kind = match.lastgroup or ""
             self.tokens.append((kind, match.group(kind)))
             pos = match.end()

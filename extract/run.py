@@ -6,14 +6,13 @@ import functools
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from tqdm import tqdm
 
+from photoseek.concurrency import prefetch
 from photoseek.library import Library
 
 from . import exif, images, jpeg
@@ -22,8 +21,6 @@ from .folder import Walker
 from .items import Item, Loaded, Skip
 
 BATCH = 256
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass
@@ -58,24 +55,6 @@ class Summary:
                 + ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items()))
             )
         return out
-
-
-def prefetch(fn: Callable[[T], R], items: Iterable[T], workers: int, ahead: int) -> Iterator[
-    tuple[T, Future[R]]
-]:
-    """Map fn over items on worker threads, in order, never holding more than `ahead` results."""
-    pending: list[tuple[T, Future[R]]] = []
-    with ThreadPoolExecutor(workers) as pool:
-        try:
-            for item in items:
-                pending.append((item, pool.submit(fn, item)))
-                if len(pending) >= ahead:
-                    yield pending.pop(0)
-            while pending:
-                yield pending.pop(0)
-        finally:
-            for _, future in pending:
-                future.cancel()
 
 
 @dataclass
@@ -146,15 +125,23 @@ def _store(library: Library, item: Item, prepared: Prepared) -> str:
             path, managed = library.picture_path(picture.content_id, picture.extension), True
             path.parent.mkdir(exist_ok=True)
             os.replace(prepared.staged, path)
-        library.add_photo(picture.content_id, path, managed=managed, fmt=picture.format,
-                          width=picture.width, height=picture.height, size=prepared.size,
-                          origin=item.locator)
+        library.add_photo(
+            picture.content_id,
+            path,
+            managed=managed,
+            fmt=picture.format,
+            width=picture.width,
+            height=picture.height,
+            size=prepared.size,
+            origin=item.locator,
+        )
     elif prepared.staged is not None:
         prepared.staged.unlink()
     seen_before = library.source_fingerprint(item.locator) is not None
     meta = {k: v for k, v in prepared.meta.items() if not k.startswith("_")}
-    library.put_source(item.locator, item.kind, picture.content_id, item.fingerprint, meta,
-                       loaded.link)
+    library.put_source(
+        item.locator, item.kind, picture.content_id, item.fingerprint, meta, loaded.link
+    )
     if owner is None:
         return "new"
     return "updated" if seen_before else "duplicate"
@@ -212,8 +199,13 @@ def extract(
         library.flush_files()
         library.commit()
 
-    bar = tqdm(desc="extracting", unit=" photos", dynamic_ncols=True, leave=False,
-               disable=None if progress is None else not progress)
+    bar = tqdm(
+        desc="extracting",
+        unit=" photos",
+        dynamic_ncols=True,
+        leave=False,
+        disable=None if progress is None else not progress,
+    )
     in_batch = 0
     library.begin()
     try:

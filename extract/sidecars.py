@@ -76,9 +76,7 @@ def candidates(name: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def match_folder(
-    media: list[str], sidecars: dict[str, str | None]
-) -> dict[str, tuple[str, str]]:
+def match_folder(media: list[str], sidecars: dict[str, str | None]) -> dict[str, tuple[str, str]]:
     """Pair media with sidecars in one folder.
 
     `sidecars` maps each sidecar name to the `title` inside it (None when it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import zipfile
@@ -135,9 +136,13 @@ class TakeoutSource:
                     except OSError as err:
                         self.report.append((path_text(path), "unreadable file", str(err)))
                         continue
-                    yield Entry(rel, f"takeout:{path_text(path)}", fingerprint,
-                                lambda path=path: read_file(path),
-                                path if is_utf8(path) else None)
+                    yield Entry(
+                        rel,
+                        f"takeout:{path_text(path)}",
+                        fingerprint,
+                        lambda path=path: read_file(path),
+                        path if is_utf8(path) else None,
+                    )
                 continue
             try:
                 archive = zipfile.ZipFile(root)
@@ -151,8 +156,12 @@ class TakeoutSource:
                 rel = _relative(PurePosixPath(info.filename).parts)
                 if rel is None or ".." in rel.parts:
                     continue
-                yield Entry(rel, f"zip:{path_text(root)}!{info.filename}",
-                            f"{info.file_size}:{info.CRC:08x}", _zip_reader(archive, info))
+                yield Entry(
+                    rel,
+                    f"zip:{path_text(root)}!{info.filename}",
+                    f"{info.file_size}:{info.CRC:08x}",
+                    _zip_reader(archive, info),
+                )
 
     def items(self, walk: Callable[[Path], Iterator[Path]]) -> Iterator[Item]:
         """An item per picture, with its sidecar and albums found across all parts."""
@@ -175,9 +184,7 @@ class TakeoutSource:
             warnings.append(f"{what} {entry.path.name} ignored: {err}")
             return None
 
-    def _folder_items(
-        self, folder: PurePosixPath, entries: dict[str, Entry]
-    ) -> Iterator[Item]:
+    def _folder_items(self, folder: PurePosixPath, entries: dict[str, Entry]) -> Iterator[Item]:
         album_entry = entries.get("metadata.json")
         album: str | None = None
         folder_warnings: list[str] = []
@@ -213,9 +220,10 @@ class TakeoutSource:
             parts = [entry.fingerprint, sidecar.fingerprint if sidecar else "-"]
             if album_entry is not None:
                 parts.append(album_entry.fingerprint)
-            yield Item(entry.locator, self.kind, "|".join(parts),
-                       lambda e=entry, s=sidecar, a=album, lk=link, how=matched.get(name):
-                       self._load(e, s, a, lk, how, folder_warnings))
+            load = functools.partial(
+                self._load, entry, sidecar, album, link, matched.get(name), folder_warnings
+            )
+            yield Item(entry.locator, self.kind, "|".join(parts), load)
 
     def _load(
         self,

@@ -40,16 +40,26 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, required=True,
-                type=click.Path(path_type=Path, exists=False))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
 @library_option
-@click.option("--catalog", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="The Lightroom .lrcat to join previews to, when it is not beside them.")
-@click.option("--progress/--no-progress", default=None,
-              help="Show a progress bar (default: when writing to a terminal).")
+@click.option(
+    "--catalog",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The Lightroom .lrcat to join previews to, when it is not beside them.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar (default: when writing to a terminal).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Also list warnings for each file.")
-def extract(sources: tuple[Path, ...], library_dir: Path, catalog: Path | None,
-            progress: bool | None, verbose: bool) -> None:
+def extract(
+    sources: tuple[Path, ...],
+    library_dir: Path,
+    catalog: Path | None,
+    progress: bool | None,
+    verbose: bool,
+) -> None:
     """Recover pictures and metadata from SOURCES into a library.
 
     Each SOURCE is recognised by what it is: a Lightroom preview folder
@@ -63,8 +73,13 @@ def extract(sources: tuple[Path, ...], library_dir: Path, catalog: Path | None,
     from photoseek.extract import extract as run_extract
 
     try:
-        summary = run_extract(list(sources), library_dir, catalog=catalog, progress=progress,
-                              on_start=lambda msg: click.echo(msg, err=True))
+        summary = run_extract(
+            list(sources),
+            library_dir,
+            catalog=catalog,
+            progress=progress,
+            on_start=lambda msg: click.echo(msg, err=True),
+        )
     except SourceError as err:
         raise click.UsageError(str(err)) from err
     for path, reason, detail in summary.problems:

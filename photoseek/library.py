@@ -108,7 +108,9 @@ class Photo:
             "width": self.width,
             "height": self.height,
             "size": self.size,
-            "sources": [{"locator": s.locator, "kind": s.kind, "meta": s.meta} for s in self.sources],
+            "sources": [
+                {"locator": s.locator, "kind": s.kind, "meta": s.meta} for s in self.sources
+            ],
             "links": self.links,
             "meta": self.meta,
         }
@@ -152,7 +154,8 @@ class Library:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise LibraryError(
-                f"{self.root} was written by a newer photoseek (schema {version}); upgrade photoseek."
+                f"{self.root} was written by a newer photoseek (schema {version}); "
+                "upgrade photoseek."
             )
         self.db.executescript(_SCHEMA)
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -252,9 +255,7 @@ class Library:
 
     def remove_orphans(self) -> int:
         """Delete managed pictures the catalog does not name (left by a killed run)."""
-        known = {
-            row[0] for row in self.db.execute("SELECT file FROM photos WHERE managed=1")
-        }
+        known = {row[0] for row in self.db.execute("SELECT file FROM photos WHERE managed=1")}
         removed = 0
         for folder in (self.root / PICTURES_DIR).iterdir():
             for picture in folder.iterdir():
@@ -335,7 +336,15 @@ class Library:
                 continue
             path = self.root / file if managed else Path(file)
             yield Photo(
-                pid, path, fmt, width, height, size, sources, merge_meta(sources), links.get(pid, {})
+                pid,
+                path,
+                fmt,
+                width,
+                height,
+                size,
+                sources,
+                merge_meta(sources),
+                links.get(pid, {}),
             )
 
     def photo(self, photo_id: str) -> Photo:

@@ -33,8 +33,10 @@ def picture(seed: int, size: tuple[int, int] = (320, 240)) -> Image.Image:
     draw = ImageDraw.Draw(image)
     for y in range(height):
         t = y / max(1, height - 1)
-        draw.line([(0, y), (width, y)], fill=tuple(round(a + (b - a) * t)
-                                                   for a, b in zip(top, bottom, strict=True)))
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
     for _ in range(rng.randrange(2, 6)):
         x0, y0 = rng.randrange(width), rng.randrange(height)
         x1, y1 = x0 + rng.randrange(10, width // 2), y0 + rng.randrange(10, height // 2)
@@ -76,9 +78,15 @@ def section(name: str, data: bytes, align: int = 16) -> bytes:
     return header + data + b"\x00" * padding
 
 
-def lrprev(uuid: str, digest: str, levels: list[bytes], sizes: list[tuple[int, int]],
-           colour_profile: str = "AdobeRGB", cropped: tuple[int, int] | None = None,
-           drop_end_marker: bool = False) -> bytes:
+def lrprev(
+    uuid: str,
+    digest: str,
+    levels: list[bytes],
+    sizes: list[tuple[int, int]],
+    colour_profile: str = "AdobeRGB",
+    cropped: tuple[int, int] | None = None,
+    drop_end_marker: bool = False,
+) -> bytes:
     """A whole `.lrprev` file with a header section and one section per JPEG level."""
     cropped = cropped or sizes[-1]
     header = {
@@ -185,8 +193,13 @@ def _xmp(title: str) -> str:
     )
 
 
-def lightroom_catalog(folder: Path, name: str, images: list[CatalogImage],
-                      pictures: list[Image.Image], root: str = "/Volumes/Photos/") -> Path:
+def lightroom_catalog(
+    folder: Path,
+    name: str,
+    images: list[CatalogImage],
+    pictures: list[Image.Image],
+    root: str = "/Volumes/Photos/",
+) -> Path:
     """Write `<name>.lrcat` and `<name> Previews.lrdata/` with previews.db and `.lrprev` files.
 
     Image i of `images` gets `pictures[i]` as its preview; returns the preview folder.
@@ -214,47 +227,85 @@ def lightroom_catalog(folder: Path, name: str, images: list[CatalogImage],
     collections: dict[str, int] = {}
     for image_id, (img, pic) in enumerate(zip(images, pictures, strict=True), start=1):
         folder_id = folders.setdefault(img.folder, len(folders) + 1)
-        cat.execute("INSERT OR IGNORE INTO AgLibraryFolder VALUES(?, NULL, ?, 1)",
-                    (folder_id, img.folder))
+        cat.execute(
+            "INSERT OR IGNORE INTO AgLibraryFolder VALUES(?, NULL, ?, 1)", (folder_id, img.folder)
+        )
         file_id = image_id if img.master_of is None else img.master_of
         if img.master_of is None:
-            cat.execute("INSERT INTO AgLibraryFile VALUES(?,?,?,?,?,?,NULL,NULL,0)",
-                        (file_id, f"F-{img.uuid}", img.base_name, img.extension, folder_id,
-                         f"{img.base_name}.{img.extension}"))
+            cat.execute(
+                "INSERT INTO AgLibraryFile VALUES(?,?,?,?,?,?,NULL,NULL,0)",
+                (
+                    file_id,
+                    f"F-{img.uuid}",
+                    img.base_name,
+                    img.extension,
+                    folder_id,
+                    f"{img.base_name}.{img.extension}",
+                ),
+            )
         cat.execute(
             "INSERT INTO Adobe_images VALUES(?,?,?,?,?,?,?,'AB',?,?,?,?,?,NULL)",
-            (image_id, f"G-{img.uuid}", file_id, img.capture_time, img.rating,
-             img.colour_label, img.pick, "RAW", pic.width * 4, pic.height * 4, img.master_of,
-             img.copy_name),
+            (
+                image_id,
+                f"G-{img.uuid}",
+                file_id,
+                img.capture_time,
+                img.rating,
+                img.colour_label,
+                img.pick,
+                "RAW",
+                pic.width * 4,
+                pic.height * 4,
+                img.master_of,
+                img.copy_name,
+            ),
         )
         cat.execute(
             "INSERT INTO AgHarvestedExifMetadata VALUES(?,?,?,?,?,?,?,?,?,?,?,2019,5,4)",
-            (image_id, image_id, img.aperture_apex, img.focal_length, img.iso, img.shutter_apex,
-             img.gps[0] if img.gps else None, img.gps[1] if img.gps else None,
-             1 if img.gps else 0, intern("AgInternedExifCameraModel", img.camera),
-             intern("AgInternedExifLens", img.lens)),
+            (
+                image_id,
+                image_id,
+                img.aperture_apex,
+                img.focal_length,
+                img.iso,
+                img.shutter_apex,
+                img.gps[0] if img.gps else None,
+                img.gps[1] if img.gps else None,
+                1 if img.gps else 0,
+                intern("AgInternedExifCameraModel", img.camera),
+                intern("AgInternedExifLens", img.lens),
+            ),
         )
         for word in img.keywords:
             kid = keywords.setdefault(word, len(keywords) + 1)
             cat.execute("INSERT OR IGNORE INTO AgLibraryKeyword VALUES(?, ?)", (kid, word))
-            cat.execute("INSERT INTO AgLibraryKeywordImage(image, tag) VALUES(?, ?)",
-                        (image_id, kid))
+            cat.execute(
+                "INSERT INTO AgLibraryKeywordImage(image, tag) VALUES(?, ?)", (image_id, kid)
+            )
         for coll in img.collections:
             cid = collections.setdefault(coll, len(collections) + 1)
             cat.execute("INSERT OR IGNORE INTO AgLibraryCollection VALUES(?, ?)", (cid, coll))
-            cat.execute("INSERT INTO AgLibraryCollectionImage(image, collection) VALUES(?, ?)",
-                        (image_id, cid))
+            cat.execute(
+                "INSERT INTO AgLibraryCollectionImage(image, collection) VALUES(?, ?)",
+                (image_id, cid),
+            )
         if img.caption:
-            cat.execute("INSERT INTO AgLibraryIPTC(image, caption) VALUES(?, ?)",
-                        (image_id, img.caption))
+            cat.execute(
+                "INSERT INTO AgLibraryIPTC(image, caption) VALUES(?, ?)", (image_id, img.caption)
+            )
         if img.title:
-            cat.execute("INSERT INTO Adobe_AdditionalMetadata(image, xmp) VALUES(?, ?)",
-                        (image_id, _xmp(img.title)))
+            cat.execute(
+                "INSERT INTO Adobe_AdditionalMetadata(image, xmp) VALUES(?, ?)",
+                (image_id, _xmp(img.title)),
+            )
         levels, sizes = pyramid(pic)
-        prev.execute("INSERT INTO ImageCacheEntry VALUES(?,?,?,'AB')",
-                     (image_id, img.uuid, img.digest))
-        prev.execute("INSERT INTO Pyramid VALUES(?,?,'AdobeRGB',?,?)",
-                     (img.uuid, img.digest, pic.width, pic.height))
+        prev.execute(
+            "INSERT INTO ImageCacheEntry VALUES(?,?,?,'AB')", (image_id, img.uuid, img.digest)
+        )
+        prev.execute(
+            "INSERT INTO Pyramid VALUES(?,?,'AdobeRGB',?,?)",
+            (img.uuid, img.digest, pic.width, pic.height),
+        )
         target = lrdata / img.uuid[0] / img.uuid[:4]
         target.mkdir(parents=True, exist_ok=True)
         (target / f"{img.uuid}-{img.digest}.lrprev").write_bytes(
@@ -267,8 +318,16 @@ def lightroom_catalog(folder: Path, name: str, images: list[CatalogImage],
     return lrdata
 
 
-def sidecar(title: str, taken: int, *, description: str = "", lat: float = 0.0,
-            lon: float = 0.0, people: list[str] | None = None, favorited: bool = False) -> bytes:
+def sidecar(
+    title: str,
+    taken: int,
+    *,
+    description: str = "",
+    lat: float = 0.0,
+    lon: float = 0.0,
+    people: list[str] | None = None,
+    favorited: bool = False,
+) -> bytes:
     """A Takeout sidecar JSON, with the fields and string-typed timestamps of real ones."""
     data: dict[str, Any] = {
         "title": title,
@@ -276,10 +335,20 @@ def sidecar(title: str, taken: int, *, description: str = "", lat: float = 0.0,
         "imageViews": "3",
         "creationTime": {"timestamp": str(taken + 3600), "formatted": "..."},
         "photoTakenTime": {"timestamp": str(taken), "formatted": "..."},
-        "geoData": {"latitude": lat, "longitude": lon, "altitude": 0.0,
-                    "latitudeSpan": 0.0, "longitudeSpan": 0.0},
-        "geoDataExif": {"latitude": lat, "longitude": lon, "altitude": 0.0,
-                        "latitudeSpan": 0.0, "longitudeSpan": 0.0},
+        "geoData": {
+            "latitude": lat,
+            "longitude": lon,
+            "altitude": 0.0,
+            "latitudeSpan": 0.0,
+            "longitudeSpan": 0.0,
+        },
+        "geoDataExif": {
+            "latitude": lat,
+            "longitude": lon,
+            "altitude": 0.0,
+            "latitudeSpan": 0.0,
+            "longitudeSpan": 0.0,
+        },
         "url": "https://photos.google.com/photo/sample",
         "googlePhotosOrigin": {"mobileUpload": {"deviceType": "ANDROID_PHONE"}},
     }
@@ -298,8 +367,9 @@ def write_tree(root: Path, files: dict[str, bytes]) -> None:
         path.write_bytes(data)
 
 
-def write_zips(folder: Path, files: dict[str, bytes], parts: int,
-               stem: str = "takeout-20240101T000000Z") -> list[Path]:
+def write_zips(
+    folder: Path, files: dict[str, bytes], parts: int, stem: str = "takeout-20240101T000000Z"
+) -> list[Path]:
     """Split files over `parts` zips the way Takeout does, round robin by path order."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{stem}-{i + 1:03d}.zip" for i in range(parts)]
@@ -311,9 +381,9 @@ def write_zips(folder: Path, files: dict[str, bytes], parts: int,
     return paths
 
 
-def takeout_files(pictures: list[Image.Image], prefix: str = "Takeout/Google Photos") -> dict[
-    str, bytes
-]:
+def takeout_files(
+    pictures: list[Image.Image], prefix: str = "Takeout/Google Photos"
+) -> dict[str, bytes]:
     """A small but quirky dump: year folder, album repeats, new-style sidecars, an edit."""
     files: dict[str, bytes] = {}
     base = 1_560_000_000
@@ -323,14 +393,20 @@ def takeout_files(pictures: list[Image.Image], prefix: str = "Takeout/Google Pho
         year = f"{prefix}/Photos from 2019/{name}"
         files[year] = data
         suffix = ".supplemental-metadata.json" if index % 2 else ".json"
-        files[year + suffix] = sidecar(name, base + index * 86400,
-                                       description=f"day {index} at the lake",
-                                       lat=46.5 + index / 100, lon=6.6, people=["Ana"])
+        files[year + suffix] = sidecar(
+            name,
+            base + index * 86400,
+            description=f"day {index} at the lake",
+            lat=46.5 + index / 100,
+            lon=6.6,
+            people=["Ana"],
+        )
         if index % 3 == 0:
             files[f"{prefix}/Summer trip/{name}"] = data
             files[f"{prefix}/Summer trip/{name}.json"] = files[year + suffix]
     files[f"{prefix}/Summer trip/metadata.json"] = json.dumps(
-        {"title": "Summer trip", "description": "", "access": "protected"}).encode()
+        {"title": "Summer trip", "description": "", "access": "protected"}
+    ).encode()
     if pictures:
         edited = pictures[0].rotate(180)
         files[f"{prefix}/Photos from 2019/IMG_0000-edited.jpg"] = jpeg_bytes(edited)

@@ -26,18 +26,39 @@ from transformers import (
 CLIP_B32 = {"projection_dim": 512, "text_config": {}, "vision_config": {"patch_size": 32}}
 CLIP_TINY = {
     "projection_dim": 24,
-    "text_config": {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
-                    "num_attention_heads": 4},
-    "vision_config": {"hidden_size": 48, "intermediate_size": 96, "num_hidden_layers": 2,
-                      "num_attention_heads": 4, "image_size": 64, "patch_size": 16,
-                      "hidden_act": "gelu"},
+    "text_config": {
+        "hidden_size": 32,
+        "intermediate_size": 64,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+    },
+    "vision_config": {
+        "hidden_size": 48,
+        "intermediate_size": 96,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "image_size": 64,
+        "patch_size": 16,
+        "hidden_act": "gelu",
+    },
 }
 SIGLIP_BASE = {"text_config": {}, "vision_config": {}}
 SIGLIP_TINY = {
-    "text_config": {"hidden_size": 48, "intermediate_size": 64, "num_hidden_layers": 2,
-                    "num_attention_heads": 4, "max_position_embeddings": 16},
-    "vision_config": {"hidden_size": 48, "intermediate_size": 64, "num_hidden_layers": 2,
-                      "num_attention_heads": 4, "image_size": 64, "patch_size": 16},
+    "text_config": {
+        "hidden_size": 48,
+        "intermediate_size": 64,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "max_position_embeddings": 16,
+    },
+    "vision_config": {
+        "hidden_size": 48,
+        "intermediate_size": 64,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "image_size": 64,
+        "patch_size": 16,
+    },
 }
 CORPUS = (
     "a photo of a dog on the beach. a cat sleeping on a red sofa. mount fuji from a plane. "
@@ -62,9 +83,9 @@ def clip_checkpoint(folder: Path, vocab: Path, sizes: dict, seed: int = 0) -> CL
     model.save_pretrained(folder)
     CLIPTokenizer.from_pretrained(str(vocab)).save_pretrained(folder)
     image_size = model.config.vision_config.image_size
-    CLIPImageProcessorPil(size={"shortest_edge": image_size},
-                          crop_size={"height": image_size, "width": image_size}
-                          ).save_pretrained(folder)
+    CLIPImageProcessorPil(
+        size={"shortest_edge": image_size}, crop_size={"height": image_size, "width": image_size}
+    ).save_pretrained(folder)
     return model
 
 
@@ -76,9 +97,18 @@ def sentencepiece_model(folder: Path, vocab_size: int = 200) -> Path:
     corpus = folder / "corpus.txt"
     corpus.write_text((CORPUS + "\n") * 50)
     sentencepiece.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(folder / "spiece"), vocab_size=vocab_size,
-        pad_id=0, eos_id=1, unk_id=2, bos_id=-1, character_coverage=1.0,
-        model_type="unigram", hard_vocab_limit=False, minloglevel=2)
+        input=str(corpus),
+        model_prefix=str(folder / "spiece"),
+        vocab_size=vocab_size,
+        pad_id=0,
+        eos_id=1,
+        unk_id=2,
+        bos_id=-1,
+        character_coverage=1.0,
+        model_type="unigram",
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
     corpus.unlink()
     (folder / "spiece.vocab").unlink()
     return folder / "spiece.model"
@@ -92,14 +122,14 @@ def siglip_checkpoint(folder: Path, sizes: dict, seed: int = 0) -> SiglipModel:
     torch.manual_seed(seed)
     pieces = sentencepiece.SentencePieceProcessor(model_file=str(spiece)).get_piece_size()
     text = {"vocab_size": pieces, **sizes["text_config"]}
-    model = SiglipModel(SiglipConfig(text_config=text, vision_config=sizes["vision_config"])
-                        ).eval()
+    model = SiglipModel(SiglipConfig(text_config=text, vision_config=sizes["vision_config"])).eval()
     _perturb(model, seed)
     model.save_pretrained(folder)
     length = model.config.text_config.max_position_embeddings
     SiglipTokenizer(str(spiece), model_max_length=length).save_pretrained(folder)
     shutil.rmtree(folder / "_sp")
     image_size = model.config.vision_config.image_size
-    SiglipImageProcessorPil(size={"height": image_size, "width": image_size}
-                            ).save_pretrained(folder)
+    SiglipImageProcessorPil(size={"height": image_size, "width": image_size}).save_pretrained(
+        folder
+    )
     return model

@@ -47,8 +47,9 @@ def _bomb_png() -> bytes:
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
@@ -83,8 +84,9 @@ def test_bad_input_is_reported_and_never_stops_the_run(tmp_path):
     (zip_path,) = samples.write_zips(tmp_path / "zips", files, parts=1)
     _corrupt_member(zip_path, "Takeout/Google Photos/Photos from 2020/bad.jpg")
     library = tmp_path / "lib"
-    result = run_cli("extract", str(lrdata), str(folder), str(zip_path), "--library",
-                     str(library), check=False)
+    result = run_cli(
+        "extract", str(lrdata), str(folder), str(zip_path), "--library", str(library), check=False
+    )
     assert result.returncode == 3, result.stderr
     err = result.stderr
     for fragment in (
@@ -106,8 +108,15 @@ def test_bad_input_is_reported_and_never_stops_the_run(tmp_path):
     assert "skipped by reason:" in result.stdout
     photos = ls_json(library)
     names = sorted(Path(p["sources"][0]["locator"].split("!")[-1]).name for p in photos)
-    assert names == ["bad-header.lrprev", "caf\\xe9-latin1.jpg", "fine.jpg", "good-0.lrprev",
-                     "good-1.lrprev", "no-header.lrprev", "ok.jpg"]
+    assert names == [
+        "bad-header.lrprev",
+        "caf\\xe9-latin1.jpg",
+        "fine.jpg",
+        "good-0.lrprev",
+        "good-1.lrprev",
+        "no-header.lrprev",
+        "ok.jpg",
+    ]
     latin = next(p for p in photos if "latin1" in p["sources"][0]["locator"])
     assert Path(latin["path"]).is_relative_to(library), "non-UTF-8 names are copied in"
     assert not (tmp_path / "escape.jpg").exists()
@@ -127,7 +136,8 @@ def test_metadata_never_chooses_where_files_go(tmp_path):
     files = {
         "Takeout/Google Photos/Photos from 2020/a.jpg": samples.jpeg_bytes(samples.picture(1)),
         "Takeout/Google Photos/Photos from 2020/a.jpg.json": samples.sidecar(
-            "../../../../outside.jpg", 1_600_000_000),
+            "../../../../outside.jpg", 1_600_000_000
+        ),
         "Takeout/Google Photos/Photos from 2020/metadata.json": b'{"title": "../../up"}',
     }
     (zip_path,) = samples.write_zips(tmp_path / "zips", files, parts=1)
@@ -141,8 +151,12 @@ def test_metadata_never_chooses_where_files_go(tmp_path):
 
 def test_rerun_touches_only_what_changed(tmp_path):
     pics = samples.demo_pictures(3)
-    images = [samples.CatalogImage(samples.sample_uuid(i), samples.sample_digest(i), f"IMG_{i}",
-                                   caption=f"caption {i}") for i in range(3)]
+    images = [
+        samples.CatalogImage(
+            samples.sample_uuid(i), samples.sample_digest(i), f"IMG_{i}", caption=f"caption {i}"
+        )
+        for i in range(3)
+    ]
     lrdata = samples.lightroom_catalog(tmp_path / "lr", "Cat", images, pics)
     folder = tmp_path / "folder"
     folder.mkdir()
@@ -168,13 +182,17 @@ def test_rerun_touches_only_what_changed(tmp_path):
 def _snapshot(library: Path) -> dict:
     """Everything a run leaves: catalog rows (minus timestamps) and every file's hash."""
     with sqlite3.connect(library / "library.db") as db:
-        photos = db.execute("SELECT id, file, managed, format, width, height, size, origin"
-                            " FROM photos ORDER BY id").fetchall()
-        sources = db.execute("SELECT locator, kind, photo_id, fingerprint, meta, link_relation,"
-                             " link_locator FROM sources ORDER BY locator").fetchall()
+        photos = db.execute(
+            "SELECT id, file, managed, format, width, height, size, origin FROM photos ORDER BY id"
+        ).fetchall()
+        sources = db.execute(
+            "SELECT locator, kind, photo_id, fingerprint, meta, link_relation,"
+            " link_locator FROM sources ORDER BY locator"
+        ).fetchall()
     files = {
         str(p.relative_to(library)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted((library / "photos").rglob("*")) if p.is_file()
+        for p in sorted((library / "photos").rglob("*"))
+        if p.is_file()
     }
     leftovers = [p.name for p in (library / "tmp").iterdir()]
     return {"photos": photos, "sources": sources, "files": files, "tmp": leftovers}
@@ -187,8 +205,9 @@ def test_killed_runs_complete_to_the_uninterrupted_state(tmp_path):
     files = {}
     for i in range(count):
         levels, sizes = samples.pyramid(pics[i % len(pics)].rotate(i // len(pics) * 90), 2)
-        files[f"{i % 16:X}/{i:04d}/{i:04d}-x.lrprev"] = samples.lrprev(f"{i:04d}", "x", levels,
-                                                                        sizes)
+        files[f"{i % 16:X}/{i:04d}/{i:04d}-x.lrprev"] = samples.lrprev(
+            f"{i:04d}", "x", levels, sizes
+        )
     samples.write_tree(lrdata, files)
     reference = tmp_path / "reference"
     started = time.monotonic()
@@ -200,9 +219,11 @@ def test_killed_runs_complete_to_the_uninterrupted_state(tmp_path):
     library = tmp_path / "lib"
     kills = 0
     for fraction in (0.25, 0.5, 0.7, 0.9):
-        proc = subprocess.Popen([sys.executable, "-m", "photoseek", "extract", str(lrdata),
-                                 "--library", str(library)], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "photoseek", "extract", str(lrdata), "--library", str(library)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(duration * fraction)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)

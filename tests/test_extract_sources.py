@@ -8,12 +8,12 @@ from pathlib import Path
 
 import piexif
 import pytest
-from PIL import Image
-
-from photoseek import samples
 from photoseek.extract import jpeg
 from photoseek.extract.icc import profile_for
 from photoseek.extract.sidecars import candidates, match_folder
+from PIL import Image
+
+from photoseek import samples
 
 from .conftest import ls_json, run_cli
 
@@ -22,18 +22,39 @@ def _catalog(tmp_path: Path):
     pics = samples.demo_pictures(4)
     images = [
         samples.CatalogImage(
-            samples.sample_uuid(0), samples.sample_digest(0), "IMG_0001", extension="CR2",
-            folder="2019/05/", capture_time="2019-05-04T12:34:56.12", rating=4, pick=1,
-            colour_label="Red", keywords=["lake", "dog"], collections=["Best of 2019"],
-            caption="Rex <script>alert(1)</script>", title="Rex at the lake",
-            camera="Canon EOS 5D Mark IV", lens="EF24-70mm f/2.8L II USM",
-            aperture_apex=4.0, shutter_apex=7.0, iso=400, focal_length=35.0, gps=(46.2, 6.15),
+            samples.sample_uuid(0),
+            samples.sample_digest(0),
+            "IMG_0001",
+            extension="CR2",
+            folder="2019/05/",
+            capture_time="2019-05-04T12:34:56.12",
+            rating=4,
+            pick=1,
+            colour_label="Red",
+            keywords=["lake", "dog"],
+            collections=["Best of 2019"],
+            caption="Rex <script>alert(1)</script>",
+            title="Rex at the lake",
+            camera="Canon EOS 5D Mark IV",
+            lens="EF24-70mm f/2.8L II USM",
+            aperture_apex=4.0,
+            shutter_apex=7.0,
+            iso=400,
+            focal_length=35.0,
+            gps=(46.2, 6.15),
         ),
-        samples.CatalogImage(samples.sample_uuid(1), samples.sample_digest(1), "IMG_0002",
-                             keywords=["mountain"]),
+        samples.CatalogImage(
+            samples.sample_uuid(1), samples.sample_digest(1), "IMG_0002", keywords=["mountain"]
+        ),
         samples.CatalogImage(samples.sample_uuid(2), samples.sample_digest(2), "IMG_0003"),
-        samples.CatalogImage(samples.sample_uuid(3), samples.sample_digest(3), "IMG_0001",
-                             master_of=1, copy_name="Copy 1", keywords=["bw"]),
+        samples.CatalogImage(
+            samples.sample_uuid(3),
+            samples.sample_digest(3),
+            "IMG_0001",
+            master_of=1,
+            copy_name="Copy 1",
+            keywords=["bw"],
+        ),
     ]
     return samples.lightroom_catalog(tmp_path / "lr", "Family", images, pics), pics
 
@@ -61,7 +82,11 @@ def test_lightroom_catalog_join(tmp_path):
     assert meta["camera"] == "Canon EOS 5D Mark IV"
     assert meta["lens"] == "EF24-70mm f/2.8L II USM"
     assert (meta["aperture"], meta["shutter"], meta["iso"], meta["focal_length"]) == (
-        4.0, "1/128", 400, 35.0)
+        4.0,
+        "1/128",
+        400,
+        35.0,
+    )
     assert meta["gps"] == {"lat": 46.2, "lon": 6.15}
     assert meta["colour_profile"] == "AdobeRGB"
     assert meta["lightroom_uuid"] == samples.sample_uuid(0)
@@ -96,10 +121,19 @@ def test_catalog_given_separately_and_previews_without_catalog(tmp_path):
     bare = run_cli("extract", str(moved), "--library", str(tmp_path / "bare"))
     assert "4 new" in bare.stdout
     assert all("original_path" not in p["meta"] for p in ls_json(tmp_path / "bare"))
-    run_cli("extract", str(moved), "--catalog", str(tmp_path / "lr" / "Family.lrcat"),
-            "--library", str(tmp_path / "joined"))
+    run_cli(
+        "extract",
+        str(moved),
+        "--catalog",
+        str(tmp_path / "lr" / "Family.lrcat"),
+        "--library",
+        str(tmp_path / "joined"),
+    )
     assert {p["meta"].get("original_name") for p in ls_json(tmp_path / "joined")} == {
-        "IMG_0001.CR2", "IMG_0002.CR2", "IMG_0003.CR2"}
+        "IMG_0001.CR2",
+        "IMG_0002.CR2",
+        "IMG_0003.CR2",
+    }
 
 
 def _takeout_dump() -> tuple[dict[str, bytes], list[Image.Image]]:
@@ -108,24 +142,28 @@ def _takeout_dump() -> tuple[dict[str, bytes], list[Image.Image]]:
     long_name = "a-very-long-file-name-from-a-camera-app-2019-06-01.jpg"
     files = {
         f"{top}/Photos from 2019/old.jpg": samples.jpeg_bytes(pics[0]),
-        f"{top}/Photos from 2019/old.jpg.json": samples.sidecar("old.jpg", 1_560_000_000,
-                                                                description="Old style"),
+        f"{top}/Photos from 2019/old.jpg.json": samples.sidecar(
+            "old.jpg", 1_560_000_000, description="Old style"
+        ),
         f"{top}/Photos from 2019/new.jpg": samples.jpeg_bytes(pics[1]),
         f"{top}/Photos from 2019/new.jpg.supplemental-metadata.json": samples.sidecar(
-            "new.jpg", 1_560_100_000, lat=48.85, lon=2.35, people=["Ana", "Bo"], favorited=True),
+            "new.jpg", 1_560_100_000, lat=48.85, lon=2.35, people=["Ana", "Bo"], favorited=True
+        ),
         f"{top}/Photos from 2019/{long_name}": samples.jpeg_bytes(pics[2]),
         f"{top}/Photos from 2019/{long_name[:46]}.json": samples.sidecar(long_name, 1_560_200_000),
         f"{top}/Photos from 2019/image(1).jpg": samples.jpeg_bytes(pics[3]),
         f"{top}/Photos from 2019/image.jpg(1).json": samples.sidecar("image.jpg", 1_560_300_000),
         f"{top}/Photos from 2019/IMG_2367(1).HEIC": samples.jpeg_bytes(pics[4]),
         f"{top}/Photos from 2019/IMG_2367.HEIC(1).supplemental-metadata.json": samples.sidecar(
-            "IMG_2367.HEIC", 1_560_400_000),
+            "IMG_2367.HEIC", 1_560_400_000
+        ),
         f"{top}/Photos from 2019/new-bearbeitet.jpg": samples.jpeg_bytes(pics[1].rotate(90)),
         f"{top}/Photos from 2019/20030616": samples.jpeg_bytes(pics[5]),
         f"{top}/Photos from 2019/20030616.json": samples.sidecar("20030616", 1_056_000_000),
         f"{top}/Photos from 2019/renamed by hand.jpg": samples.jpeg_bytes(pics[6]),
-        f"{top}/Photos from 2019/something else.json": samples.sidecar("renamed by hand.jpg",
-                                                                       1_560_500_000),
+        f"{top}/Photos from 2019/something else.json": samples.sidecar(
+            "renamed by hand.jpg", 1_560_500_000
+        ),
         f"{top}/Photos from 2019/broken.jpg": samples.jpeg_bytes(pics[7]),
         f"{top}/Photos from 2019/broken.jpg.json": b"{not json",
         # The album repeats two photos byte for byte.
@@ -133,7 +171,8 @@ def _takeout_dump() -> tuple[dict[str, bytes], list[Image.Image]]:
         f"{top}/Lake days/old.jpg.json": samples.sidecar("old.jpg", 1_560_000_000),
         f"{top}/Lake days/new.jpg": samples.jpeg_bytes(pics[1]),
         f"{top}/Lake days/new.jpg.supplemental-metadat.json": samples.sidecar(
-            "new.jpg", 1_560_100_000),
+            "new.jpg", 1_560_100_000
+        ),
         f"{top}/Lake days/metadata.json": json.dumps({"title": "Lake days ☀"}).encode(),
         f"{top}/Other album/new.jpg": samples.jpeg_bytes(pics[1]),
     }
@@ -191,8 +230,7 @@ def test_takeout_zip_parts_split_photo_and_sidecar(tmp_path):
 
 
 def test_sidecar_candidates_follow_takeout_rules():
-    assert candidates("IMG_1.jpg")[:2] == ["IMG_1.jpg.supplemental-metadata.json",
-                                           "IMG_1.jpg.json"]
+    assert candidates("IMG_1.jpg")[:2] == ["IMG_1.jpg.supplemental-metadata.json", "IMG_1.jpg.json"]
     long = "x" * 60 + ".jpg"
     assert all(len(c) <= 51 for c in candidates(long))
     assert "image.jpg(1).json" in candidates("image(1).jpg")
@@ -203,15 +241,21 @@ def test_sidecar_candidates_follow_takeout_rules():
     assert candidates(long_new)[0] == f"{long_new}.supplementa.json"
     assert len(candidates(long_new)[0]) == 51
     assert match_folder(["a-effects.jpg", "a.jpg"], {"a.jpg.json": "a.jpg"}) == {
-        "a.jpg": ("a.jpg.json", "name"), "a-effects.jpg": ("a.jpg.json", "edited")}
+        "a.jpg": ("a.jpg.json", "name"),
+        "a-effects.jpg": ("a.jpg.json", "edited"),
+    }
 
 
 def test_plain_folder_formats_and_own_exif(tmp_path):
     folder = tmp_path / "memes"
     folder.mkdir()
     pic = samples.picture(5)
-    exif = piexif.dump({"0th": {piexif.ImageIFD.Make: b"Canon", piexif.ImageIFD.Model: b"EOS R5"},
-                        "Exif": {piexif.ExifIFD.DateTimeOriginal: b"2021:02:03 04:05:06"}})
+    exif = piexif.dump(
+        {
+            "0th": {piexif.ImageIFD.Make: b"Canon", piexif.ImageIFD.Model: b"EOS R5"},
+            "Exif": {piexif.ExifIFD.DateTimeOriginal: b"2021:02:03 04:05:06"},
+        }
+    )
     pic.save(folder / "camera.jpg", exif=exif)
     samples.picture(6).save(folder / "a.png")
     samples.picture(7).save(folder / "b.webp", lossless=True)
@@ -243,7 +287,10 @@ def test_exact_duplicates_by_bytes_and_by_pixels(tmp_path):
     assert "3 found: 1 new, 0 updated, 0 unchanged, 2 duplicates" in result.stdout
     (photo,) = ls_json(tmp_path / "lib")
     assert sorted(Path(s["locator"]).name for s in photo["sources"]) == [
-        "copy.jpg", "one.jpg", "retagged.jpg"]
+        "copy.jpg",
+        "one.jpg",
+        "retagged.jpg",
+    ]
 
 
 @pytest.mark.parametrize("kind", ["lightroom", "folder"])

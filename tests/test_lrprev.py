@@ -7,11 +7,11 @@ import struct
 
 import numpy as np
 import pytest
+from photoseek.extract import icc, jpeg, lrprev
+from photoseek.extract.luatable import LuaSyntaxError, parse_assignments
 from PIL import Image, ImageCms
 
 from photoseek import samples
-from photoseek.extract import icc, jpeg, lrprev
-from photoseek.extract.luatable import LuaSyntaxError, parse_assignments
 
 
 def _levels(seed: int = 1):
@@ -93,10 +93,19 @@ def test_broken_header_keeps_the_picture():
 def test_lua_tables():
     parsed = parse_assignments(
         'pyramid = { a = 1, b = -2.5, c = "x\\"y", d = { { w = 1 }, { w = 2 } }, e = true,'
-        " [\"k k\"] = nil, f = 0x10 }"
+        ' ["k k"] = nil, f = 0x10 }'
     )
-    assert parsed == {"pyramid": {"a": 1, "b": -2.5, "c": 'x"y', "d": [{"w": 1}, {"w": 2}],
-                                  "e": True, "k k": None, "f": 16}}
+    assert parsed == {
+        "pyramid": {
+            "a": 1,
+            "b": -2.5,
+            "c": 'x"y',
+            "d": [{"w": 1}, {"w": 2}],
+            "e": True,
+            "k k": None,
+            "f": 16,
+        }
+    }
     with pytest.raises(LuaSyntaxError):
         parse_assignments("pyramid = { a = }")
     with pytest.raises(LuaSyntaxError, match="deeply"):
@@ -114,10 +123,12 @@ def test_content_id_ignores_metadata_but_not_pixels():
 
 def _srgb_from_adobe(rgb: np.ndarray) -> np.ndarray:
     linear = (rgb / 255.0) ** (563 / 256)
-    adobe_to_xyz = np.array([[0.5767, 0.1856, 0.1882], [0.2973, 0.6274, 0.0753],
-                             [0.0270, 0.0707, 0.9913]])
-    xyz_to_srgb = np.array([[3.2406, -1.5372, -0.4986], [-0.9689, 1.8758, 0.0415],
-                            [0.0557, -0.2040, 1.0570]])
+    adobe_to_xyz = np.array(
+        [[0.5767, 0.1856, 0.1882], [0.2973, 0.6274, 0.0753], [0.0270, 0.0707, 0.9913]]
+    )
+    xyz_to_srgb = np.array(
+        [[3.2406, -1.5372, -0.4986], [-0.9689, 1.8758, 0.0415], [0.0557, -0.2040, 1.0570]]
+    )
     srgb = np.clip(xyz_to_srgb @ adobe_to_xyz @ linear, 0, 1)
     encoded = np.where(srgb <= 0.0031308, 12.92 * srgb, 1.055 * srgb ** (1 / 2.4) - 0.055)
     return encoded * 255
@@ -134,7 +145,8 @@ def test_adobe_rgb_profile_converts_like_the_standard(colour):
 
 
 def test_profile_survives_in_written_jpeg():
-    data = jpeg.with_metadata(samples.jpeg_bytes(samples.picture(1)), icc=icc.profile_for("AdobeRGB"))
+    original = samples.jpeg_bytes(samples.picture(1))
+    data = jpeg.with_metadata(original, icc=icc.profile_for("AdobeRGB"))
     image = Image.open(io.BytesIO(data))
     assert image.info["icc_profile"] == icc.profile_for("AdobeRGB")
     assert jpeg.icc_profile(data) == icc.profile_for("AdobeRGB")
@@ -148,8 +160,11 @@ def test_metadata_replacement_keeps_everything_else():
 
     original = samples.jpeg_bytes(samples.picture(2))
     first = jpeg.with_metadata(original, exif=piexif.dump({"0th": {piexif.ImageIFD.Artist: b"a"}}))
-    second = jpeg.with_metadata(first, exif=piexif.dump({"0th": {piexif.ImageIFD.Artist: b"b"}}),
-                                icc=icc.profile_for("AdobeRGB"))
+    second = jpeg.with_metadata(
+        first,
+        exif=piexif.dump({"0th": {piexif.ImageIFD.Artist: b"b"}}),
+        icc=icc.profile_for("AdobeRGB"),
+    )
     assert piexif.load(second)["0th"][piexif.ImageIFD.Artist] == b"b"
     assert second.count(b"Exif\x00\x00") == 1
     assert second[2:4] == b"\xff\xe0", "JFIF APP0 stays first"

@@ -1,0 +1,118 @@
+"""Nearest-neighbour search over a model's normalised vectors: exact when small, HNSW when large."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+from photoseek.library import Library
+
+# Below this many photos exact search is fast enough and has perfect recall.
+EXACT_LIMIT = 20_000
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 200
+HNSW_EF_SEARCH = 200
+
+
+def index_dir(library: Library) -> Path:
+    """Where the indexes of a library are saved."""
+    return library.root / "index"
+
+
+def _stem(model: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", model)[:60]
+    return f"{safe}-{hashlib.sha1(model.encode()).hexdigest()[:8]}"
+
+
+class VectorIndex:
+    """The vectors of one model in a library, searchable by cosine similarity."""
+
+    def __init__(self, library: Library, model: str, *, exact_limit: int = EXACT_LIMIT) -> None:
+        self.model = model
+        self.ids, self.vectors = library.vectors(model)
+        self.position = {pid: i for i, pid in enumerate(self.ids)}
+        self.exact = len(self.ids) <= exact_limit
+        self.hnsw = None if self.exact else self._hnsw(index_dir(library) / _stem(model))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _hnsw(self, stem: Path):  # noqa: ANN202 - hnswlib has no type stubs
+        import hnswlib
+
+        dim = self.vectors.shape[1]
+        meta_path, index_path = stem.with_suffix(".json"), stem.with_suffix(".hnsw")
+        index = hnswlib.Index(space="ip", dim=dim)
+        labels: list[str] = []
+        if meta_path.is_file() and index_path.is_file():
+            labels = json.loads(meta_path.read_text())["ids"]
+            index.load_index(str(index_path), max_elements=len(self.ids))
+        else:
+            index.init_index(
+                max_elements=len(self.ids), M=HNSW_M, ef_construction=HNSW_EF_CONSTRUCTION
+            )
+        known = set(labels)
+        new = [pid for pid in self.ids if pid not in known]
+        if new:
+            # Labels are positions in the saved id list, which only ever grows.
+            index.resize_index(max(len(self.ids), index.get_max_elements()))
+            rows = np.array([self.position[pid] for pid in new])
+            index.add_items(
+                self.vectors[rows],
+                np.arange(len(labels), len(labels) + len(new)),
+                num_threads=os.cpu_count() or 1,
+            )
+            labels += new
+            stem.parent.mkdir(parents=True, exist_ok=True)
+            for path, write in (
+                (index_path, lambda p: index.save_index(str(p))),
+                (
+                    meta_path,
+                    lambda p: Path(p).write_text(json.dumps({"model": self.model, "ids": labels})),
+                ),
+            ):
+                tmp = path.with_suffix(path.suffix + ".part")
+                write(tmp)
+                os.replace(tmp, path)
+        index.set_ef(HNSW_EF_SEARCH)
+        self.labels = labels
+        return index
+
+    def search(self, queries: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
+        """The k most similar photos to each normalised query vector, best first."""
+        k = min(k, len(self.ids))
+        if k == 0:
+            return [[] for _ in range(len(queries))]
+        queries = np.atleast_2d(queries).astype(np.float32)
+        if self.hnsw is None:
+            results = []
+            for start in range(0, len(queries), 1024):
+                scores = queries[start : start + 1024] @ self.vectors.T
+                top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+                for row, cols in zip(scores, top, strict=True):
+                    best = cols[np.argsort(-row[cols], kind="stable")]
+                    results.append([(self.ids[c], float(row[c])) for c in best])
+            return results
+        self.hnsw.set_ef(max(HNSW_EF_SEARCH, k))
+        labels, distances = self.hnsw.knn_query(queries, k=k, num_threads=os.cpu_count() or 1)
+        return [
+            [(self.labels[int(lab)], float(1 - d)) for lab, d in zip(row_l, row_d, strict=True)]
+            for row_l, row_d in zip(labels, distances, strict=True)
+        ]
+
+    def neighbours(self, k: int) -> dict[str, list[tuple[str, float]]]:
+        """The k nearest other photos of every photo."""
+        found = self.search(self.vectors, k + 1)
+        return {
+            pid: [(other, score) for other, score in row if other != pid][:k]
+            for pid, row in zip(self.ids, found, strict=True)
+        }
+
+    def vector(self, photo_id: str) -> np.ndarray:
+        """A photo's stored vector."""
+        return self.vectors[self.position[photo_id]]

@@ -1,0 +1,85 @@
+"""Embed every photo of a library that a model has not embedded yet, in resumable batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from photoseek.concurrency import prefetch
+from photoseek.library import Library
+
+from .embedder import Embedder
+
+
+@dataclass
+class EmbedSummary:
+    """What an embedding run did."""
+
+    model: str
+    embedded: int = 0
+    already: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def line(self) -> str:
+        """The closing line, as printed."""
+        return (
+            f"{self.model}: {self.embedded} embedded, {self.already} already embedded, "
+            f"{len(self.failed)} unreadable"
+        )
+
+
+def embed_library(
+    library_root: Path,
+    embedder: Embedder,
+    *,
+    batch_size: int = 32,
+    workers: int = 2,
+    progress: bool | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> EmbedSummary:
+    """Add `embedder`'s vectors for every photo that lacks one; each batch is committed."""
+    summary = EmbedSummary(embedder.name)
+    with Library(library_root) as library:
+        library.register_model(embedder.name, embedder.dim, embedder.info)
+        missing = library.missing_vectors(embedder.name)
+        summary.already = library.count() - len(missing)
+        # Listed up front: the catalog is written between batches.
+        photos = [(p.id, p.path) for p in library.photos(missing)] if missing else []
+        bar = tqdm(
+            total=len(missing),
+            desc=f"embedding ({embedder.name})",
+            unit=" photos",
+            dynamic_ncols=True,
+            disable=None if progress is None else not progress,
+        )
+        ids: list[str] = []
+        batch: list = []
+
+        def flush() -> None:
+            if batch:
+                library.put_vectors(embedder.name, ids, embedder.embed_prepared(batch))
+                summary.embedded += len(batch)
+                bar.update(len(batch))
+                if on_batch:
+                    on_batch(summary.embedded)
+                ids.clear()
+                batch.clear()
+
+        # Decoding runs on worker threads (Pillow releases the GIL) while the model runs.
+        for (photo_id, path), future in prefetch(
+            lambda p: embedder.prepare(p[1]), photos, workers, ahead=2 * batch_size
+        ):
+            try:
+                batch.append(future.result())
+                ids.append(photo_id)
+            except Exception as err:  # noqa: BLE001 - one unreadable picture must not stop it
+                summary.failed.append((str(path), str(err) or type(err).__name__))
+                bar.update()
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+        bar.close()
+    return summary
