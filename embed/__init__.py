@@ -1,1 +1,18 @@
 """Stage 2: embed photos and text with CLIP or SigLIP in MLX, and index the vectors."""
+
+from .embedder import Embedder, load_embedder, model_key
+from .hub import DEFAULT_MODEL, FALLBACK_MODEL, ModelUnavailable
+from .index import VectorIndex
+from .run import EmbedSummary, embed_library
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "FALLBACK_MODEL",
+    "EmbedSummary",
+    "Embedder",
+    "ModelUnavailable",
+    "VectorIndex",
+    "embed_library",
+    "load_embedder",
+    "model_key",
+]

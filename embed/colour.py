@@ -82,7 +82,7 @@ class ColourEmbedder:
     name = "colour"
     has_text = False
     dim = GRID * GRID * 3 + HUE_BINS * CHROMA_BINS + GREY_BINS + LAYOUT * LAYOUT
-    info: dict[str, Any] = {"type": "colour", "colours": sorted(COLOURS)}
+    info: dict[str, Any] = {"type": "colour", "source": "colour", "colours": sorted(COLOURS)}
 
     def prepare(self, source: Path | bytes) -> np.ndarray:
         """Features of one picture, decoded at a small scale."""

@@ -45,7 +45,7 @@ class MLXEmbedder:
 
     has_text = True
 
-    def __init__(self, name: str, folder: Path, *, draft: bool = True) -> None:
+    def __init__(self, name: str, folder: Path, *, source: str = "", draft: bool = True) -> None:
         from . import weights
         from .clip import CLIPModel
         from .siglip import SiglipModel
@@ -69,7 +69,8 @@ class MLXEmbedder:
         self.name = name
         self.dim = self.model.dim
         self.draft = draft
-        self.info = {"type": model_type, "folder": str(folder)}
+        # `source` is what to pass to load_embedder() to get this model back.
+        self.info = {"type": model_type, "folder": str(folder), "source": source or str(folder)}
         self._images = mx.compile(self.model.encode_image)
         self._texts = mx.compile(self.model.encode_text)
 
@@ -92,16 +93,24 @@ class MLXEmbedder:
         return _normalise(np.array(out))
 
 
+def model_key(model: str, revision: str | None = None) -> str:
+    """The name a model's vectors are stored under in a library, without loading it."""
+    if model in (hub.FALLBACK_MODEL, "color"):
+        return ColourEmbedder.name
+    local = Path(model).expanduser()
+    if local.is_dir():
+        from .weights import cache_key, checkpoint_files
+
+        # A local checkpoint is named by its contents, so retrained weights never mix.
+        folder = local.resolve()
+        return f"local:{folder.name}@{cache_key(folder, checkpoint_files(folder))[:8]}"
+    return f"{model}@{revision}" if revision else model
+
+
 def load_embedder(model: str = hub.DEFAULT_MODEL, revision: str | None = None) -> Embedder:
     """The embedder a `--model` value names: a hub id, a local checkpoint folder, or `colour`."""
     if model in (hub.FALLBACK_MODEL, "color"):
         return ColourEmbedder()
-    from .weights import cache_key, checkpoint_files
-
     folder = hub.resolve(model, revision)
-    if Path(model).expanduser().is_dir():
-        # A local checkpoint is named by its contents, so retrained weights never mix.
-        name = f"local:{folder.name}@{cache_key(folder, checkpoint_files(folder))[:8]}"
-    else:
-        name = f"{model}@{revision}" if revision else model
-    return MLXEmbedder(name, folder)
+    local = Path(model).expanduser().is_dir()
+    return MLXEmbedder(model_key(model, revision), folder, source=str(folder) if local else model)

@@ -109,3 +109,150 @@ def list_photos(library_dir: Path, as_json: bool) -> None:
             else:
                 name = photo.meta.get("original_name", photo.path.name)
                 click.echo(f"{photo.id}  {photo.width}x{photo.height}  {name}")
+
+
+def load_model(model: str):  # noqa: ANN201 - an embed.Embedder
+    """Load a model or stop with the loader's message (what failed, and what to do)."""
+    from photoseek.embed import ModelUnavailable, load_embedder
+
+    try:
+        return load_embedder(model)
+    except ModelUnavailable as err:
+        raise click.ClickException(str(err)) from err
+
+
+def library_model(library: Library, model: str | None) -> str:
+    """The model whose vectors to use: the one asked for, or the library's only one."""
+    models = library.models()
+    if model is not None:
+        from photoseek.embed import model_key
+
+        key = model_key(model)
+        if key not in models:
+            raise click.ClickException(
+                f"{library.root} has no vectors of {model}; run: photoseek embed --library "
+                f"{library.root} --model {model}"
+            )
+        return key
+    if len(models) == 1:
+        return next(iter(models))
+    if not models:
+        raise click.ClickException(
+            f"{library.root} has no vectors yet; run: photoseek embed --library {library.root}"
+        )
+    raise click.ClickException(
+        f"{library.root} holds vectors of several models ({', '.join(models)}); choose one "
+        "with --model"
+    )
+
+
+model_option = click.option(
+    "--model",
+    default=None,
+    help="A Hugging Face CLIP or SigLIP repo id, a local checkpoint folder, or `colour` "
+    "(no download; colour and layout only). Default: openai/clip-vit-base-patch32 for "
+    "embed, else the model the library was embedded with.",
+)
+
+
+@main.command()
+@library_option
+@model_option
+@click.option("--batch-size", default=32, show_default=True, help="Pictures per model call.")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+def embed(library_dir: Path, model: str | None, batch_size: int, progress: bool | None) -> None:
+    """Embed every photo not yet embedded by the model, and update its index.
+
+    Vectors are committed batch by batch: a killed run resumes where it
+    stopped. Vectors of different models are kept apart.
+    """
+    from photoseek.embed import DEFAULT_MODEL, VectorIndex, embed_library
+
+    open_library(library_dir).close()
+    embedder = load_model(model or DEFAULT_MODEL)
+    summary = embed_library(library_dir, embedder, batch_size=batch_size, progress=progress)
+    for path, reason in summary.failed:
+        click.echo(f"skipped {path}: {reason}", err=True)
+    with open_library(library_dir) as library:
+        index = VectorIndex(library, embedder.name)
+    kind = "exact search" if index.exact else "HNSW index"
+    click.echo(f"{summary.line()}; {len(index)} photos searchable ({kind})")
+    if summary.failed:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _print_hits(hits: list[tuple[str, float]], library: Library, as_json: bool) -> None:
+    photos = {p.id: p for p in library.photos([pid for pid, _ in hits])}
+    for pid, score in hits:
+        photo = photos[pid]
+        if as_json:
+            click.echo(json.dumps({"id": pid, "score": round(score, 6), "path": str(photo.path)}))
+        else:
+            click.echo(f"{score:.4f}  {pid}  {photo.path}")
+
+
+@main.command()
+@library_option
+@click.argument("text")
+@model_option
+@click.option("-k", "--top", default=24, show_default=True, help="How many photos to show.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: id, score.")
+def search(library_dir: Path, text: str, model: str | None, top: int, as_json: bool) -> None:
+    """Find photos by what TEXT describes."""
+    from photoseek.embed import VectorIndex
+
+    with open_library(library_dir) as library:
+        key = library_model(library, model)
+        embedder = load_model(model or library.model_info(key).get("source", key))
+        if not embedder.has_text:
+            click.echo(
+                f"note: {key} has no text model; only colour names are understood "
+                "(embed with a CLIP or SigLIP model for search by meaning)",
+                err=True,
+            )
+        query = embedder.embed_texts([text])
+        if not query.any():
+            raise click.ClickException(f"{key} cannot turn {text!r} into a query")
+        hits = VectorIndex(library, key).search(query, top)[0]
+        _print_hits(hits, library, as_json)
+
+
+@main.command()
+@library_option
+@click.argument("photo")
+@model_option
+@click.option("-k", "--top", default=24, show_default=True, help="How many photos to show.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: id, score.")
+def similar(library_dir: Path, photo: str, model: str | None, top: int, as_json: bool) -> None:
+    """Find the photos most like PHOTO (an id, an id prefix, or a file path)."""
+    from photoseek.embed import VectorIndex
+
+    with open_library(library_dir) as library:
+        key = library_model(library, model)
+        found = library.photo_by_path(Path(photo)) if Path(photo).exists() else None
+        if found is None:
+            try:
+                found = library.photo(photo)
+            except LibraryError as err:
+                raise click.ClickException(str(err)) from err
+        index = VectorIndex(library, key)
+        if found.id not in index.position:
+            raise click.ClickException(f"{found.id} has no {key} vector yet; run photoseek embed")
+        hits = index.search(index.vector(found.id), top + 1)[0]
+        _print_hits([h for h in hits if h[0] != found.id][:top], library, as_json)
+
+
+@main.command()
+@library_option
+@model_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .npz file to write.")
+def export(library_dir: Path, model: str | None, out: Path) -> None:
+    """Write photo ids and their vectors for one model to an .npz file."""
+    import numpy as np
+
+    with open_library(library_dir) as library:
+        key = library_model(library, model)
+        ids, vectors = library.vectors(key)
+    np.savez(out, ids=np.array(ids), vectors=vectors, model=np.array(key))
+    click.echo(f"{len(ids)} vectors of {key} (dimension {vectors.shape[1]}) written to {out}")

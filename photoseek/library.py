@@ -388,6 +388,11 @@ class Library:
         """The models that have vectors here, with their dimension."""
         return dict(self.db.execute("SELECT model, dim FROM models ORDER BY model"))
 
+    def model_info(self, model: str) -> dict[str, Any]:
+        """What was recorded about a model when its vectors were stored."""
+        row = self.db.execute("SELECT info FROM models WHERE model=?", (model,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
     def missing_vectors(self, model: str) -> list[str]:
         """Ids of photos with no vector yet for this model."""
         return [

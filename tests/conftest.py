@@ -38,6 +38,16 @@ def ls_json(library: Path) -> list[dict]:
     return [json.loads(line) for line in out.splitlines()]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_caches(tmp_path_factory):
+    """Converted weights and hub files go to a temporary folder, never the user's cache."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("PHOTOSEEK_CACHE", str(tmp_path_factory.mktemp("photoseek-cache")))
+    patch.setenv("HF_HUB_OFFLINE", "1")
+    yield
+    patch.undo()
+
+
 @pytest.fixture
 def shared_photos() -> list[Path]:
     """The 200 real photos, or a skip saying why they are missing."""
