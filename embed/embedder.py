@@ -12,7 +12,7 @@ from PIL import Image
 from . import hub
 from .colour import ColourEmbedder
 from .preprocess import Preprocess
-from .runtime import mlx_core
+from .runtime import cpu_streams, mlx_core
 
 mx = mlx_core()
 
@@ -73,6 +73,17 @@ class MLXEmbedder:
         self.info = {"type": model_type, "folder": str(folder), "source": source or str(folder)}
         self._images = mx.compile(self.model.encode_image)
         self._texts = mx.compile(self.model.encode_text)
+        self._streams = [mx.new_stream(mx.default_device()) for _ in range(cpu_streams())]
+
+    def _run(self, function: Any, inputs: np.ndarray) -> np.ndarray:
+        """Run a tower over the batch split across the streams, and normalise the result."""
+        parts = np.array_split(inputs, min(len(self._streams), len(inputs)))
+        outputs = []
+        for stream, part in zip(self._streams, parts, strict=False):
+            with mx.stream(stream):
+                outputs.append(function(mx.array(part)))
+        mx.eval(outputs)
+        return _normalise(np.concatenate([np.array(o) for o in outputs]))
 
     def prepare(self, source: Path | bytes) -> np.ndarray:
         """Model input for one picture (safe to call from worker threads)."""
@@ -84,13 +95,11 @@ class MLXEmbedder:
 
     def embed_prepared(self, batch: list[np.ndarray]) -> np.ndarray:
         """Normalised float32 vectors for prepared pictures."""
-        out = self._images(mx.array(np.stack(batch)))
-        return _normalise(np.array(out))
+        return self._run(self._images, np.stack(batch))
 
     def embed_texts(self, texts: list[str]) -> np.ndarray:
         """Normalised float32 vectors for texts."""
-        out = self._texts(mx.array(self.tokenizer(texts)))
-        return _normalise(np.array(out))
+        return self._run(self._texts, self.tokenizer(texts))
 
 
 def model_key(model: str, revision: str | None = None) -> str:

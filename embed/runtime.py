@@ -41,8 +41,10 @@ def load_blas() -> str | None:
             file=sys.stderr,
         )
         return None
-    # One BLAS thread per core this process may use (containers often allow fewer).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(len(os.sched_getaffinity(0))))
+    # One BLAS thread per stream: photoseek runs one MLX stream per core instead, so that
+    # the non-matrix work (softmax, activations, norms), which MLX runs on one thread per
+    # stream, is spread over the cores too. See cpu_streams().
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     for candidate in _openblas_candidates():
         try:
             ctypes.CDLL(candidate, mode=os.RTLD_GLOBAL)
@@ -59,6 +61,15 @@ def mlx_core() -> ModuleType:
     import mlx.core as mx
 
     return mx
+
+
+def cpu_streams() -> int:
+    """How many MLX streams to split a batch over: one per usable core on the CPU, else one."""
+    mx = mlx_core()
+    if mx.default_device() != mx.cpu:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, cores or 1)
 
 
 def blas_in_use() -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .layers import MLP, Encoder, mx, nn
+from .layers import MLP, Encoder, attend, mx, nn
 
 TEXT_DEFAULTS = {
     "vocab_size": 32000,
@@ -65,9 +65,7 @@ class PoolingAttention(nn.Module):
         def split(t: Any) -> Any:
             return t.reshape(t.shape[0], t.shape[1], self.heads, -1).transpose(0, 2, 1, 3)
 
-        out = mx.fast.scaled_dot_product_attention(
-            split(q), split(k), split(v), scale=(dims // self.heads) ** -0.5
-        )
+        out = attend(split(q), split(k), split(v), (dims // self.heads) ** -0.5)
         return self.out_proj(out.transpose(0, 2, 1, 3).reshape(query.shape[0], -1, dims))
 
 

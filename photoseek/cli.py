@@ -245,8 +245,12 @@ def similar(library_dir: Path, photo: str, model: str | None, top: int, as_json:
 @main.command()
 @library_option
 @model_option
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The .npz file to write.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .npz file to write.",
+)
 def export(library_dir: Path, model: str | None, out: Path) -> None:
     """Write photo ids and their vectors for one model to an .npz file."""
     import numpy as np

@@ -50,13 +50,21 @@ def test_embed_search_similar_export(library, checkpoint, tmp_path):
     assert "cut.jpg" in first.stderr
     again = run_cli("embed", "--library", str(library), "--model", str(checkpoint), check=False)
     assert "0 embedded, 40 already embedded, 1 unreadable" in again.stdout
-    hits = [json.loads(line) for line in run_cli(
-        "search", "--library", str(library), "a red circle", "--json", "-k", "5").stdout.splitlines()]
+    hits = [
+        json.loads(line)
+        for line in run_cli(
+            "search", "--library", str(library), "a red circle", "--json", "-k", "5"
+        ).stdout.splitlines()
+    ]
     assert len(hits) == 5
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
     target = hits[0]["id"]
-    similar = [json.loads(line) for line in run_cli(
-        "similar", "--library", str(library), target[:10], "--json", "-k", "3").stdout.splitlines()]
+    similar = [
+        json.loads(line)
+        for line in run_cli(
+            "similar", "--library", str(library), target[:10], "--json", "-k", "3"
+        ).stdout.splitlines()
+    ]
     assert len(similar) == 3 and target not in {h["id"] for h in similar}
     out = tmp_path / "vectors.npz"
     run_cli("export", "--library", str(library), "--out", str(out))
@@ -97,8 +105,9 @@ def test_hub_repo_ids_load_from_the_hub_cache_offline(library, checkpoint, tmp_p
     (cache / "models--example--tiny-clip" / "refs").mkdir()
     (cache / "models--example--tiny-clip" / "refs" / "main").write_text("a" * 40)
     env = {**os.environ, "HF_HUB_CACHE": str(cache), "HF_HUB_OFFLINE": "1"}
-    result = run_cli("embed", "--library", str(library), "--model", "example/tiny-clip",
-                     env=env, check=False)
+    result = run_cli(
+        "embed", "--library", str(library), "--model", "example/tiny-clip", env=env, check=False
+    )
     assert "example/tiny-clip: 40 embedded" in result.stdout, result.stderr
     with Library(library) as lib:
         assert lib.model_info("example/tiny-clip")["folder"] == str(snapshot)
@@ -110,8 +119,7 @@ def test_hub_repo_ids_load_from_the_hub_cache_offline(library, checkpoint, tmp_p
 
 
 def test_missing_model_says_what_to_do(library):
-    result = run_cli("embed", "--library", str(library), "--model", "example/not-here",
-                     check=False)
+    result = run_cli("embed", "--library", str(library), "--model", "example/not-here", check=False)
     assert result.returncode == 1
     assert "example/not-here" in result.stderr
     assert "--model colour" in result.stderr

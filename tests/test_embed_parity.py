@@ -179,19 +179,37 @@ def _real_size_parity(folder: Path, model, processor_class, tokenizer_kwargs) ->
 def test_clip_vit_b32_real_architecture(tmp_path):
     model = ref.clip_checkpoint(tmp_path, VOCAB, ref.CLIP_B32)
     assert model.config.vision_config.num_hidden_layers == 12
-    _real_size_parity(tmp_path, model, CLIPImageProcessorPil, {
-        "tokenizer": CLIPTokenizer.from_pretrained(str(tmp_path)),
-        "options": {"padding": True, "truncation": True, "max_length": 77,
-                    "return_tensors": "pt"},
-    })
+    _real_size_parity(
+        tmp_path,
+        model,
+        CLIPImageProcessorPil,
+        {
+            "tokenizer": CLIPTokenizer.from_pretrained(str(tmp_path)),
+            "options": {
+                "padding": True,
+                "truncation": True,
+                "max_length": 77,
+                "return_tensors": "pt",
+            },
+        },
+    )
 
 
 @pytest.mark.slow
 def test_siglip_base_real_architecture(tmp_path):
     model = ref.siglip_checkpoint(tmp_path, ref.SIGLIP_BASE)
     assert model.config.vision_config.patch_size == 16
-    _real_size_parity(tmp_path, model, SiglipImageProcessorPil, {
-        "tokenizer": SiglipTokenizer.from_pretrained(str(tmp_path)),
-        "options": {"padding": "max_length", "max_length": 64, "truncation": True,
-                    "return_tensors": "pt"},
-    })
+    _real_size_parity(
+        tmp_path,
+        model,
+        SiglipImageProcessorPil,
+        {
+            "tokenizer": SiglipTokenizer.from_pretrained(str(tmp_path)),
+            "options": {
+                "padding": "max_length",
+                "max_length": 64,
+                "truncation": True,
+                "return_tensors": "pt",
+            },
+        },
+    )
