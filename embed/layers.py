@@ -11,7 +11,6 @@ from .runtime import mlx_core
 mx = mlx_core()
 import mlx.nn as nn  # noqa: E402  (after the BLAS fix above)
 
-
 # MLX's CPU exp/tanh/sigmoid are scalar loops, about 50 times slower than its vectorised
 # arithmetic, and a ViT-B's activations and softmax run on millions of values per batch
 # and layer: both are written here with multiply, add and divide only.

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import piexif
 import pytest
-from photoseek.extract import jpeg
-from photoseek.extract.icc import profile_for
-from photoseek.extract.sidecars import candidates, match_folder
 from PIL import Image
 
 from photoseek import samples
+from photoseek.extract import jpeg
+from photoseek.extract.icc import profile_for
+from photoseek.extract.sidecars import candidates, match_folder
 
 from .conftest import ls_json, run_cli
 

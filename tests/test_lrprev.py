@@ -7,11 +7,11 @@ import struct
 
 import numpy as np
 import pytest
-from photoseek.extract import icc, jpeg, lrprev
-from photoseek.extract.luatable import LuaSyntaxError, parse_assignments
 from PIL import Image, ImageCms
 
 from photoseek import samples
+from photoseek.extract import icc, jpeg, lrprev
+from photoseek.extract.luatable import LuaSyntaxError, parse_assignments
 
 
 def _levels(seed: int = 1):
