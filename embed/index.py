@@ -30,14 +30,34 @@ def _stem(model: str) -> str:
 
 
 class VectorIndex:
-    """The vectors of one model in a library, searchable by cosine similarity."""
+    """Normalised vectors with string ids, searchable by cosine similarity.
 
-    def __init__(self, library: Library, model: str, *, exact_limit: int = EXACT_LIMIT) -> None:
+    The HNSW graph is saved at `stem` (.hnsw and .json) and extended, not rebuilt,
+    when new ids appear.
+    """
+
+    def __init__(
+        self,
+        ids: list[str],
+        vectors: np.ndarray,
+        stem: Path,
+        model: str,
+        *,
+        exact_limit: int = EXACT_LIMIT,
+    ) -> None:
         self.model = model
-        self.ids, self.vectors = library.vectors(model)
+        self.ids, self.vectors = ids, vectors
         self.position = {pid: i for i, pid in enumerate(self.ids)}
         self.exact = len(self.ids) <= exact_limit
-        self.hnsw = None if self.exact else self._hnsw(index_dir(library) / _stem(model))
+        self.hnsw = None if self.exact else self._hnsw(stem)
+
+    @classmethod
+    def of_library(
+        cls, library: Library, model: str, *, exact_limit: int = EXACT_LIMIT
+    ) -> VectorIndex:
+        """The index of one model's vectors in a library."""
+        ids, vectors = library.vectors(model)
+        return cls(ids, vectors, index_dir(library) / _stem(model), model, exact_limit=exact_limit)
 
     def __len__(self) -> int:
         return len(self.ids)

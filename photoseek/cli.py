@@ -174,7 +174,7 @@ def embed(library_dir: Path, model: str | None, batch_size: int, progress: bool 
     for path, reason in summary.failed:
         click.echo(f"skipped {path}: {reason}", err=True)
     with open_library(library_dir) as library:
-        index = VectorIndex(library, embedder.name)
+        index = VectorIndex.of_library(library, embedder.name)
     kind = "exact search" if index.exact else "HNSW index"
     click.echo(f"{summary.line()}; {len(index)} photos searchable ({kind})")
     if summary.failed:
@@ -213,7 +213,7 @@ def search(library_dir: Path, text: str, model: str | None, top: int, as_json: b
         query = embedder.embed_texts([text])
         if not query.any():
             raise click.ClickException(f"{key} cannot turn {text!r} into a query")
-        hits = VectorIndex(library, key).search(query, top)[0]
+        hits = VectorIndex.of_library(library, key).search(query, top)[0]
         _print_hits(hits, library, as_json)
 
 
@@ -235,7 +235,7 @@ def similar(library_dir: Path, photo: str, model: str | None, top: int, as_json:
                 found = library.photo(photo)
             except LibraryError as err:
                 raise click.ClickException(str(err)) from err
-        index = VectorIndex(library, key)
+        index = VectorIndex.of_library(library, key)
         if found.id not in index.position:
             raise click.ClickException(f"{found.id} has no {key} vector yet; run photoseek embed")
         hits = index.search(index.vector(found.id), top + 1)[0]

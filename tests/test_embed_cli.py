@@ -136,8 +136,8 @@ def test_hnsw_index_agrees_with_exact_search_and_grows(tmp_path):
     embedder = load_embedder("colour")
     embed_library(tmp_path / "lib", embedder, progress=False)
     with Library(tmp_path / "lib") as lib:
-        exact = VectorIndex(lib, "colour")
-        approximate = VectorIndex(lib, "colour", exact_limit=0)
+        exact = VectorIndex.of_library(lib, "colour")
+        approximate = VectorIndex.of_library(lib, "colour", exact_limit=0)
         assert exact.exact and not approximate.exact
         got = approximate.neighbours(5)
         want = exact.neighbours(5)
@@ -150,7 +150,7 @@ def test_hnsw_index_agrees_with_exact_search_and_grows(tmp_path):
     run_cli("extract", str(folder), "--library", str(tmp_path / "lib"))
     embed_library(tmp_path / "lib", embedder, progress=False)
     with Library(tmp_path / "lib") as lib:
-        grown = VectorIndex(lib, "colour", exact_limit=0)
+        grown = VectorIndex.of_library(lib, "colour", exact_limit=0)
         assert len(grown.labels) == 70
         newest = lib.photo_ids()[-1]
         assert grown.search(grown.vector(newest), 1)[0][0][0] == newest
