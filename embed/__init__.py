@@ -3,7 +3,7 @@
 from .embedder import Embedder, load_embedder, model_key
 from .hub import DEFAULT_MODEL, FALLBACK_MODEL, ModelUnavailable
 from .index import VectorIndex
-from .run import EmbedSummary, embed_library
+from .run import EmbedSummary, embed_library, embed_texts_cached
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -13,6 +13,7 @@ __all__ = [
     "ModelUnavailable",
     "VectorIndex",
     "embed_library",
+    "embed_texts_cached",
     "load_embedder",
     "model_key",
 ]

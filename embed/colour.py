@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -102,11 +103,12 @@ class ColourEmbedder:
         return (vectors / norms).astype(np.float32)
 
     def embed_texts(self, texts: list[str]) -> np.ndarray:
-        """A flat-colour picture's vector for each colour name; zeros for other text."""
+        """The colours a text names ("red car" is red), as flat-colour pictures; else zeros."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            colour = COLOURS.get(text.strip().lower())
-            if colour is not None:
-                vector = features(Image.new("RGB", (32, 32), colour))
+            words = re.findall(r"[a-z]+", text.lower())
+            named = [COLOURS[w] for w in words if w in COLOURS]
+            if named:
+                vector = np.mean([features(Image.new("RGB", (32, 32), c)) for c in named], axis=0)
                 out[row] = vector / np.linalg.norm(vector)
         return out

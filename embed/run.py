@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from photoseek.concurrency import prefetch
@@ -83,3 +84,31 @@ def embed_library(
         flush()
         bar.close()
     return summary
+
+
+def embed_texts_cached(
+    library_root: Path,
+    embedder: Embedder,
+    texts: list[str],
+    *,
+    batch_size: int = 64,
+    progress: bool | None = None,
+) -> np.ndarray:
+    """Vectors of `texts` (one row each), embedding only those the library has not seen."""
+    unique = list(dict.fromkeys(texts))
+    with Library(library_root) as library:
+        library.register_model(embedder.name, embedder.dim, embedder.info)
+        known = library.text_vectors(embedder.name, unique)
+        missing = [t for t in unique if t not in known]
+        bar = tqdm(total=len(missing), desc="embedding search words", unit=" texts",
+                   dynamic_ncols=True, disable=None if progress is None else not progress)
+        for start in range(0, len(missing), batch_size):
+            chunk = missing[start : start + batch_size]
+            vectors = embedder.embed_texts(chunk)
+            library.put_text_vectors(embedder.name, chunk, vectors)
+            known.update(zip(chunk, vectors, strict=True))
+            bar.update(len(chunk))
+        bar.close()
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.stack([known[t] for t in texts]).astype(np.float32)

@@ -63,6 +63,12 @@ CREATE TABLE IF NOT EXISTS models(
     dim INTEGER NOT NULL,
     info TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS text_vectors(
+    model TEXT NOT NULL REFERENCES models(model),
+    text TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY(model, text)
+);
 CREATE TABLE IF NOT EXISTS vectors(
     model TEXT NOT NULL REFERENCES models(model),
     photo_id TEXT NOT NULL REFERENCES photos(id),
@@ -426,3 +432,26 @@ class Library:
         for i, (_, blob) in enumerate(rows):
             matrix[i] = np.frombuffer(blob, dtype=np.float32)
         return [r[0] for r in rows], matrix
+
+    def text_vectors(self, model: str, texts: list[str]) -> dict[str, np.ndarray]:
+        """The stored text vectors of a model for those of `texts` that have one."""
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(texts), 500):
+            chunk = texts[start : start + 500]
+            rows = self.db.execute(
+                "SELECT text, vector FROM text_vectors WHERE model=? AND text IN"
+                f" ({','.join('?' * len(chunk))})",
+                (model, *chunk),
+            )
+            found.update((text, np.frombuffer(blob, dtype=np.float32)) for text, blob in rows)
+        return found
+
+    def put_text_vectors(self, model: str, texts: list[str], vectors: np.ndarray) -> None:
+        """Store float32 text vectors, in one transaction."""
+        data = np.ascontiguousarray(vectors, dtype=np.float32)
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO text_vectors(model, text, vector) VALUES(?,?,?)",
+                [(model, text, data[i].tobytes()) for i, text in enumerate(texts)],
+            )

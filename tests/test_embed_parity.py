@@ -76,8 +76,9 @@ def _test_images() -> list[Image.Image]:
 def test_clip_tokens_match_reference_on_hard_strings():
     ours = ClipTokenizer(VOCAB)
     reference = CLIPTokenizer.from_pretrained(str(VOCAB))
-    expected = reference(HARD_TEXTS, padding="max_length", max_length=77, truncation=True)
+    expected = reference(HARD_TEXTS, padding=True, max_length=77, truncation=True)
     assert ours(HARD_TEXTS).tolist() == expected["input_ids"]
+    assert ours(["a dog"]).tolist() == [reference("a dog")["input_ids"]]
 
 
 @pytest.fixture(scope="module")

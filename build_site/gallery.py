@@ -1,0 +1,139 @@
+"""What the pages show: each photo's title, facts and groups, from the library's records."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from photoseek.library import Photo
+
+from .pictures import rendition_path, rendition_size
+
+KIND_NAMES = {"lightroom": "Lightroom preview", "takeout": "Google Takeout", "folder": "Folder"}
+PICK_NAMES = {1: "picked", -1: "rejected"}
+
+
+def slug(name: str) -> str:
+    """A file name for a keyword, album or tag page: ASCII, lower case, never a path."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+    digest = format(abs(hash_name(name)) % 36**6, "x")
+    return f"{text or 'x'}-{digest}"
+
+
+def hash_name(name: str) -> int:
+    """A stable hash (Python's own is salted per process)."""
+    value = 0
+    for byte in name.encode("utf-8"):
+        value = (value * 131 + byte) % (1 << 61)
+    return value
+
+
+def short_ids(ids: list[str], minimum: int = 12) -> dict[str, str]:
+    """The shortest common prefix length (at least `minimum`) that keeps every id unique."""
+    length = minimum
+    while len({pid[:length] for pid in ids}) < len(set(ids)):
+        length += 2
+    return {pid: pid[:length] for pid in ids}
+
+
+def _exposure(meta: dict[str, Any]) -> str | None:
+    parts = []
+    if meta.get("aperture"):
+        parts.append(f"f/{meta['aperture']:g}")
+    if meta.get("shutter"):
+        parts.append(f"{meta['shutter']} s")
+    if meta.get("iso"):
+        parts.append(f"ISO {meta['iso']}")
+    if meta.get("focal_length"):
+        parts.append(f"{meta['focal_length']:g} mm")
+    return ", ".join(parts) or None
+
+
+def source_text(kind: str, locator: str) -> str:
+    """Where a photo was recovered from, as shown on its page."""
+    return f"{KIND_NAMES.get(kind, kind)}: {locator.split(':', 1)[1]}"
+
+
+@dataclass
+class Entry:
+    """One photo as the site presents it."""
+
+    photo: Photo
+    sid: str
+    index: int
+    title: str
+    size: tuple[int, int]
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The photo's merged metadata."""
+        return self.photo.meta
+
+    @property
+    def date(self) -> str:
+        """ISO date-time it was taken, or ''."""
+        return str(self.meta.get("taken") or "")
+
+    @property
+    def alt(self) -> str:
+        """Alternative text: what the photo shows as far as anything says."""
+        words = self.meta.get("caption") or self.meta.get("title")
+        if not words and (self.tags or self.meta.get("keywords")):
+            words = "Photo: " + ", ".join((self.meta.get("keywords") or []) + self.tags)
+        return str(words or f"Photo {self.title}")
+
+    def tile(self, kind: str = "thumb") -> dict[str, Any]:
+        """What a grid needs to show this photo."""
+        width, height = rendition_size(kind, *self.size)
+        return {"sid": self.sid, "thumb": rendition_path(kind, self.sid), "width": width,
+                "height": height, "alt": self.alt}
+
+    def facts(self, strip_location: bool) -> list[tuple[str, str]]:
+        """Label and text of each known fact, in reading order."""
+        meta = self.meta
+        rating = meta.get("rating")
+        rows = [
+            ("Taken", self.date.replace("T", " ") if self.date else None),
+            ("Title", meta.get("title")),
+            ("Original", meta.get("original_path") or meta.get("original_name")),
+            ("Camera", meta.get("camera")),
+            ("Lens", meta.get("lens")),
+            ("Exposure", _exposure(meta)),
+            ("People", ", ".join(meta.get("people", [])) or None),
+            ("Rating", "★" * int(rating) + "☆" * (5 - int(rating)) if rating else None),
+            ("Pick", PICK_NAMES.get(meta.get("pick") or 0)),
+            ("Colour label", meta.get("colour_label")),
+            ("Favourite", "yes" if meta.get("favourite") else None),
+            ("Size", f"{self.photo.width} × {self.photo.height} px"),
+        ]
+        gps = meta.get("gps")
+        if gps and not strip_location:
+            rows.append(("Place", f"{gps['lat']:.5f}, {gps['lon']:.5f}"))
+        return [(label, str(value)) for label, value in rows if value]
+
+    def search_text(self) -> str:
+        """What plain-text search looks through: name first (it is shown), then the rest."""
+        meta = self.meta
+        parts = [self.title, meta.get("caption"), meta.get("title"), *meta.get("keywords", []),
+                 *meta.get("albums", []), *meta.get("people", []), meta.get("original_path")]
+        return " · ".join(dict.fromkeys(str(p) for p in parts if p))
+
+
+def title_of(photo: Photo) -> str:
+    """A photo's name: its original file name where known."""
+    name = photo.meta.get("virtual_copy_name") or photo.meta.get("original_name")
+    return str(name or photo.path.name)
+
+
+def order(photos: list[Photo]) -> list[Photo]:
+    """Newest first; photos with no date last, by name."""
+    dated = sorted((p for p in photos if p.meta.get("taken")),
+                   key=lambda p: (str(p.meta["taken"]), p.id), reverse=True)
+    undated = sorted((p for p in photos if not p.meta.get("taken")),
+                     key=lambda p: (title_of(p), p.id))
+    return dated + undated
+

@@ -1,0 +1,58 @@
+"""Jinja2 rendering into the site folder, writing only files whose content changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+ASSETS = ("core.js", "site.js", "search.js", "photo.js", "site.css")
+
+
+class PageWriter:
+    """Renders templates to files below the site root."""
+
+    def __init__(self, out: Path, common: dict[str, Any]) -> None:
+        self.out = out
+        self.common = common
+        self.env = Environment(
+            loader=PackageLoader("photoseek.templates", "."),
+            autoescape=select_autoescape(["html"]),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.written = 0
+        self.unchanged = 0
+
+    def write(self, relative: str, data: str) -> None:
+        """Write a file if its content differs; renamed into place, never half-written."""
+        path = self.out / relative
+        encoded = data.encode("utf-8")
+        if path.is_file() and path.stat().st_size == len(encoded) and path.read_bytes() == encoded:
+            self.unchanged += 1
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_bytes(encoded)
+        os.replace(tmp, path)
+        self.written += 1
+
+    def page(self, relative: str, template: str, **context: Any) -> None:
+        """Render a template to `relative`; links inside are relative to it, for file://."""
+        root = "../" * relative.count("/")
+        html = self.env.get_template(template).render(**self.common, root=root, **context)
+        self.write(relative, html)
+
+    def copy_assets(self) -> None:
+        """The browser code and styles, from the installed package."""
+        folder = resources.files("photoseek.site")
+        for name in ASSETS:
+            target = self.out / "assets" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with resources.as_file(folder / name) as source:
+                shutil.copyfile(source, target)

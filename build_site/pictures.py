@@ -1,0 +1,96 @@
+"""Thumbnails and view-size pictures for the web: upright, sRGB, no metadata, made once."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pillow_heif
+from PIL import Image, ImageCms, ImageOps
+from tqdm import tqdm
+
+pillow_heif.register_heif_opener()
+
+# Widths of the renditions; pages pick one per use and offer the others in srcset.
+SIZES = {"thumb": 320, "medium": 720, "large": 1600}
+QUALITY = 82
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def rendition_path(kind: str, photo_id: str) -> str:
+    """Path relative to the site root; named by the photo id, so it never goes stale."""
+    return f"img/{kind}/{photo_id[:2]}/{photo_id}.jpg"
+
+
+def rendition_size(kind: str, width: int, height: int) -> tuple[int, int]:
+    """The size of one rendition of an upright picture of this size (never enlarged)."""
+    scale = min(1.0, SIZES[kind] / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Convert through the embedded ICC profile (AdobeRGB previews, wide-gamut phones)."""
+    profile = image.info.get("icc_profile")
+    if image.mode == "CMYK" or not profile:
+        return image.convert("RGB")
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        return ImageCms.profileToProfile(image.convert("RGB") if image.mode != "RGB" else image,
+                                         source, _SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image.convert("RGB")
+
+
+def render(source: Path, photo_id: str, out: Path) -> tuple[str, tuple[int, int] | None, str]:
+    """Write the missing renditions of one picture.
+
+    Returns (photo id, upright size or None when only reading it failed, error or "").
+    """
+    missing = [(kind, out / rendition_path(kind, photo_id)) for kind in SIZES]
+    missing = [(kind, path) for kind, path in missing if not path.exists()]
+    try:
+        with Image.open(source) as opened:
+            swap = opened.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+            size = opened.size[::-1] if swap else opened.size
+            if not missing:
+                return photo_id, size, ""
+            if opened.format == "JPEG":
+                opened.draft("RGB", (SIZES["large"], SIZES["large"]))
+            icc = opened.info.get("icc_profile")
+            image = ImageOps.exif_transpose(opened)
+            if icc:
+                image.info["icc_profile"] = icc
+            image = _to_srgb(image)
+        for kind, path in missing:
+            copy = image.copy()
+            copy.thumbnail(rendition_size(kind, *image.size), Image.Resampling.LANCZOS)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".part")
+            # No EXIF and no profile: sRGB is the web's default, and nothing private leaks.
+            copy.save(tmp, "JPEG", quality=QUALITY, optimize=True, progressive=kind != "thumb")
+            os.replace(tmp, path)
+    except (OSError, ValueError, Image.DecompressionBombError) as err:
+        return photo_id, None, f"{type(err).__name__}: {err}"
+    return photo_id, size, ""
+
+
+def render_all(jobs: list[tuple[Path, str]], out: Path, workers: int,
+               progress: bool | None = None) -> Iterator[tuple[str, tuple[int, int] | None, str]]:
+    """Render pictures on a pool of processes, yielding each result as render() gives it."""
+    bar = tqdm(total=len(jobs), desc="pictures", unit=" photos", dynamic_ncols=True,
+               disable=None if progress is None else not progress)
+    if workers <= 1 or len(jobs) < 64:
+        results: Iterable = (render(source, pid, out) for source, pid in jobs)
+        for result in results:
+            bar.update()
+            yield result
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            sources, ids = zip(*jobs, strict=True)
+            for result in pool.map(render, sources, ids, [out] * len(jobs), chunksize=32):
+                bar.update()
+                yield result
+    bar.close()

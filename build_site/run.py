@@ -1,0 +1,240 @@
+"""Generate the static gallery from a library and one model's vectors."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from photoseek.embed import Embedder, VectorIndex, embed_texts_cached
+from photoseek.library import Library
+
+from . import searchdata
+from .gallery import Entry, order, short_ids, slug, source_text, title_of
+from .pages import PageWriter
+from .pictures import render_all
+from .tags import auto_tags
+from .vocabulary import THEMES, concepts, prompt
+
+PER_PAGE = 200
+SIMILAR = 12
+# Cosine similarity above which two different files count as near duplicates.
+NEAR_DUPLICATE = {"colour": 0.985}
+NEAR_DUPLICATE_DEFAULT = 0.95
+LINK_LABELS = {"edited_from": "Edited from", "virtual_copy_of": "Virtual copy of"}
+
+
+@dataclass
+class SiteSummary:
+    """What a site build did."""
+
+    photos: int = 0
+    pictures_failed: list[tuple[str, str]] = field(default_factory=list)
+    pages_written: int = 0
+    pages_unchanged: int = 0
+    concepts: int = 0
+    data_bytes: dict[str, int] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """The closing lines, as printed."""
+        per_photo = sum(self.data_bytes.get(k, 0) for k in ("vectors", "photos"))
+        per_photo /= max(self.photos, 1)
+        return [
+            f"{self.photos} photos, {self.pages_written} pages written, "
+            f"{self.pages_unchanged} unchanged, {len(self.pictures_failed)} pictures unreadable",
+            f"search data: {per_photo:.0f} bytes per photo, plus "
+            f"{self.data_bytes.get('concepts', 0) / 1e6:.1f} MB for {self.concepts} concepts "
+            "(loaded only when search is used)",
+        ]
+
+
+def _library_words(entries: list[Entry]) -> tuple[list[str], list[str]]:
+    """Words of the library itself worth searching for, with where each came from."""
+    found: dict[str, str] = {}
+    for entry in entries:
+        meta = entry.meta
+        for kind in ("keywords", "albums", "people"):
+            for word in meta.get(kind, []):
+                found.setdefault(str(word), kind[:-1] if kind != "people" else "person")
+        caption = meta.get("caption")
+        if caption and len(str(caption).split()) <= 12:
+            found.setdefault(str(caption), "caption")
+    return list(found), list(found.values())
+
+
+def _vocabulary(entries: list[Entry], queries: list[str]) -> tuple[list[str], list[str],
+                                                                   list[str]]:
+    """(search entries, their kinds, the text embedded for each)."""
+    texts, kinds, embedded = [], [], []
+    seen: set[str] = set()
+    words, word_kinds = _library_words(entries)
+    for text, kind in [*zip(queries, ["query"] * len(queries), strict=True),
+                       *zip(words, word_kinds, strict=True),
+                       *((c, "concept") for c in concepts())]:
+        key = text.strip().lower()
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        texts.append(text.strip())
+        kinds.append(kind)
+        embedded.append(text.strip() if kind in ("caption", "query") else prompt(text.strip()))
+    return texts, kinds, embedded
+
+
+def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
+    groups: dict[str, dict[str, list[Entry]]] = {
+        "keywords": defaultdict(list), "albums": defaultdict(list), "tags": defaultdict(list),
+        "timeline": defaultdict(list)}
+    for entry in entries:
+        for keyword in entry.meta.get("keywords", []):
+            groups["keywords"][str(keyword)].append(entry)
+        for album in entry.meta.get("albums", []):
+            groups["albums"][str(album)].append(entry)
+        for tag in entry.tags:
+            groups["tags"][tag].append(entry)
+        groups["timeline"][entry.date[:7] or "Undated"].append(entry)
+    return groups
+
+
+def _paged(writer: PageWriter, entries: list[Entry], name: Callable[[int], str],
+           **context: Any) -> None:
+    pages = max(1, -(-len(entries) // PER_PAGE))
+    for page in range(1, pages + 1):
+        chunk = entries[(page - 1) * PER_PAGE : page * PER_PAGE]
+        writer.page(name(page), "grid_page.html", tiles=[e.tile() for e in chunk], page=page,
+                    pages=pages, link=lambda n: name(n).rsplit("/", 1)[-1], **context)
+
+
+def build_site(
+    library_root: Path,
+    out: Path,
+    embedder: Embedder,
+    *,
+    strip_location: bool = False,
+    queries: list[str] | None = None,
+    progress: bool | None = None,
+    workers: int = 2,
+) -> SiteSummary:
+    """Write (or update) the gallery for the library at `out`."""
+    summary = SiteSummary()
+    out.mkdir(parents=True, exist_ok=True)
+    with Library(library_root) as library:
+        photos = order(list(library.photos()))
+        index = VectorIndex.of_library(library, embedder.name)
+    sids = short_ids([p.id for p in photos])
+    sizes: dict[str, tuple[int, int]] = {}
+    by_sid = {sids[p.id]: p for p in photos}
+    for sid, size, error in render_all([(p.path, sids[p.id]) for p in photos], out, workers,
+                                       progress):
+        if size is None:
+            summary.pictures_failed.append((str(by_sid[sid].path), error))
+        else:
+            sizes[sid] = size
+    entries = [Entry(p, sids[p.id], 0, title_of(p), sizes[sids[p.id]])
+               for p in photos if sids[p.id] in sizes]
+    for position, entry in enumerate(entries):
+        entry.index = position
+    summary.photos = len(entries)
+    by_id = {e.photo.id: e for e in entries}
+
+    vectors = np.zeros((len(entries), embedder.dim), dtype=np.float32)
+    for entry in entries:
+        if entry.photo.id in index.position:
+            vectors[entry.index] = index.vector(entry.photo.id)
+
+    texts, kinds, embedded = _vocabulary(entries, queries or [])
+    text_vectors = embed_texts_cached(library_root, embedder, embedded, progress=progress)
+    usable = np.linalg.norm(text_vectors, axis=1) > 0 if len(texts) else np.zeros(0, bool)
+    texts = [t for t, ok in zip(texts, usable, strict=True) if ok]
+    kinds = [k for k, ok in zip(kinds, usable, strict=True) if ok]
+    text_vectors = text_vectors[usable]
+    summary.concepts = len(texts)
+
+    tag_words = {w.replace("_", " ") for theme in THEMES.values() for w in theme.split()}
+    tag_rows = [i for i, (t, k) in enumerate(zip(texts, kinds, strict=True))
+                if k == "concept" and t in tag_words]
+    tags = auto_tags(vectors, [texts[i] for i in tag_rows], text_vectors[tag_rows])
+    for entry, found in zip(entries, tags, strict=True):
+        entry.tags = found
+
+    neighbours = index.neighbours(SIMILAR) if len(index) > 1 else {}
+    near = NEAR_DUPLICATE.get(embedder.name, NEAR_DUPLICATE_DEFAULT)
+
+    projection = searchdata.Projection.fit(vectors)
+    data = {
+        "vectors": searchdata.photo_vectors_js(projection, vectors),
+        "concepts": searchdata.concepts_js(projection, texts, text_vectors, kinds),
+        "photos": searchdata.js_payload("photos", {
+            "ids": [e.sid for e in entries], "text": [e.search_text() for e in entries]}),
+    }
+    writer = PageWriter(out, {
+        "site_title": "Photos", "photo_count": len(entries), "model": embedder.name,
+        "text_search": embedder.has_text})
+    for name, text in data.items():
+        writer.write(f"data/{name}.js", text)
+        summary.data_bytes[name] = len(text.encode())
+
+    _paged(writer, entries, lambda n: "index.html" if n == 1 else f"page-{n}.html",
+           heading="All photos", note="")
+    near_groups = []
+    for position, entry in enumerate(entries):
+        similar = [(by_id[pid], score) for pid, score in neighbours.get(entry.photo.id, [])
+                   if pid in by_id]
+        duplicates = [e.tile() for e, score in similar if score >= near]
+        if duplicates and all(by_id[pid].index > position for pid, score
+                              in neighbours.get(entry.photo.id, []) if pid in by_id
+                              and score >= near):
+            near_groups.append([entry.tile()] + duplicates)
+        links = [(LINK_LABELS.get(rel, rel), by_id[target].sid)
+                 for rel, targets in entry.photo.links.items() for target in targets
+                 if target in by_id]
+        view = {
+            "index": entry.index, "title": entry.title, "alt": entry.alt,
+            "caption": entry.meta.get("caption"),
+            "facts": entry.facts(strip_location),
+            "keywords": [{"name": k, "slug": slug(str(k))} for k in entry.meta.get("keywords",
+                                                                                     [])],
+            "albums": [{"name": a, "slug": slug(str(a))} for a in entry.meta.get("albums", [])],
+            "tags": [{"name": t, "slug": slug(t)} for t in entry.tags],
+            "links": links,
+            "sources": [source_text(s.kind, s.locator) for s in entry.photo.sources],
+            "similar": [e.tile() for e, score in similar if score < near],
+            "duplicates": duplicates,
+        }
+        for kind in ("medium", "large"):
+            tile = entry.tile(kind)
+            view[kind] = tile["thumb"]
+            view[f"{kind}_width"], view[f"{kind}_height"] = tile["width"], tile["height"]
+        writer.page(f"photo/{entry.sid}.html", "photo.html", p=view,
+                    prev=entries[position - 1].sid if position else None,
+                    next=entries[position + 1].sid if position + 1 < len(entries) else None)
+
+    headings = {"keywords": ("Keywords", "Keyword"), "albums": ("Albums", "Album"),
+                "tags": ("Automatic tags", "Tag"), "timeline": ("Timeline", "Month")}
+    empty = {"keywords": "No keywords in this library.", "albums": "No albums.",
+             "tags": "No automatic tags: every photo needs a vector.", "timeline": "No photos."}
+    for kind, groups in _groups(entries).items():
+        listing = []
+        ordered = sorted(groups.items(), reverse=kind == "timeline",
+                         key=lambda item: item[0].lower())
+        for name, members in ordered:
+            page_slug = name if kind == "timeline" else slug(name)
+            _paged(writer, members, lambda n, k=kind, s=page_slug: f"{k}/{s}" + (
+                ".html" if n == 1 else f"-{n}.html"), heading=f"{headings[kind][1]}: {name}",
+                   note="")
+            listing.append({"name": name, "href": f"{page_slug}.html", "count": len(members),
+                            **{k: v for k, v in members[0].tile().items() if k != "sid"}})
+        writer.page(f"{kind}/index.html", "index_page.html", heading=headings[kind][0],
+                    groups=listing, empty=empty[kind])
+    exact = [{"sid": e.sid, "title": e.title,
+              "places": [source_text(s.kind, s.locator) for s in e.photo.sources]}
+             for e in entries if len(e.photo.sources) > 1]
+    writer.page("duplicates.html", "duplicates.html", exact=exact, near=near_groups)
+    writer.page("search.html", "search.html")
+    writer.copy_assets()
+    summary.pages_written, summary.pages_unchanged = writer.written, writer.unchanged
+    return summary

@@ -1,0 +1,185 @@
+/* photoseek search logic: no DOM, so node's test runner can check it too. */
+(function (root, factory) {
+  "use strict";
+  const api = factory();
+  if (typeof module === "object" && module.exports) {
+    module.exports = api;
+  } else {
+    root.PhotoseekCore = api;
+  }
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  function decodeBase64(text) {
+    if (typeof atob === "function") {
+      const raw = atob(text);
+      const bytes = new Int8Array(raw.length);
+      for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i) << 24 >> 24;
+      return bytes;
+    }
+    const buffer = Buffer.from(text, "base64");
+    return new Int8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+  }
+
+  /* Lower case, punctuation (but not the +/- operators) to spaces, single spaces. */
+  function normalise(text) {
+    return text.toLowerCase().replace(/[^\p{L}\p{N}'\s-]+/gu, " ").replace(/\s+/g, " ").trim();
+  }
+
+  /* "dog + beach - people" -> [{sign: 1, term: "dog"}, {sign: 1, ...}, {sign: -1, ...}].
+     An operator counts only at the start or after a space, so "t-shirt" stays whole. */
+  function parseQuery(text) {
+    const terms = [];
+    let sign = 1;
+    let current = "";
+    function flush() {
+      const term = normalise(current);
+      if (term) terms.push({ sign: sign, term: term });
+      current = "";
+      sign = 1;
+    }
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if ((c === "+" || c === "-" || c === "\u2212") && (i === 0 || /\s/.test(text[i - 1]))) {
+        flush();
+        sign = c === "+" ? 1 : -1;
+      } else {
+        current += c;
+      }
+    }
+    flush();
+    return terms;
+  }
+
+  function conceptIndex(concepts) {
+    const map = new Map();
+    let longest = 1;
+    concepts.texts.forEach(function (text, i) {
+      const key = normalise(text);
+      if (!map.has(key)) map.set(key, i);
+      longest = Math.max(longest, key.split(" ").length);
+    });
+    return { map: map, longest: longest };
+  }
+
+  /* Find concepts in a term: the whole term first, then the longest phrases, then words. */
+  function matchTerm(term, index) {
+    if (index.map.has(term)) return { found: [index.map.get(term)], unknown: [] };
+    const words = term.split(" ");
+    const found = [];
+    const unknown = [];
+    let i = 0;
+    while (i < words.length) {
+      let hit = -1;
+      let size = Math.min(index.longest, words.length - i);
+      for (; size > 0; size--) {
+        const phrase = words.slice(i, i + size).join(" ");
+        if (index.map.has(phrase)) { hit = index.map.get(phrase); break; }
+      }
+      if (hit >= 0) { found.push(hit); i += size; } else { unknown.push(words[i]); i += 1; }
+    }
+    return { found: found, unknown: unknown };
+  }
+
+  function conceptVector(concepts, codes, i) {
+    const dims = concepts.dims;
+    const out = new Float32Array(dims);
+    const scale = concepts.scales[i];
+    for (let d = 0; d < dims; d++) out[d] = codes[i * dims + d] * scale;
+    return out;
+  }
+
+  /* The query vector a text asks for, with the entries used and the words not understood. */
+  function composeQuery(text, concepts, codes, index) {
+    const used = [];
+    const unknown = [];
+    let vector = null;
+    for (const part of parseQuery(text)) {
+      const match = matchTerm(part.term, index);
+      unknown.push.apply(unknown, match.unknown);
+      for (const i of match.found) {
+        const v = conceptVector(concepts, codes, i);
+        if (!vector) vector = new Float32Array(v.length);
+        for (let d = 0; d < v.length; d++) vector[d] += part.sign * v[d];
+        used.push({ text: concepts.texts[i], sign: part.sign });
+      }
+    }
+    return { vector: vector, used: used, unknown: unknown };
+  }
+
+  /* A photo's own vector as a query, undoing the centring and scaling of its codes. */
+  function photoQuery(vectors, codes, index) {
+    const dims = vectors.dims;
+    const out = new Float32Array(dims);
+    for (let d = 0; d < dims; d++) {
+      const s = vectors.scales[d];
+      out[d] = (vectors.centre[d] + codes[index * dims + d] * s) * s;
+    }
+    return out;
+  }
+
+  /* The k best photos for a query in code space: [{index, score}], best first. */
+  function rank(query, codes, dims, count, k) {
+    const best = [];
+    let floor = -Infinity;
+    for (let i = 0; i < count; i++) {
+      let score = 0;
+      const base = i * dims;
+      for (let d = 0; d < dims; d++) score += query[d] * codes[base + d];
+      if (best.length < k || score > floor) {
+        let at = best.length;
+        while (at > 0 && best[at - 1].score < score) at--;
+        best.splice(at, 0, { index: i, score: score });
+        if (best.length > k) best.pop();
+        floor = best[best.length - 1].score;
+      }
+    }
+    return best;
+  }
+
+  /* Photos whose text holds every word of the query, in list order. */
+  function textMatches(texts, query, limit) {
+    const words = [];
+    for (const part of parseQuery(query)) {
+      if (part.sign > 0) words.push.apply(words, part.term.split(" "));
+    }
+    const found = [];
+    if (!words.length) return found;
+    for (let i = 0; i < texts.length && found.length < limit; i++) {
+      const hay = texts[i].toLowerCase();
+      if (words.every(function (w) { return hay.indexOf(w) >= 0; })) found.push(i);
+    }
+    return found;
+  }
+
+  /* Vocabulary entries that complete what is being typed (its last term). */
+  function completions(text, concepts, limit) {
+    const parts = text.split(/(?:^|\s)[+\u2212-]/);
+    const tail = normalise(parts[parts.length - 1]);
+    if (tail.length < 2) return [];
+    const head = text.slice(0, text.length - parts[parts.length - 1].length);
+    const starts = [];
+    const inside = [];
+    for (const entry of concepts.texts) {
+      const key = entry.toLowerCase();
+      if (key.startsWith(tail)) starts.push(entry);
+      else if (inside.length < limit && key.indexOf(" " + tail) >= 0) inside.push(entry);
+      if (starts.length >= limit) break;
+    }
+    return starts.concat(inside).slice(0, limit).map(function (entry) {
+      return head + (head && !/\s$/.test(head) ? " " : "") + entry;
+    });
+  }
+
+  return {
+    decodeBase64: decodeBase64,
+    normalise: normalise,
+    parseQuery: parseQuery,
+    conceptIndex: conceptIndex,
+    composeQuery: composeQuery,
+    photoQuery: photoQuery,
+    rank: rank,
+    textMatches: textMatches,
+    completions: completions,
+  };
+});

@@ -1,0 +1,97 @@
+/* The search page: text matches first, then photos ranked by meaning. */
+(function () {
+  "use strict";
+  const core = window.PhotoseekCore;
+  const box = document.getElementById("q");
+  const results = document.getElementById("results");
+  const status = document.getElementById("status");
+  const usedLine = document.getElementById("used");
+  const LIMIT = 96;
+  let data = null;
+
+  function ready() {
+    if (data) return Promise.resolve(data);
+    status.textContent = "Loading search data…";
+    return Promise.all(["photos", "vectors", "concepts"].map(Photoseek.load)).then(function (parts) {
+      data = {
+        photos: parts[0],
+        vectors: parts[1],
+        codes: core.decodeBase64(parts[1].codes),
+        concepts: parts[2],
+        conceptCodes: core.decodeBase64(parts[2].codes),
+      };
+      data.index = core.conceptIndex(data.concepts);
+      return data;
+    });
+  }
+
+  function tile(index, reason) {
+    const sid = data.photos.ids[index];
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = "photo/" + sid + ".html";
+    const img = document.createElement("img");
+    img.src = "img/thumb/" + sid.slice(0, 2) + "/" + sid + ".jpg";
+    img.alt = data.photos.text[index].split(" · ")[0];
+    img.loading = "lazy";
+    link.title = reason;
+    link.appendChild(img);
+    item.appendChild(link);
+    return item;
+  }
+
+  function show(list, used, unknown, seconds) {
+    results.replaceChildren.apply(results, list.map(function (hit) { return tile(hit.index, hit.reason); }));
+    status.textContent = list.length ? list.length + " photos (" + Math.round(seconds * 1000) + " ms)" : "Nothing found.";
+    const parts = used.map(function (u) { return (u.sign < 0 ? "− " : "") + u.text; });
+    usedLine.textContent = (parts.length ? "Searched for: " + parts.join(", ") + "." : "") +
+      (unknown.length ? " Not understood: " + unknown.join(", ") + "." : "");
+  }
+
+  function run(text) {
+    const started = performance.now();
+    const seen = new Set();
+    const list = [];
+    for (const index of core.textMatches(data.photos.text, text, LIMIT)) {
+      seen.add(index);
+      list.push({ index: index, reason: "matches the text" });
+    }
+    const query = core.composeQuery(text, data.concepts, data.conceptCodes, data.index);
+    if (query.vector) {
+      const v = data.vectors;
+      for (const hit of core.rank(query.vector, data.codes, v.dims, v.count, LIMIT)) {
+        if (!seen.has(hit.index) && list.length < LIMIT) list.push({ index: hit.index, reason: "similar in meaning" });
+      }
+    }
+    show(list, query.used, query.unknown, (performance.now() - started) / 1000);
+  }
+
+  function like(index) {
+    const started = performance.now();
+    const v = data.vectors;
+    const query = core.photoQuery(v, data.codes, index);
+    const hits = core.rank(query, data.codes, v.dims, v.count, LIMIT + 1)
+      .filter(function (hit) { return hit.index !== index; })
+      .map(function (hit) { return { index: hit.index, reason: "looks alike" }; });
+    show(hits, [{ text: "photos like " + data.photos.text[index].split(" · ")[0], sign: 1 }], [],
+      (performance.now() - started) / 1000);
+  }
+
+  const params = new URLSearchParams(location.search);
+  let timer = null;
+  box.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { ready().then(function () { run(box.value); }); }, 120);
+  });
+  box.form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    ready().then(function () { run(box.value); });
+  });
+  if (params.get("like") !== null) {
+    ready().then(function () { like(Number(params.get("like"))); });
+  } else if (params.get("q")) {
+    box.value = params.get("q");
+    ready().then(function () { run(box.value); });
+  }
+  box.focus();
+})();

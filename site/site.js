@@ -1,0 +1,55 @@
+/* Shared by every page: lazy data loading, completions in the search box, the "/" key. */
+(function () {
+  "use strict";
+  const root = document.body.dataset.root || "";
+  const waiting = {};
+  const loaded = {};
+
+  /* Data files are scripts calling photoseekData(): file:// pages may not fetch(). */
+  window.photoseekData = function (name, payload) {
+    loaded[name] = payload;
+    (waiting[name] || []).forEach(function (resolve) { resolve(payload); });
+    delete waiting[name];
+  };
+
+  function load(name) {
+    if (loaded[name]) return Promise.resolve(loaded[name]);
+    return new Promise(function (resolve, reject) {
+      if (!waiting[name]) {
+        waiting[name] = [];
+        const script = document.createElement("script");
+        script.src = root + "data/" + name + ".js";
+        script.onerror = function () { reject(new Error("cannot load " + script.src)); };
+        document.head.appendChild(script);
+      }
+      waiting[name].push(resolve);
+    });
+  }
+
+  window.Photoseek = { root: root, load: load };
+
+  const box = document.getElementById("q");
+  const list = document.getElementById("completions");
+  if (box && list) {
+    let concepts = null;
+    box.addEventListener("focus", function () {
+      load("concepts").then(function (data) { concepts = data; }, function () {});
+    }, { once: true });
+    box.addEventListener("input", function () {
+      if (!concepts) return;
+      list.replaceChildren.apply(list, PhotoseekCore.completions(box.value, concepts, 8)
+        .map(function (text) {
+          const option = document.createElement("option");
+          option.value = text;
+          return option;
+        }));
+    });
+  }
+  document.addEventListener("keydown", function (event) {
+    const typing = event.target instanceof HTMLInputElement;
+    if (event.key === "/" && !typing && box) {
+      event.preventDefault();
+      box.focus();
+    }
+  });
+})();
