@@ -29,7 +29,8 @@ def vectors(count: int, dim: int, kind: str, seed: int = 0) -> np.ndarray:
     else:
         # Embeddings of photos: a decaying spectrum, and groups (bursts, series, themes).
         basis = rng.standard_normal((dim, dim)).astype(np.float32) * (
-            np.arange(1, dim + 1, dtype=np.float32) ** -0.6)
+            np.arange(1, dim + 1, dtype=np.float32) ** -0.6
+        )
         centres = rng.standard_normal((count // 20, dim), dtype=np.float32) @ basis
         data = centres[rng.integers(0, len(centres), count)]
         data += 0.35 * (rng.standard_normal((count, dim), dtype=np.float32) @ basis)
@@ -83,14 +84,18 @@ def main() -> None:
             exact.search(data[row], K)
         exact_ms = (time.perf_counter() - started) / 200 * 1000
 
-    print(f"{args.count} vectors, dimension {args.dim}, {args.data} data; "
-          f"HNSW M={HNSW_M}, ef_search={HNSW_EF_SEARCH}")
+    print(
+        f"{args.count} vectors, dimension {args.dim}, {args.data} data; "
+        f"HNSW M={HNSW_M}, ef_search={HNSW_EF_SEARCH}"
+    )
     print(f"build:                      {build:7.1f} s")
     print(f"neighbours of every photo:  {all_time:7.1f} s  (k={K})")
     print(f"one query:                  {query_ms:7.2f} ms  (exact search: {exact_ms:.1f} ms)")
     print(f"recall@{K} against exact:    {np.mean(recalls):7.4f}  (target >= 0.99)")
-    print(f"index on disk:              {size / 1e6:7.1f} MB  "
-          f"(vectors alone: {data.nbytes / 1e6:.1f} MB)")
+    print(
+        f"index on disk:              {size / 1e6:7.1f} MB  "
+        f"(vectors alone: {data.nbytes / 1e6:.1f} MB)"
+    )
 
 
 if __name__ == "__main__":

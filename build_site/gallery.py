@@ -89,8 +89,13 @@ class Entry:
     def tile(self, kind: str = "thumb") -> dict[str, Any]:
         """What a grid needs to show this photo."""
         width, height = rendition_size(kind, *self.size)
-        return {"sid": self.sid, "thumb": rendition_path(kind, self.sid), "width": width,
-                "height": height, "alt": self.alt}
+        return {
+            "sid": self.sid,
+            "thumb": rendition_path(kind, self.sid),
+            "width": width,
+            "height": height,
+            "alt": self.alt,
+        }
 
     def facts(self, strip_location: bool) -> list[tuple[str, str]]:
         """Label and text of each known fact, in reading order."""
@@ -118,8 +123,15 @@ class Entry:
     def search_text(self) -> str:
         """What plain-text search looks through: name first (it is shown), then the rest."""
         meta = self.meta
-        parts = [self.title, meta.get("caption"), meta.get("title"), *meta.get("keywords", []),
-                 *meta.get("albums", []), *meta.get("people", []), meta.get("original_path")]
+        parts = [
+            self.title,
+            meta.get("caption"),
+            meta.get("title"),
+            *meta.get("keywords", []),
+            *meta.get("albums", []),
+            *meta.get("people", []),
+            meta.get("original_path"),
+        ]
         return " · ".join(dict.fromkeys(str(p) for p in parts if p))
 
 
@@ -131,9 +143,12 @@ def title_of(photo: Photo) -> str:
 
 def order(photos: list[Photo]) -> list[Photo]:
     """Newest first; photos with no date last, by name."""
-    dated = sorted((p for p in photos if p.meta.get("taken")),
-                   key=lambda p: (str(p.meta["taken"]), p.id), reverse=True)
-    undated = sorted((p for p in photos if not p.meta.get("taken")),
-                     key=lambda p: (title_of(p), p.id))
+    dated = sorted(
+        (p for p in photos if p.meta.get("taken")),
+        key=lambda p: (str(p.meta["taken"]), p.id),
+        reverse=True,
+    )
+    undated = sorted(
+        (p for p in photos if not p.meta.get("taken")), key=lambda p: (title_of(p), p.id)
+    )
     return dated + undated
-

@@ -10,7 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-ASSETS = ("core.js", "site.js", "search.js", "photo.js", "site.css")
+ASSETS = ("core.js", "site.js", "search.js", "photo.js", "site.css", "icon.svg")
 
 
 class PageWriter:

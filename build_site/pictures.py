@@ -38,8 +38,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         return image.convert("RGB")
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-        return ImageCms.profileToProfile(image.convert("RGB") if image.mode != "RGB" else image,
-                                         source, _SRGB, outputMode="RGB")
+        return ImageCms.profileToProfile(
+            image.convert("RGB") if image.mode != "RGB" else image, source, _SRGB, outputMode="RGB"
+        )
     except (ImageCms.PyCMSError, OSError, ValueError):
         return image.convert("RGB")
 
@@ -77,11 +78,17 @@ def render(source: Path, photo_id: str, out: Path) -> tuple[str, tuple[int, int]
     return photo_id, size, ""
 
 
-def render_all(jobs: list[tuple[Path, str]], out: Path, workers: int,
-               progress: bool | None = None) -> Iterator[tuple[str, tuple[int, int] | None, str]]:
+def render_all(
+    jobs: list[tuple[Path, str]], out: Path, workers: int, progress: bool | None = None
+) -> Iterator[tuple[str, tuple[int, int] | None, str]]:
     """Render pictures on a pool of processes, yielding each result as render() gives it."""
-    bar = tqdm(total=len(jobs), desc="pictures", unit=" photos", dynamic_ncols=True,
-               disable=None if progress is None else not progress)
+    bar = tqdm(
+        total=len(jobs),
+        desc="pictures",
+        unit=" photos",
+        dynamic_ncols=True,
+        disable=None if progress is None else not progress,
+    )
     if workers <= 1 or len(jobs) < 64:
         results: Iterable = (render(source, pid, out) for source, pid in jobs)
         for result in results:

@@ -66,15 +66,16 @@ def _library_words(entries: list[Entry]) -> tuple[list[str], list[str]]:
     return list(found), list(found.values())
 
 
-def _vocabulary(entries: list[Entry], queries: list[str]) -> tuple[list[str], list[str],
-                                                                   list[str]]:
+def _vocabulary(entries: list[Entry], queries: list[str]) -> tuple[list[str], list[str], list[str]]:
     """(search entries, their kinds, the text embedded for each)."""
     texts, kinds, embedded = [], [], []
     seen: set[str] = set()
     words, word_kinds = _library_words(entries)
-    for text, kind in [*zip(queries, ["query"] * len(queries), strict=True),
-                       *zip(words, word_kinds, strict=True),
-                       *((c, "concept") for c in concepts())]:
+    for text, kind in [
+        *zip(queries, ["query"] * len(queries), strict=True),
+        *zip(words, word_kinds, strict=True),
+        *((c, "concept") for c in concepts()),
+    ]:
         key = text.strip().lower()
         if not key or key in seen:
             continue
@@ -87,8 +88,11 @@ def _vocabulary(entries: list[Entry], queries: list[str]) -> tuple[list[str], li
 
 def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
     groups: dict[str, dict[str, list[Entry]]] = {
-        "keywords": defaultdict(list), "albums": defaultdict(list), "tags": defaultdict(list),
-        "timeline": defaultdict(list)}
+        "keywords": defaultdict(list),
+        "albums": defaultdict(list),
+        "tags": defaultdict(list),
+        "timeline": defaultdict(list),
+    }
     for entry in entries:
         for keyword in entry.meta.get("keywords", []):
             groups["keywords"][str(keyword)].append(entry)
@@ -100,13 +104,21 @@ def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
     return groups
 
 
-def _paged(writer: PageWriter, entries: list[Entry], name: Callable[[int], str],
-           **context: Any) -> None:
+def _paged(
+    writer: PageWriter, entries: list[Entry], name: Callable[[int], str], **context: Any
+) -> None:
     pages = max(1, -(-len(entries) // PER_PAGE))
     for page in range(1, pages + 1):
         chunk = entries[(page - 1) * PER_PAGE : page * PER_PAGE]
-        writer.page(name(page), "grid_page.html", tiles=[e.tile() for e in chunk], page=page,
-                    pages=pages, link=lambda n: name(n).rsplit("/", 1)[-1], **context)
+        writer.page(
+            name(page),
+            "grid_page.html",
+            tiles=[e.tile() for e in chunk],
+            page=page,
+            pages=pages,
+            link=lambda n: name(n).rsplit("/", 1)[-1],
+            **context,
+        )
 
 
 def build_site(
@@ -128,14 +140,18 @@ def build_site(
     sids = short_ids([p.id for p in photos])
     sizes: dict[str, tuple[int, int]] = {}
     by_sid = {sids[p.id]: p for p in photos}
-    for sid, size, error in render_all([(p.path, sids[p.id]) for p in photos], out, workers,
-                                       progress):
+    for sid, size, error in render_all(
+        [(p.path, sids[p.id]) for p in photos], out, workers, progress
+    ):
         if size is None:
             summary.pictures_failed.append((str(by_sid[sid].path), error))
         else:
             sizes[sid] = size
-    entries = [Entry(p, sids[p.id], 0, title_of(p), sizes[sids[p.id]])
-               for p in photos if sids[p.id] in sizes]
+    entries = [
+        Entry(p, sids[p.id], 0, title_of(p), sizes[sids[p.id]])
+        for p in photos
+        if sids[p.id] in sizes
+    ]
     for position, entry in enumerate(entries):
         entry.index = position
     summary.photos = len(entries)
@@ -155,8 +171,11 @@ def build_site(
     summary.concepts = len(texts)
 
     tag_words = {w.replace("_", " ") for theme in THEMES.values() for w in theme.split()}
-    tag_rows = [i for i, (t, k) in enumerate(zip(texts, kinds, strict=True))
-                if k == "concept" and t in tag_words]
+    tag_rows = [
+        i
+        for i, (t, k) in enumerate(zip(texts, kinds, strict=True))
+        if k == "concept" and t in tag_words
+    ]
     tags = auto_tags(vectors, [texts[i] for i in tag_rows], text_vectors[tag_rows])
     for entry, found in zip(entries, tags, strict=True):
         entry.tags = found
@@ -168,36 +187,55 @@ def build_site(
     data = {
         "vectors": searchdata.photo_vectors_js(projection, vectors),
         "concepts": searchdata.concepts_js(projection, texts, text_vectors, kinds),
-        "photos": searchdata.js_payload("photos", {
-            "ids": [e.sid for e in entries], "text": [e.search_text() for e in entries]}),
+        "photos": searchdata.js_payload(
+            "photos", {"ids": [e.sid for e in entries], "text": [e.search_text() for e in entries]}
+        ),
     }
-    writer = PageWriter(out, {
-        "site_title": "Photos", "photo_count": len(entries), "model": embedder.name,
-        "text_search": embedder.has_text})
+    writer = PageWriter(
+        out,
+        {
+            "site_title": "Photos",
+            "photo_count": len(entries),
+            "model": embedder.name,
+            "text_search": embedder.has_text,
+        },
+    )
     for name, text in data.items():
         writer.write(f"data/{name}.js", text)
         summary.data_bytes[name] = len(text.encode())
 
-    _paged(writer, entries, lambda n: "index.html" if n == 1 else f"page-{n}.html",
-           heading="All photos", note="")
+    _paged(
+        writer,
+        entries,
+        lambda n: "index.html" if n == 1 else f"page-{n}.html",
+        heading="All photos",
+        note="",
+    )
     near_groups = []
     for position, entry in enumerate(entries):
-        similar = [(by_id[pid], score) for pid, score in neighbours.get(entry.photo.id, [])
-                   if pid in by_id]
+        similar = [
+            (by_id[pid], score) for pid, score in neighbours.get(entry.photo.id, []) if pid in by_id
+        ]
         duplicates = [e.tile() for e, score in similar if score >= near]
-        if duplicates and all(by_id[pid].index > position for pid, score
-                              in neighbours.get(entry.photo.id, []) if pid in by_id
-                              and score >= near):
+        if duplicates and all(
+            by_id[pid].index > position
+            for pid, score in neighbours.get(entry.photo.id, [])
+            if pid in by_id and score >= near
+        ):
             near_groups.append([entry.tile()] + duplicates)
-        links = [(LINK_LABELS.get(rel, rel), by_id[target].sid)
-                 for rel, targets in entry.photo.links.items() for target in targets
-                 if target in by_id]
+        links = [
+            (LINK_LABELS.get(rel, rel), by_id[target].sid)
+            for rel, targets in entry.photo.links.items()
+            for target in targets
+            if target in by_id
+        ]
         view = {
-            "index": entry.index, "title": entry.title, "alt": entry.alt,
+            "index": entry.index,
+            "title": entry.title,
+            "alt": entry.alt,
             "caption": entry.meta.get("caption"),
             "facts": entry.facts(strip_location),
-            "keywords": [{"name": k, "slug": slug(str(k))} for k in entry.meta.get("keywords",
-                                                                                     [])],
+            "keywords": [{"name": k, "slug": slug(str(k))} for k in entry.meta.get("keywords", [])],
             "albums": [{"name": a, "slug": slug(str(a))} for a in entry.meta.get("albums", [])],
             "tags": [{"name": t, "slug": slug(t)} for t in entry.tags],
             "links": links,
@@ -209,30 +247,64 @@ def build_site(
             tile = entry.tile(kind)
             view[kind] = tile["thumb"]
             view[f"{kind}_width"], view[f"{kind}_height"] = tile["width"], tile["height"]
-        writer.page(f"photo/{entry.sid}.html", "photo.html", p=view,
-                    prev=entries[position - 1].sid if position else None,
-                    next=entries[position + 1].sid if position + 1 < len(entries) else None)
+        writer.page(
+            f"photo/{entry.sid}.html",
+            "photo.html",
+            p=view,
+            prev=entries[position - 1].sid if position else None,
+            next=entries[position + 1].sid if position + 1 < len(entries) else None,
+        )
 
-    headings = {"keywords": ("Keywords", "Keyword"), "albums": ("Albums", "Album"),
-                "tags": ("Automatic tags", "Tag"), "timeline": ("Timeline", "Month")}
-    empty = {"keywords": "No keywords in this library.", "albums": "No albums.",
-             "tags": "No automatic tags: every photo needs a vector.", "timeline": "No photos."}
+    headings = {
+        "keywords": ("Keywords", "Keyword"),
+        "albums": ("Albums", "Album"),
+        "tags": ("Automatic tags", "Tag"),
+        "timeline": ("Timeline", "Month"),
+    }
+    empty = {
+        "keywords": "No keywords in this library.",
+        "albums": "No albums.",
+        "tags": "No automatic tags: every photo needs a vector.",
+        "timeline": "No photos.",
+    }
     for kind, groups in _groups(entries).items():
         listing = []
-        ordered = sorted(groups.items(), reverse=kind == "timeline",
-                         key=lambda item: item[0].lower())
+        ordered = sorted(
+            groups.items(), reverse=kind == "timeline", key=lambda item: item[0].lower()
+        )
         for name, members in ordered:
             page_slug = name if kind == "timeline" else slug(name)
-            _paged(writer, members, lambda n, k=kind, s=page_slug: f"{k}/{s}" + (
-                ".html" if n == 1 else f"-{n}.html"), heading=f"{headings[kind][1]}: {name}",
-                   note="")
-            listing.append({"name": name, "href": f"{page_slug}.html", "count": len(members),
-                            **{k: v for k, v in members[0].tile().items() if k != "sid"}})
-        writer.page(f"{kind}/index.html", "index_page.html", heading=headings[kind][0],
-                    groups=listing, empty=empty[kind])
-    exact = [{"sid": e.sid, "title": e.title,
-              "places": [source_text(s.kind, s.locator) for s in e.photo.sources]}
-             for e in entries if len(e.photo.sources) > 1]
+            _paged(
+                writer,
+                members,
+                lambda n, k=kind, s=page_slug: f"{k}/{s}" + (".html" if n == 1 else f"-{n}.html"),
+                heading=f"{headings[kind][1]}: {name}",
+                note="",
+            )
+            listing.append(
+                {
+                    "name": name,
+                    "href": f"{page_slug}.html",
+                    "count": len(members),
+                    **{k: v for k, v in members[0].tile().items() if k != "sid"},
+                }
+            )
+        writer.page(
+            f"{kind}/index.html",
+            "index_page.html",
+            heading=headings[kind][0],
+            groups=listing,
+            empty=empty[kind],
+        )
+    exact = [
+        {
+            "sid": e.sid,
+            "title": e.title,
+            "places": [source_text(s.kind, s.locator) for s in e.photo.sources],
+        }
+        for e in entries
+        if len(e.photo.sources) > 1
+    ]
     writer.page("duplicates.html", "duplicates.html", exact=exact, near=near_groups)
     writer.page("search.html", "search.html")
     writer.copy_assets()

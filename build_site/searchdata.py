@@ -31,8 +31,11 @@ class Projection:
     def fit(cls, vectors: np.ndarray, max_dims: int = MAX_DIMS) -> Projection:
         """Axes from the photos' own vectors (all of them, or a large sample)."""
         rng = np.random.default_rng(0)
-        sample = vectors if len(vectors) <= 20_000 else vectors[
-            rng.choice(len(vectors), 20_000, replace=False)]
+        sample = (
+            vectors
+            if len(vectors) <= 20_000
+            else vectors[rng.choice(len(vectors), 20_000, replace=False)]
+        )
         mean = sample.mean(axis=0)
         centred = sample - mean
         if len(sample) > 1:
@@ -74,27 +77,33 @@ def js_payload(name: str, payload: dict) -> str:
 
 def photo_vectors_js(projection: Projection, vectors: np.ndarray) -> str:
     """The photo vectors file (rows in the order of the photo list)."""
-    codes = projection.photos(vectors) if len(vectors) else np.zeros((0, projection.dims),
-                                                                       np.int8)
-    return js_payload("vectors", {
-        "dims": projection.dims,
-        "count": len(codes),
-        # Lets the browser turn a photo's codes back into a query ("more like this").
-        "scales": [float(f"{v:.6g}") for v in projection.scales],
-        "centre": [float(f"{v:.6g}") for v in projection.axes @ projection.mean],
-        "codes": base64.b64encode(codes.tobytes()).decode("ascii"),
-    })
+    codes = projection.photos(vectors) if len(vectors) else np.zeros((0, projection.dims), np.int8)
+    return js_payload(
+        "vectors",
+        {
+            "dims": projection.dims,
+            "count": len(codes),
+            # Lets the browser turn a photo's codes back into a query ("more like this").
+            "scales": [float(f"{v:.6g}") for v in projection.scales],
+            "centre": [float(f"{v:.6g}") for v in projection.axes @ projection.mean],
+            "codes": base64.b64encode(codes.tobytes()).decode("ascii"),
+        },
+    )
 
 
-def concepts_js(projection: Projection, texts: list[str], vectors: np.ndarray,
-                kinds: list[str]) -> str:
+def concepts_js(
+    projection: Projection, texts: list[str], vectors: np.ndarray, kinds: list[str]
+) -> str:
     """The vocabulary file: each entry's text, where it came from, and its projected vector."""
     projected = projection.queries(vectors) if len(vectors) else np.zeros((0, projection.dims))
     codes, scales = _quantise_rows(projected) if len(projected) else (np.zeros((0, 0)), [])
-    return js_payload("concepts", {
-        "dims": projection.dims,
-        "texts": texts,
-        "kinds": kinds,
-        "scales": [float(f"{s:.6g}") for s in scales],
-        "codes": base64.b64encode(np.asarray(codes, dtype=np.int8).tobytes()).decode("ascii"),
-    })
+    return js_payload(
+        "concepts",
+        {
+            "dims": projection.dims,
+            "texts": texts,
+            "kinds": kinds,
+            "scales": [float(f"{s:.6g}") for s in scales],
+            "codes": base64.b64encode(np.asarray(codes, dtype=np.int8).tobytes()).decode("ascii"),
+        },
+    )

@@ -15,8 +15,13 @@ PER_PHOTO = 3
 CHUNK = 4096
 
 
-def auto_tags(photos: np.ndarray, tags: list[str], tag_vectors: np.ndarray,
-              z_threshold: float = Z_THRESHOLD, per_photo: int = PER_PHOTO) -> list[list[str]]:
+def auto_tags(
+    photos: np.ndarray,
+    tags: list[str],
+    tag_vectors: np.ndarray,
+    z_threshold: float = Z_THRESHOLD,
+    per_photo: int = PER_PHOTO,
+) -> list[list[str]]:
     """The tags of each photo (rows of `photos`), strongest first."""
     usable = np.linalg.norm(tag_vectors, axis=1) > 0
     tags = [t for t, ok in zip(tags, usable, strict=True) if ok]

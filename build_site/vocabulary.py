@@ -156,8 +156,11 @@ def concepts() -> list[str]:
     add("{} {}", SUBJECTS, [w for w in _words("activities") if w.endswith("ing")])
     dishes = _words("food")
     add("a plate of {}", dishes[: dishes.index("coffee")])
-    add("{} {}", ["sunny", "cloudy", "rainy", "snowy", "foggy", "misty", "windy", "icy"],
-        _words("places"))
+    add(
+        "{} {}",
+        ["sunny", "cloudy", "rainy", "snowy", "foggy", "misty", "windy", "icy"],
+        _words("places"),
+    )
     add("{} puppy", _words("dog breeds"))
     add("a {} {}", _words("animals"), ["sleeping", "running", "in the grass"])
     add("{} {}", ["beach", "city", "forest", "lake", "mountain", "street", "field"], CONDITIONS)

@@ -100,8 +100,13 @@ def embed_texts_cached(
         library.register_model(embedder.name, embedder.dim, embedder.info)
         known = library.text_vectors(embedder.name, unique)
         missing = [t for t in unique if t not in known]
-        bar = tqdm(total=len(missing), desc="embedding search words", unit=" texts",
-                   dynamic_ncols=True, disable=None if progress is None else not progress)
+        bar = tqdm(
+            total=len(missing),
+            desc="embedding search words",
+            unit=" texts",
+            dynamic_ncols=True,
+            disable=None if progress is None else not progress,
+        )
         for start in range(0, len(missing), batch_size):
             chunk = missing[start : start + batch_size]
             vectors = embedder.embed_texts(chunk)

@@ -260,3 +260,187 @@ def export(library_dir: Path, model: str | None, out: Path) -> None:
         ids, vectors = library.vectors(key)
     np.savez(out, ids=np.array(ids), vectors=vectors, model=np.array(key))
     click.echo(f"{len(ids)} vectors of {key} (dimension {vectors.shape[1]}) written to {out}")
+
+
+def _queries(path: Path | None) -> list[str]:
+    if path is None:
+        return []
+    return [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+site_options = [
+    click.option(
+        "--strip-location",
+        is_flag=True,
+        help="Keep every trace of GPS out of the site (pages, data, pictures).",
+    ),
+    click.option(
+        "--queries",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help="A text file of extra search phrases, one per line.",
+    ),
+    click.option("--progress/--no-progress", default=None, help="Show progress bars."),
+]
+
+
+def with_site_options(function):  # noqa: ANN001, ANN201 - a click decorator
+    """Add the options every site-writing command shares."""
+    for option in reversed(site_options):
+        function = option(function)
+    return function
+
+
+def _write_site(
+    library_dir: Path,
+    out: Path,
+    embedder,
+    strip_location: bool,  # noqa: ANN001
+    queries: Path | None,
+    progress: bool | None,
+) -> None:
+    from photoseek.build_site import build_site
+
+    summary = build_site(
+        library_dir,
+        out,
+        embedder,
+        strip_location=strip_location,
+        queries=_queries(queries),
+        progress=progress,
+    )
+    for path, reason in summary.pictures_failed:
+        click.echo(f"skipped {path}: {reason}", err=True)
+    for line in summary.lines():
+        click.echo(line)
+    click.echo(f"open {(out / 'index.html').absolute().as_uri()}")
+
+
+@main.command()
+@library_option
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write the site to.",
+)
+@model_option
+@with_site_options
+def site(
+    library_dir: Path,
+    out: Path,
+    model: str | None,
+    strip_location: bool,
+    queries: Path | None,
+    progress: bool | None,
+) -> None:
+    """Generate the static gallery from an embedded library."""
+    with open_library(library_dir) as library:
+        key = library_model(library, model)
+        source = model or library.model_info(key).get("source", key)
+    _write_site(library_dir, out, load_model(source), strip_location, queries, progress)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write the site to.",
+)
+@click.option(
+    "--library",
+    "library_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the library lives (default: OUT-library beside the site).",
+)
+@click.option(
+    "--catalog",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The Lightroom .lrcat, when it is not beside the previews.",
+)
+@model_option
+@with_site_options
+def build(
+    sources: tuple[Path, ...],
+    out: Path,
+    library_dir: Path | None,
+    catalog: Path | None,
+    model: str | None,
+    strip_location: bool,
+    queries: Path | None,
+    progress: bool | None,
+) -> None:
+    """Extract, embed and generate the gallery in one go; a re-run redoes only what changed."""
+    from photoseek.embed import DEFAULT_MODEL, embed_library
+    from photoseek.extract import SourceError
+    from photoseek.extract import extract as run_extract
+
+    library_dir = library_dir or out.with_name(out.name + "-library")
+    embedder = load_model(model or DEFAULT_MODEL)
+    try:
+        summary = run_extract(
+            list(sources),
+            library_dir,
+            catalog=catalog,
+            progress=progress,
+            on_start=lambda msg: click.echo(msg, err=True),
+        )
+    except SourceError as err:
+        raise click.UsageError(str(err)) from err
+    for path, reason, detail in summary.problems:
+        click.echo(f"skipped {path}: {reason}: {detail}", err=True)
+    for line in summary.lines():
+        click.echo(line)
+    embedded = embed_library(library_dir, embedder, progress=progress)
+    for path, reason in embedded.failed:
+        click.echo(f"skipped {path}: {reason}", err=True)
+    click.echo(embedded.line())
+    _write_site(library_dir, out, embedder, strip_location, queries, progress)
+    if summary.skipped or embedded.failed:
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.option(
+    "--out",
+    default="photoseek-demo",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to put the sample inputs, library and site.",
+)
+@model_option
+def demo(out: Path, model: str | None) -> None:
+    """Make a sample Lightroom catalog and Takeout dump, and build their gallery.
+
+    Uses the default CLIP model when it can be had, else the model-free colour
+    embedding, and says which.
+    """
+    from photoseek.demo import make_sample
+    from photoseek.embed import DEFAULT_MODEL, FALLBACK_MODEL, ModelUnavailable, load_embedder
+
+    sources = make_sample(out / "inputs")
+    click.echo(f"sample inputs written to {out / 'inputs'}")
+    try:
+        embedder = load_embedder(model or DEFAULT_MODEL)
+    except ModelUnavailable as err:
+        if model:
+            raise click.ClickException(str(err)) from err
+        click.echo(
+            f"note: {DEFAULT_MODEL} cannot be had here ({str(err).split('(')[0].strip()}"
+            f"); using the model-free '{FALLBACK_MODEL}' embedding instead: similar "
+            "photos by colour and layout, search by names, captions and colours."
+        )
+        embedder = load_embedder(FALLBACK_MODEL)
+    from photoseek.embed import embed_library
+    from photoseek.extract import extract as run_extract
+
+    library_dir = out / "library"
+    for line in run_extract(sources, library_dir, progress=False).lines():
+        click.echo(line)
+    click.echo(embed_library(library_dir, embedder, progress=False).line())
+    _write_site(library_dir, out / "site", embedder, False, None, None)

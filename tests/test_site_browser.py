@@ -1,0 +1,185 @@
+"""The generated gallery in a real browser (headless Chromium), from file:// and over http."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from photoseek import samples
+
+from .conftest import SHARED_DATA, run_cli
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER),
+    reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
+)
+EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+
+
+def _inputs(folder: Path) -> list[Path]:
+    pictures = samples.demo_pictures(30)
+    images = [
+        samples.CatalogImage(
+            samples.sample_uuid(i),
+            samples.sample_digest(i),
+            f"IMG_{i}",
+            capture_time=f"2020-0{1 + i % 9}-1{i % 9}T08:00:00",
+            keywords=["red door"] if i % 5 == 0 else [],
+            caption=EVIL if i == 3 else f"picture number {i}",
+        )
+        for i in range(20)
+    ]
+    lrdata = samples.lightroom_catalog(folder / "lr", "Test", images, pictures[:20])
+    zips = samples.write_zips(folder / "zips", samples.takeout_files(pictures[15:]), parts=2)
+    return [lrdata, *zips]
+
+
+@pytest.fixture(scope="module", params=["colour", "tiny-clip"])
+def site(request, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("gallery")
+    model = "colour"
+    if request.param == "tiny-clip":
+        vocab = SHARED_DATA / "clip-tokenizer"
+        if not vocab.is_dir():
+            pytest.skip(f"the real CLIP vocabulary is not at {vocab}")
+        from . import reference_models as ref
+
+        model = str(folder / "tiny-clip")
+        ref.clip_checkpoint(Path(model), vocab, ref.CLIP_TINY)
+    sources = [str(p) for p in _inputs(folder / "inputs")]
+    run_cli("build", *sources, "--out", str(folder / "site"), "--model", model)
+    return folder / "site"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base's name
+        """Requests are checked from the browser's side; the log would only be noise."""
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1200,900",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def _wait(driver, condition, timeout: float = 15):  # noqa: ANN001, ANN202
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(lambda d: condition(d))
+
+
+def _requests(driver) -> list[str]:  # noqa: ANN001
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+@pytest.fixture(params=["file", "http"])
+def base(request, site, server) -> str:
+    return site.as_uri() + "/" if request.param == "file" else server
+
+
+def test_gallery_works_as_a_user_would_use_it(browser, base):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get_log("browser")
+    browser.get_log("performance")
+    browser.get(base + "index.html")
+    tiles = browser.find_elements(By.CSS_SELECTOR, ".grid img")
+    assert len(tiles) >= 20
+    _wait(
+        browser,
+        lambda d: d.execute_script(
+            "return Array.from(document.images).slice(0, 6).every(i => i.complete && "
+            "i.naturalWidth > 0)"
+        ),
+    )
+
+    browser.get(base + "search.html")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("red door")
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results img")) > 0)
+    assert "photos" in browser.find_element(By.ID, "status").text
+    first = browser.find_element(By.CSS_SELECTOR, "#results a")
+    first.click()
+    _wait(browser, lambda d: "/photo/" in d.current_url)
+    page = browser.current_url
+
+    similar = browser.find_elements(By.CSS_SELECTOR, "article section .grid a")
+    assert similar, "a photo page lists its similar photos"
+    similar[0].click()
+    _wait(browser, lambda d: d.current_url != page and "/photo/" in d.current_url)
+    assert browser.find_element(By.CSS_SELECTOR, "article.photo h1").text
+
+    here = browser.current_url
+    has_next = browser.find_elements(By.ID, "next")
+    target = (has_next or browser.find_elements(By.ID, "prev"))[0].get_attribute("href")
+    browser.find_element(By.TAG_NAME, "body").send_keys(
+        Keys.ARROW_RIGHT if has_next else Keys.ARROW_LEFT
+    )
+    _wait(browser, lambda d: d.current_url == target != here)
+
+    browser.find_element(By.ID, "more-like-this").click()
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results img")) > 0)
+
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+    outside = [u for u in _requests(browser) if not (u.startswith(base) or u.startswith("data:"))]
+    assert outside == [], "no request may leave the site"
+
+
+def test_metadata_is_shown_as_text_and_never_runs(browser, base, site):
+    from selenium.webdriver.common.by import By
+
+    page = next(
+        p for p in (site / "photo").iterdir() if "<figcaption>&lt;script&gt;" in p.read_text()
+    )
+    browser.get(base + f"photo/{page.name}")
+    assert browser.find_element(By.TAG_NAME, "figcaption").text == EVIL
+    assert browser.execute_script("return window.__pwned === undefined")
+    browser.get(base + "search.html?q=pwned")
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results img")) > 0)
+    assert browser.execute_script("return window.__pwned === undefined")
