@@ -1,0 +1,63 @@
+// Unit tests of the gallery's search logic: node --test tests/js
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const core = require("../../site/core.js");
+
+function concepts(entries) {
+  // entries: {text: [vector]}; codes are the vectors as int8 with scale 1/100
+  const texts = Object.keys(entries);
+  const dims = entries[texts[0]].length;
+  const codes = new Int8Array(texts.length * dims);
+  texts.forEach((t, i) => entries[t].forEach((v, d) => { codes[i * dims + d] = Math.round(v * 100); }));
+  return { data: { dims, texts, scales: texts.map(() => 0.01), kinds: texts.map(() => "concept") }, codes };
+}
+
+test("parseQuery splits on + and - only at word starts", () => {
+  assert.deepEqual(core.parseQuery("dog on the beach + sunset - people"), [
+    { sign: 1, term: "dog on the beach" }, { sign: 1, term: "sunset" }, { sign: -1, term: "people" }]);
+  assert.deepEqual(core.parseQuery("red t-shirt"), [{ sign: 1, term: "red t-shirt" }]);
+  assert.deepEqual(core.parseQuery("−cat"), [{ sign: -1, term: "cat" }]);
+  assert.deepEqual(core.parseQuery("  "), []);
+});
+
+test("phrases are found before words, unknown words are reported", () => {
+  const { data, codes } = concepts({ "hot dog": [1, 0, 0], hot: [0, 1, 0], dog: [0, 0, 1] });
+  const index = core.conceptIndex(data);
+  const q = core.composeQuery("Hot dog! zebra", data, codes, index);
+  assert.deepEqual(q.used, [{ text: "hot dog", sign: 1 }]);
+  assert.deepEqual(q.unknown, ["zebra"]);
+  assert.deepEqual(Array.from(q.vector), [1, 0, 0]);
+  const minus = core.composeQuery("hot - dog", data, codes, index);
+  assert.deepEqual(Array.from(minus.vector), [0, 1, -1]);
+});
+
+test("rank returns the best k in order", () => {
+  const codes = new Int8Array([1, 0, 0, 1, 5, 5, -3, 2]);
+  const best = core.rank(new Float32Array([1, 1]), codes, 2, 4, 3);
+  assert.deepEqual(best.map((b) => b.index), [2, 0, 1]);
+  assert.equal(best[0].score, 10);
+});
+
+test("photoQuery undoes centring and scaling", () => {
+  const vectors = { dims: 2, scales: [0.5, 2], centre: [1, -1] };
+  const q = core.photoQuery(vectors, new Int8Array([4, 3]), 0);
+  assert.deepEqual(Array.from(q), [(1 + 4 * 0.5) * 0.5, (-1 + 3 * 2) * 2]);
+});
+
+test("text matches need every positive word", () => {
+  const texts = ["IMG_1.jpg · Lake Geneva · family", "IMG_2.jpg · lake", "Beach.png"];
+  assert.deepEqual(core.textMatches(texts, "lake family", 10), [0]);
+  assert.deepEqual(core.textMatches(texts, "LAKE - family", 10), [0, 1]);
+  assert.deepEqual(core.textMatches(texts, "", 10), []);
+});
+
+test("completions extend the last term", () => {
+  const data = { texts: ["sunset", "sunny", "bright sunset", "dog"] };
+  assert.deepEqual(core.completions("dog + sun", data, 3), ["dog + sunset", "dog + sunny", "dog + bright sunset"]);
+  assert.deepEqual(core.completions("s", data, 3), []);
+});
+
+test("base64 decodes to signed bytes", () => {
+  assert.deepEqual(Array.from(core.decodeBase64(Buffer.from([0, 127, 128, 255]).toString("base64"))), [0, 127, -128, -1]);
+});

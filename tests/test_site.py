@@ -1,0 +1,100 @@
+"""`photoseek build`, `site` and `demo`: incremental rebuilds, privacy, pages and data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import piexif
+from PIL import Image
+
+from photoseek import samples
+
+from .conftest import run_cli
+
+
+def _catalog(folder: Path, count: int, start: int = 0) -> Path:
+    pictures = [samples.picture(start + i, (300, 200)) for i in range(count)]
+    images = [
+        samples.CatalogImage(
+            samples.sample_uuid(start + i),
+            samples.sample_digest(start + i),
+            f"IMG_{start + i}",
+            keywords=["harbour"],
+            collections=["Trip ☀"],
+            gps=(46.123456, 6.654321),
+            capture_time="2022-03-04T05:06:07",
+        )
+        for i in range(count)
+    ]
+    return samples.lightroom_catalog(folder, f"Cat{start}", images, pictures)
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*.jpg")}
+
+
+def test_rebuild_redoes_only_what_changed(tmp_path):
+    first = _catalog(tmp_path / "a", 6)
+    out = tmp_path / "site"
+    result = run_cli("build", str(first), "--out", str(out), "--model", "colour")
+    assert "colour: 6 embedded" in result.stdout
+    before = _mtimes(out / "img")
+    assert len(before) == 18
+    second = _catalog(tmp_path / "b", 3, start=100)
+    again = run_cli("build", str(first), str(second), "--out", str(out), "--model", "colour")
+    assert "9 found: 3 new, 0 updated, 6 unchanged" in again.stdout
+    assert "colour: 3 embedded, 6 already embedded" in again.stdout
+    after = _mtimes(out / "img")
+    assert len(after) == 27
+    assert {k: after[k] for k in before} == before, "no picture is made twice"
+    steady = run_cli("build", str(first), str(second), "--out", str(out), "--model", "colour")
+    assert "0 pages written" in steady.stdout
+
+
+def test_pages_groups_and_policy(tmp_path):
+    lrdata = _catalog(tmp_path / "a", 4)
+    out = tmp_path / "site"
+    run_cli("build", str(lrdata), "--out", str(out), "--model", "colour")
+    pages = list(out.rglob("*.html"))
+    assert {p.parent.name for p in pages} >= {"photo", "keywords", "albums", "timeline", "tags"}
+    for page in pages:
+        html = page.read_text()
+        assert 'http-equiv="Content-Security-Policy"' in html
+        assert "<script>" not in html, "no inline script: the policy forbids it"
+        assert not re.search(r'(src|href)="(https?:)?//', html), f"{page} links outside the site"
+    keyword = (out / "keywords" / "index.html").read_text()
+    assert "harbour" in keyword
+    album = next((out / "albums").glob("trip-*.html")).read_text()
+    assert "Trip ☀" in album and album.count('loading="lazy"') == 4
+    assert (out / "timeline" / "2022-03.html").is_file()
+    photo = next((out / "photo").iterdir()).read_text()
+    assert "46.12346, 6.65432" in photo
+    assert 'srcset="' in photo and 'alt="' in photo
+
+
+def test_strip_location_leaves_no_trace_of_gps(tmp_path):
+    lrdata = _catalog(tmp_path / "a", 4)
+    out = tmp_path / "site"
+    run_cli("build", str(lrdata), "--out", str(out), "--model", "colour", "--strip-location")
+    for path in out.rglob("*"):
+        if path.suffix in (".html", ".js"):
+            text = path.read_text()
+            assert "46.12" not in text and "6.654" not in text and "Place" not in text, path
+        elif path.suffix == ".jpg":
+            image = Image.open(path)
+            assert "exif" not in image.info or not piexif.load(image.info["exif"])["GPS"]
+    # The library itself keeps the location; only the published site drops it.
+    library = run_cli("ls", "--library", str(tmp_path / "site-library"), "--json").stdout
+    assert "46.123456" in library
+
+
+def test_demo_runs_offline_and_says_which_model(tmp_path):
+    result = run_cli("demo", "--out", str(tmp_path / "demo"))
+    assert "using the model-free 'colour' embedding" in result.stdout
+    assert "open file://" in result.stdout
+    site = tmp_path / "demo" / "site"
+    assert len(list((site / "photo").iterdir())) >= 20
+    assert (site / "data" / "vectors.js").stat().st_size > 0
+    again = run_cli("demo", "--out", str(tmp_path / "demo"))
+    assert "0 new" in again.stdout
