@@ -130,7 +130,6 @@ class Entry:
             *meta.get("keywords", []),
             *meta.get("albums", []),
             *meta.get("people", []),
-            meta.get("original_path"),
         ]
         return " · ".join(dict.fromkeys(str(p) for p in parts if p))
 

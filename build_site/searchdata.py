@@ -1,11 +1,12 @@
 """Search data for the browser: photo and concept vectors, small enough to download.
 
-Photo vectors are centred, rotated onto their principal axes, cut to the axes
-that carry the variance, and stored as int8 with one scale per axis. A query's
-score against a photo is then a dot product of the query's projection with the
-photo's bytes. Centring shifts every photo's score for a query by the same
-amount, so rankings are unchanged. Concept (text) vectors go through the same
-projection so the browser never needs the model.
+Photo vectors are centred and rotated onto their principal axes (PCA). The
+strongest axes are kept as int8, the next ones as 4-bit numbers (two per byte),
+the rest dropped: a transform code that spends bits where the variance is.
+A query's score against a photo is a dot product of the query's projection
+with the photo's decoded codes; centring shifts every photo's score for a query
+by the same amount, so rankings are unchanged. Concept (text) vectors go
+through the same projection, so the browser never needs the model.
 """
 
 from __future__ import annotations
@@ -16,19 +17,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_DIMS = 160
+HIGH_DIMS = 96
+LOW_DIMS = 176
+# 4-bit codes cover +-3 standard deviations of their axis; rarer values are clipped.
+LOW_RANGE = 3.0
 
 
 @dataclass
 class Projection:
-    """Principal axes of the photo vectors and the int8 scale of each."""
+    """Principal axes of the photo vectors and the scale of each axis's codes."""
 
     mean: np.ndarray
     axes: np.ndarray
     scales: np.ndarray
+    high: int
 
     @classmethod
-    def fit(cls, vectors: np.ndarray, max_dims: int = MAX_DIMS) -> Projection:
+    def fit(cls, vectors: np.ndarray, high: int = HIGH_DIMS, low: int = LOW_DIMS) -> Projection:
         """Axes from the photos' own vectors (all of them, or a large sample)."""
         rng = np.random.default_rng(0)
         sample = (
@@ -42,27 +47,49 @@ class Projection:
             _, _, vt = np.linalg.svd(centred, full_matrices=False)
         else:
             vt = np.eye(vectors.shape[1], dtype=np.float32)
-        axes = vt[: min(max_dims, vt.shape[0])].astype(np.float32)
+        high = min(high, len(vt))
+        low = min(low, len(vt) - high) // 2 * 2
+        axes = vt[: high + low].astype(np.float32)
         projected = centred @ axes.T
-        scales = np.maximum(np.abs(projected).max(axis=0), 1e-6) / 127
-        return cls(mean.astype(np.float32), axes, scales.astype(np.float32))
+        scales = np.empty(high + low, dtype=np.float32)
+        scales[:high] = np.maximum(np.abs(projected[:, :high]).max(axis=0), 1e-6) / 127
+        scales[high:] = np.maximum(projected[:, high:].std(axis=0) * LOW_RANGE, 1e-6) / 7
+        return cls(mean.astype(np.float32), axes, scales, high)
 
     @property
     def dims(self) -> int:
         """How many axes are kept."""
         return len(self.axes)
 
-    def photos(self, vectors: np.ndarray) -> np.ndarray:
-        """int8 codes of photo vectors."""
-        codes = ((vectors - self.mean) @ self.axes.T) / self.scales
-        return np.clip(np.rint(codes), -127, 127).astype(np.int8)
+    @property
+    def row_bytes(self) -> int:
+        """Bytes per photo: one per strong axis, one per pair of weaker axes."""
+        return self.high + (self.dims - self.high) // 2
+
+    def codes(self, vectors: np.ndarray) -> np.ndarray:
+        """Each photo's code bytes (uint8 rows of `row_bytes`)."""
+        values = np.rint(((vectors - self.mean) @ self.axes.T) / self.scales)
+        high = np.clip(values[:, : self.high], -127, 127).astype(np.int8).view(np.uint8)
+        low = (np.clip(values[:, self.high :], -7, 7) + 8).astype(np.uint8)
+        packed = low[:, 0::2] | (low[:, 1::2] << 4)
+        return np.hstack([high, packed])
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        """The code values (before scaling) the browser reads from code bytes."""
+        high = codes[:, : self.high].view(np.int8).astype(np.float32)
+        packed = codes[:, self.high :]
+        low = np.empty((len(codes), packed.shape[1] * 2), dtype=np.float32)
+        low[:, 0::2] = (packed & 15).astype(np.float32) - 8
+        low[:, 1::2] = (packed >> 4).astype(np.float32) - 8
+        return np.hstack([high, low])
 
     def queries(self, vectors: np.ndarray) -> np.ndarray:
         """Query vectors in code space: the photo scales are folded in."""
         return ((vectors @ self.axes.T) * self.scales).astype(np.float32)
 
 
-def _quantise_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def quantise_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 rows with one scale each (how concept vectors are shipped)."""
     scales = np.maximum(np.abs(rows).max(axis=1), 1e-12) / 127
     return np.clip(np.rint(rows / scales[:, None]), -127, 127).astype(np.int8), scales
 
@@ -77,11 +104,13 @@ def js_payload(name: str, payload: dict) -> str:
 
 def photo_vectors_js(projection: Projection, vectors: np.ndarray) -> str:
     """The photo vectors file (rows in the order of the photo list)."""
-    codes = projection.photos(vectors) if len(vectors) else np.zeros((0, projection.dims), np.int8)
+    codes = projection.codes(vectors)
     return js_payload(
         "vectors",
         {
             "dims": projection.dims,
+            "high": projection.high,
+            "rowBytes": projection.row_bytes,
             "count": len(codes),
             # Lets the browser turn a photo's codes back into a query ("more like this").
             "scales": [float(f"{v:.6g}") for v in projection.scales],
@@ -96,7 +125,7 @@ def concepts_js(
 ) -> str:
     """The vocabulary file: each entry's text, where it came from, and its projected vector."""
     projected = projection.queries(vectors) if len(vectors) else np.zeros((0, projection.dims))
-    codes, scales = _quantise_rows(projected) if len(projected) else (np.zeros((0, 0)), [])
+    codes, scales = quantise_rows(projected) if len(projected) else (np.zeros((0, 0)), [])
     return js_payload(
         "concepts",
         {

@@ -107,25 +107,47 @@
     return { vector: vector, used: used, unknown: unknown };
   }
 
+  /* The code value of axis d of photo i: int8 for the strong axes, then 4-bit pairs. */
+  function codeValue(vectors, codes, i, d) {
+    const row = i * vectors.rowBytes;
+    if (d < vectors.high) return codes[row + d];
+    const j = d - vectors.high;
+    const byte = codes[row + vectors.high + (j >> 1)] & 255;
+    return ((j & 1) ? byte >> 4 : byte & 15) - 8;
+  }
+
   /* A photo's own vector as a query, undoing the centring and scaling of its codes. */
   function photoQuery(vectors, codes, index) {
-    const dims = vectors.dims;
-    const out = new Float32Array(dims);
-    for (let d = 0; d < dims; d++) {
+    const out = new Float32Array(vectors.dims);
+    for (let d = 0; d < vectors.dims; d++) {
       const s = vectors.scales[d];
-      out[d] = (vectors.centre[d] + codes[index * dims + d] * s) * s;
+      out[d] = (vectors.centre[d] + codeValue(vectors, codes, index, d) * s) * s;
     }
     return out;
   }
 
   /* The k best photos for a query in code space: [{index, score}], best first. */
-  function rank(query, codes, dims, count, k) {
+  function rank(query, vectors, codes, k) {
+    const high = vectors.high;
+    const pairs = (vectors.dims - high) >> 1;
+    const rowBytes = vectors.rowBytes;
+    // Each byte of 4-bit pairs scores through a 256-entry table: one lookup per byte.
+    const tables = new Float32Array(pairs * 256);
+    for (let j = 0; j < pairs; j++) {
+      const a = query[high + 2 * j];
+      const b = query[high + 2 * j + 1];
+      for (let byte = 0; byte < 256; byte++) {
+        tables[j * 256 + byte] = a * ((byte & 15) - 8) + b * ((byte >> 4) - 8);
+      }
+    }
+    const unsigned = new Uint8Array(codes.buffer, codes.byteOffset, codes.length);
     const best = [];
     let floor = -Infinity;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < vectors.count; i++) {
+      const base = i * rowBytes;
       let score = 0;
-      const base = i * dims;
-      for (let d = 0; d < dims; d++) score += query[d] * codes[base + d];
+      for (let d = 0; d < high; d++) score += query[d] * codes[base + d];
+      for (let j = 0; j < pairs; j++) score += tables[j * 256 + unsigned[base + high + j]];
       if (best.length < k || score > floor) {
         let at = best.length;
         while (at > 0 && best[at - 1].score < score) at--;

@@ -58,8 +58,7 @@
     }
     const query = core.composeQuery(text, data.concepts, data.conceptCodes, data.index);
     if (query.vector) {
-      const v = data.vectors;
-      for (const hit of core.rank(query.vector, data.codes, v.dims, v.count, LIMIT)) {
+      for (const hit of core.rank(query.vector, data.vectors, data.codes, LIMIT)) {
         if (!seen.has(hit.index) && list.length < LIMIT) list.push({ index: hit.index, reason: "similar in meaning" });
       }
     }
@@ -70,7 +69,7 @@
     const started = performance.now();
     const v = data.vectors;
     const query = core.photoQuery(v, data.codes, index);
-    const hits = core.rank(query, data.codes, v.dims, v.count, LIMIT + 1)
+    const hits = core.rank(query, v, data.codes, LIMIT + 1)
       .filter(function (hit) { return hit.index !== index; })
       .map(function (hit) { return { index: hit.index, reason: "looks alike" }; });
     show(hits, [{ text: "photos like " + data.photos.text[index].split(" · ")[0], sign: 1 }], [],

@@ -32,17 +32,20 @@ test("phrases are found before words, unknown words are reported", () => {
   assert.deepEqual(Array.from(minus.vector), [0, 1, -1]);
 });
 
-test("rank returns the best k in order", () => {
-  const codes = new Int8Array([1, 0, 0, 1, 5, 5, -3, 2]);
-  const best = core.rank(new Float32Array([1, 1]), codes, 2, 4, 3);
-  assert.deepEqual(best.map((b) => b.index), [2, 0, 1]);
-  assert.equal(best[0].score, 10);
+// Two photos, one int8 axis and one byte holding two 4-bit axes (stored value + 8).
+const layout = { dims: 3, high: 1, rowBytes: 2, count: 3, scales: [0.5, 2, 1], centre: [1, -1, 0] };
+const codes = new Int8Array([1, (8 + 2) | ((8 - 1) << 4), 5, (8 + 0) | ((8 + 3) << 4), -3, 8 | (8 << 4)]);
+
+test("rank scores int8 and 4-bit axes and returns the best k in order", () => {
+  const best = core.rank(new Float32Array([1, 1, 1]), layout, codes, 2);
+  assert.deepEqual(best.map((b) => b.index), [1, 0]);
+  assert.equal(best[0].score, 5 + 0 + 3);
+  assert.equal(best[1].score, 1 + 2 - 1);
 });
 
 test("photoQuery undoes centring and scaling", () => {
-  const vectors = { dims: 2, scales: [0.5, 2], centre: [1, -1] };
-  const q = core.photoQuery(vectors, new Int8Array([4, 3]), 0);
-  assert.deepEqual(Array.from(q), [(1 + 4 * 0.5) * 0.5, (-1 + 3 * 2) * 2]);
+  const q = core.photoQuery(layout, codes, 0);
+  assert.deepEqual(Array.from(q), [(1 + 1 * 0.5) * 0.5, (-1 + 2 * 2) * 2, (0 - 1 * 1) * 1]);
 });
 
 test("text matches need every positive word", () => {

@@ -1,0 +1,240 @@
+"""Site generation at library scale, search data size and quality, and search in Chromium.
+
+Builds a synthetic library of N photos (small generated pictures, extracted as
+a folder; vectors generated like photo embeddings, dimension 512, stored under
+a random-weight ViT-B/32 CLIP whose text tower embeds the vocabulary), then
+times `build_site`, measures the search data, compares the browser's int8
+ranking with exact float ranking, and times queries in headless Chromium.
+
+    .venv/bin/python benchmarks/bench_site.py [--count 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
+
+from bench_index import vectors as synthetic_vectors  # noqa: E402
+
+from photoseek import samples  # noqa: E402
+
+VOCAB = ROOT.parent / "shared" / "data" / "clip-tokenizer"
+K = 24
+
+
+def _write_pictures(args: tuple[Path, int, int]) -> None:
+    folder, start, stop = args
+    for i in range(start, stop):
+        target = folder / f"{i // 1000:03d}" / f"IMG_{i:06d}.jpg"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        samples.picture(i, (64, 48)).save(target, quality=70)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def agreement(projection, photo_vectors: np.ndarray, queries: np.ndarray) -> float:  # noqa: ANN001
+    from photoseek.build_site.searchdata import quantise_rows
+
+    """Mean share of the exact top K that the browser's int8 ranking also puts in its top K."""
+    codes = projection.decode(projection.codes(photo_vectors))
+    # Queries go through the same int8 rows the browser reads concepts from.
+    rows, scales = quantise_rows(projection.queries(queries))
+    shipped = rows.astype(np.float32) * scales[:, None]
+    shared = []
+    for query, approx_query in zip(queries, shipped, strict=True):
+        exact = np.argsort(-(photo_vectors @ query))[:K]
+        approx = np.argsort(-(codes @ approx_query))[:K]
+        shared.append(len(set(exact) & set(approx)) / K)
+    return float(np.mean(shared))
+
+
+def browser_latency(site: Path, queries: list[str]) -> tuple[float, list[float]]:
+    """Seconds to load the search data, and each query's time as the page reports it."""
+    import functools
+    import http.server
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            """No request log."""
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    try:
+        driver.get(f"http://127.0.0.1:{httpd.server_address[1]}/search.html")
+        box = driver.find_element(By.ID, "q")
+        status = driver.find_element(By.ID, "status")
+        started = time.perf_counter()
+        box.send_keys(queries[0])
+        WebDriverWait(driver, 120).until(lambda d: re.search(r"\((\d+) ms\)", status.text))
+        load = time.perf_counter() - started
+        times = []
+        for query in queries[1:]:
+            box.clear()
+            box.send_keys(query)
+            WebDriverWait(driver, 60).until(
+                lambda d, q=query: (
+                    d.find_element(By.ID, "used").text and re.search(r"\((\d+) ms\)", status.text)
+                )
+            )
+            times.append(float(re.search(r"\((\d+) ms\)", status.text).group(1)))
+            time.sleep(0.3)
+    finally:
+        driver.quit()
+        httpd.shutdown()
+    return load, times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="build here and keep it (default: temporary)")
+    args = parser.parse_args()
+    from tests import reference_models as ref
+
+    from photoseek.build_site import build_site
+    from photoseek.build_site.searchdata import Projection
+    from photoseek.embed import load_embedder
+    from photoseek.extract import extract
+    from photoseek.library import Library
+
+    work = args.keep or Path(tempfile.mkdtemp())
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PHOTOSEEK_CACHE", str(work / "cache"))
+    pictures = work / "pictures"
+    started = time.perf_counter()
+    if not pictures.is_dir():
+        step = 2000
+        with ProcessPoolExecutor(2) as pool:
+            list(
+                pool.map(
+                    _write_pictures,
+                    [(pictures, s, min(s + step, args.count)) for s in range(0, args.count, step)],
+                )
+            )
+    library = work / "library"
+    extract([pictures], library, progress=False)
+    print(f"inputs and extraction: {time.perf_counter() - started:.0f} s")
+
+    checkpoint = work / "clip-b32"
+    if not checkpoint.is_dir():
+        ref.clip_checkpoint(checkpoint, VOCAB, ref.CLIP_B32)
+    embedder = load_embedder(str(checkpoint))
+    with Library(library) as lib:
+        ids = lib.photo_ids()
+        vectors = synthetic_vectors(len(ids), embedder.dim, "clustered")
+        lib.register_model(embedder.name, embedder.dim, embedder.info)
+        for start in range(0, len(ids), 10_000):
+            lib.put_vectors(
+                embedder.name, ids[start : start + 10_000], vectors[start : start + 10_000]
+            )
+    site = work / "site"
+    started = time.perf_counter()
+    summary = build_site(library, site, embedder, progress=False)
+    first = time.perf_counter() - started
+    peak = peak_rss_mb()
+    started = time.perf_counter()
+    build_site(library, site, embedder, progress=False)
+    second = time.perf_counter() - started
+
+    size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    data = summary.data_bytes
+    per_photo = (data["vectors"] + data["photos"]) / summary.photos
+    projection = Projection.fit(vectors)
+    rng = np.random.default_rng(3)
+    concept_queries = embedder.embed_texts(
+        [
+            f"a photo of {w}"
+            for w in (
+                "dog",
+                "beach",
+                "sunset",
+                "red car",
+                "snow",
+                "birthday cake",
+                "bokeh",
+                "city at night",
+            )
+        ]
+    )
+    photo_queries = vectors[rng.choice(len(vectors), 100, replace=False)]
+    print(f"{summary.photos} photos, dimension {embedder.dim}, {os.cpu_count()} cores")
+    print(
+        f"site generation: {first:.0f} s (peak RSS {peak:.0f} MB); "
+        f"again with nothing changed: {second:.0f} s"
+    )
+    print(f"site size: {size / 1e6:.0f} MB; pictures {summary.photos} x 3 sizes")
+    print(
+        f"search data: {per_photo:.0f} bytes per photo (vectors "
+        f"{data['vectors'] / summary.photos:.0f}, ids and text "
+        f"{data['photos'] / summary.photos:.0f}); concepts {data['concepts'] / 1e6:.1f} MB, "
+        f"{summary.concepts} entries"
+    )
+    print(
+        f"top-{K} agreement with exact float ranking: concept queries "
+        f"{agreement(projection, vectors, concept_queries):.3f}, photo queries "
+        f"{agreement(projection, vectors, photo_queries):.3f} (target >= 0.95)"
+    )
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        load, times = browser_latency(
+            site,
+            [
+                "dog",
+                "beach",
+                "sunset",
+                "red car",
+                "snow",
+                "birthday cake",
+                "bokeh - people",
+                "city at night",
+            ],
+        )
+        print(
+            f"Chromium: search data loaded and first query in {load:.1f} s; "
+            f"query median {np.median(times):.0f} ms, max {max(times):.0f} ms "
+            "(target < 100 ms)"
+        )
+    if not args.keep:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()

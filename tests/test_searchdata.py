@@ -1,0 +1,70 @@
+"""The browser's search data: Python writes it, the browser code reads the same numbers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoseek.build_site import searchdata
+
+CORE = Path(__file__).resolve().parents[1] / "site" / "core.js"
+
+
+def _vectors(count: int, dim: int = 64, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    data = rng.standard_normal((count, dim)) * np.linspace(2, 0.1, dim)
+    return (data / np.linalg.norm(data, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_codes_round_trip_and_rank_like_float_vectors():
+    vectors = _vectors(2000)
+    projection = searchdata.Projection.fit(vectors, high=16, low=32)
+    codes = projection.codes(vectors)
+    assert codes.shape == (2000, 16 + 16) and projection.row_bytes == 32
+    approx = projection.decode(codes) @ projection.queries(vectors[:50]).T
+    exact = vectors @ vectors[:50].T
+    for column in range(50):
+        top_exact = set(np.argsort(-exact[:, column])[:10])
+        top_approx = set(np.argsort(-approx[:, column])[:10])
+        assert len(top_exact & top_approx) >= 7
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_browser_code_reads_what_python_wrote(tmp_path):
+    vectors = _vectors(300, seed=1)
+    projection = searchdata.Projection.fit(vectors, high=8, low=24)
+    (tmp_path / "vectors.js").write_text(searchdata.photo_vectors_js(projection, vectors))
+    query = projection.queries(vectors[7:8])[0]
+    script = f"""
+        const core = require({json.dumps(str(CORE))});
+        let data;
+        global.photoseekData = (name, payload) => {{ data = payload; }};
+        require({json.dumps(str(tmp_path / "vectors.js"))});
+        const codes = core.decodeBase64(data.codes);
+        const query = Float32Array.from({json.dumps(query.tolist())});
+        const like = core.photoQuery(data, codes, 7);
+        console.log(JSON.stringify({{
+            ranked: core.rank(query, data, codes, 300),
+            like: Array.from(like),
+        }}));
+    """
+    out = json.loads(
+        subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout
+    )
+    expected = projection.decode(projection.codes(vectors)) @ query
+    got = np.zeros(300)
+    for hit in out["ranked"]:
+        got[hit["index"]] = hit["score"]
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
+    assert out["ranked"][0]["index"] == int(np.argmax(expected))
+    # "More like this" rebuilds the photo's own query from its codes.
+    rebuilt = projection.queries(
+        projection.mean
+        + (projection.decode(projection.codes(vectors[7:8])) * projection.scales) @ projection.axes
+    )[0]
+    np.testing.assert_allclose(out["like"], rebuilt, rtol=1e-3, atol=1e-3)
