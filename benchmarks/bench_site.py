@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from bench_index import vectors as synthetic_vectors  # noqa: E402
 
 from photoseek import samples  # noqa: E402
+from photoseek.build_site.searchdata import Projection, quantise_rows  # noqa: E402
 
 VOCAB = ROOT.parent / "shared" / "data" / "clip-tokenizer"
 K = 24
@@ -53,8 +54,6 @@ def peak_rss_mb() -> float:
 
 
 def agreement(projection, photo_vectors: np.ndarray, queries: np.ndarray) -> float:  # noqa: ANN001
-    from photoseek.build_site.searchdata import quantise_rows
-
     """Mean share of the exact top K that the browser's int8 ranking also puts in its top K."""
     codes = projection.decode(projection.codes(photo_vectors))
     # Queries go through the same int8 rows the browser reads concepts from.
@@ -128,13 +127,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: temporary)")
     args = parser.parse_args()
-    from tests import reference_models as ref
-
     from photoseek.build_site import build_site
-    from photoseek.build_site.searchdata import Projection
     from photoseek.embed import load_embedder
     from photoseek.extract import extract
     from photoseek.library import Library
+    from tests import reference_models as ref
 
     work = args.keep or Path(tempfile.mkdtemp())
     work.mkdir(parents=True, exist_ok=True)
