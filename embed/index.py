@@ -17,6 +17,12 @@ EXACT_LIMIT = 20_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 200
+# Each new build checks itself against exact search on a sample of photos, raising
+# ef until recall@K reaches RECALL_TARGET; data HNSW cannot serve falls back to exact.
+RECALL_K = 24
+RECALL_TARGET = 0.99
+RECALL_SAMPLE = 256
+MAX_EF = 1600
 
 
 def index_dir(library: Library) -> Path:
@@ -69,8 +75,10 @@ class VectorIndex:
         meta_path, index_path = stem.with_suffix(".json"), stem.with_suffix(".hnsw")
         index = hnswlib.Index(space="ip", dim=dim)
         labels: list[str] = []
+        saved: dict = {}
         if meta_path.is_file() and index_path.is_file():
-            labels = json.loads(meta_path.read_text())["ids"]
+            saved = json.loads(meta_path.read_text())
+            labels = saved["ids"]
             index.load_index(str(index_path), max_elements=len(self.ids))
         else:
             index.init_index(
@@ -78,6 +86,8 @@ class VectorIndex:
             )
         known = set(labels)
         new = [pid for pid in self.ids if pid not in known]
+        self.labels = labels
+        ef = saved.get("ef", HNSW_EF_SEARCH) if not new else None
         if new:
             # Labels are positions in the saved id list, which only ever grows.
             index.resize_index(max(len(self.ids), index.get_max_elements()))
@@ -88,20 +98,42 @@ class VectorIndex:
                 num_threads=os.cpu_count() or 1,
             )
             labels += new
+            ef = self._calibrate(index)
             stem.parent.mkdir(parents=True, exist_ok=True)
+            meta = {"model": self.model, "ids": labels, "ef": ef}
             for path, write in (
                 (index_path, lambda p: index.save_index(str(p))),
-                (
-                    meta_path,
-                    lambda p: Path(p).write_text(json.dumps({"model": self.model, "ids": labels})),
-                ),
+                (meta_path, lambda p: Path(p).write_text(json.dumps(meta))),
             ):
                 tmp = path.with_suffix(path.suffix + ".part")
                 write(tmp)
                 os.replace(tmp, path)
-        index.set_ef(HNSW_EF_SEARCH)
-        self.labels = labels
+        if ef is None:
+            self.exact = True
+            return None
+        self.ef = ef
+        index.set_ef(ef)
         return index
+
+    def _calibrate(self, index) -> int | None:  # noqa: ANN001 - an hnswlib.Index
+        """The smallest ef reaching the recall target on a sample, or None if none does."""
+        rng = np.random.default_rng(0)
+        rows = rng.choice(len(self.ids), min(RECALL_SAMPLE, len(self.ids)), replace=False)
+        k = min(RECALL_K + 1, len(self.ids))
+        scores = self.vectors[rows] @ self.vectors.T
+        truth = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        ef = HNSW_EF_SEARCH
+        while ef <= MAX_EF:
+            index.set_ef(ef)
+            found, _ = index.knn_query(self.vectors[rows], k=k)
+            hits = [
+                len({self.position[self.labels[int(label)]] for label in got} & set(want))
+                for got, want in zip(found, truth, strict=True)
+            ]
+            if np.mean(hits) / k >= RECALL_TARGET:
+                return ef
+            ef *= 2
+        return None
 
     def search(self, queries: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
         """The k most similar photos to each normalised query vector, best first."""
@@ -118,7 +150,7 @@ class VectorIndex:
                     best = cols[np.argsort(-row[cols], kind="stable")]
                     results.append([(self.ids[c], float(row[c])) for c in best])
             return results
-        self.hnsw.set_ef(max(HNSW_EF_SEARCH, k))
+        self.hnsw.set_ef(max(self.ef, k))
         labels, distances = self.hnsw.knn_query(queries, k=k, num_threads=os.cpu_count() or 1)
         return [
             [(self.labels[int(lab)], float(1 - d)) for lab, d in zip(row_l, row_d, strict=True)]
