@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,6 +105,11 @@ def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
     return groups
 
 
+def _page_name(stem: str, page: int) -> str:
+    """The file of page `page` of a paged group: the first has no number."""
+    return f"{stem}.html" if page == 1 else f"{stem}-{page}.html"
+
+
 def _paged(
     writer: PageWriter, entries: list[Entry], name: Callable[[int], str], **context: Any
 ) -> None:
@@ -118,6 +124,160 @@ def _paged(
             pages=pages,
             link=lambda n: name(n).rsplit("/", 1)[-1],
             **context,
+        )
+
+
+def _pictures(
+    photos: list, out: Path, workers: int, progress: bool | None, summary: SiteSummary
+) -> list[Entry]:
+    """Make the renditions; photos whose picture cannot be read are left out, and reported."""
+    sids = short_ids([p.id for p in photos])
+    by_sid = {sids[p.id]: p for p in photos}
+    sizes: dict[str, tuple[int, int]] = {}
+    jobs = [(p.path, sids[p.id]) for p in photos]
+    for sid, size, error in render_all(jobs, out, workers, progress):
+        if size is None:
+            summary.pictures_failed.append((str(by_sid[sid].path), error))
+        else:
+            sizes[sid] = size
+    kept = [p for p in photos if sids[p.id] in sizes]
+    return [Entry(p, sids[p.id], i, title_of(p), sizes[sids[p.id]]) for i, p in enumerate(kept)]
+
+
+def _search_entries(
+    library_root: Path,
+    embedder: Embedder,
+    entries: list[Entry],
+    queries: list[str],
+    progress: bool | None,
+) -> tuple[list[str], list[str], np.ndarray]:
+    """The search vocabulary the model can place: texts, kinds and vectors."""
+    texts, kinds, embedded = _vocabulary(entries, queries)
+    vectors = embed_texts_cached(library_root, embedder, embedded, progress=progress)
+    usable = np.linalg.norm(vectors, axis=1) > 0 if len(texts) else np.zeros(0, bool)
+    keep = [i for i, ok in enumerate(usable) if ok]
+    return [texts[i] for i in keep], [kinds[i] for i in keep], vectors[keep]
+
+
+def _tag(
+    entries: list[Entry],
+    vectors: np.ndarray,
+    texts: list[str],
+    kinds: list[str],
+    text_vectors: np.ndarray,
+) -> None:
+    """Give entries their automatic tags, from the single-word built-in concepts."""
+    words = {w.replace("_", " ") for theme in THEMES.values() for w in theme.split()}
+    rows = [
+        i
+        for i, (t, k) in enumerate(zip(texts, kinds, strict=True))
+        if k == "concept" and t in words
+    ]
+    for entry, found in zip(
+        entries, auto_tags(vectors, [texts[i] for i in rows], text_vectors[rows]), strict=True
+    ):
+        entry.tags = found
+
+
+def _photo_pages(
+    writer: PageWriter,
+    entries: list[Entry],
+    neighbours: dict[str, list[tuple[str, float]]],
+    near: float,
+    strip_location: bool,
+) -> list[list[dict[str, Any]]]:
+    """A page per photo; returns the groups of near duplicates, each listed once."""
+    by_id = {e.photo.id: e for e in entries}
+    near_groups = []
+    for entry in entries:
+        similar = [
+            (by_id[pid], score) for pid, score in neighbours.get(entry.photo.id, []) if pid in by_id
+        ]
+        duplicates = [e for e, score in similar if score >= near]
+        # A group is listed from its first photo only.
+        if duplicates and all(e.index > entry.index for e in duplicates):
+            near_groups.append([entry.tile()] + [e.tile() for e in duplicates])
+        view = {
+            "index": entry.index,
+            "title": entry.title,
+            "alt": entry.alt,
+            "caption": entry.meta.get("caption"),
+            "facts": entry.facts(strip_location),
+            "keywords": [{"name": k, "slug": slug(str(k))} for k in entry.meta.get("keywords", [])],
+            "albums": [{"name": a, "slug": slug(str(a))} for a in entry.meta.get("albums", [])],
+            "tags": [{"name": t, "slug": slug(t)} for t in entry.tags],
+            "links": [
+                (LINK_LABELS.get(rel, rel), by_id[target].sid)
+                for rel, targets in entry.photo.links.items()
+                for target in targets
+                if target in by_id
+            ],
+            "sources": [source_text(s.kind, s.locator) for s in entry.photo.sources],
+            "similar": [e.tile() for e, score in similar if score < near],
+            "duplicates": [e.tile() for e in duplicates],
+        }
+        for kind in ("medium", "large"):
+            tile = entry.tile(kind)
+            view[kind] = tile["thumb"]
+            view[f"{kind}_width"], view[f"{kind}_height"] = tile["width"], tile["height"]
+        position = entry.index
+        writer.page(
+            f"photo/{entry.sid}.html",
+            "photo.html",
+            p=view,
+            prev=entries[position - 1].sid if position else None,
+            next=entries[position + 1].sid if position + 1 < len(entries) else None,
+        )
+    return near_groups
+
+
+GROUP_HEADINGS = {
+    "keywords": ("Keywords", "Keyword"),
+    "albums": ("Albums", "Album"),
+    "tags": ("Automatic tags", "Tag"),
+    "timeline": ("Timeline", "Month"),
+}
+GROUP_EMPTY = {
+    "keywords": "No keywords in this library.",
+    "albums": "No albums.",
+    "tags": "No automatic tags: every photo needs a vector.",
+    "timeline": "No photos.",
+}
+
+
+def _group_pages(writer: PageWriter, entries: list[Entry]) -> None:
+    """Keyword, album, tag and timeline pages, and an index page for each kind."""
+    for kind, groups in _groups(entries).items():
+        listing = []
+        ordered = sorted(
+            groups.items(), reverse=kind == "timeline", key=lambda item: item[0].lower()
+        )
+        for name, members in ordered:
+            page_slug = name if kind == "timeline" else slug(name)
+            _paged(
+                writer,
+                members,
+                functools.partial(_page_name, f"{kind}/{page_slug}"),
+                heading=f"{GROUP_HEADINGS[kind][1]}: {name}",
+                note="",
+            )
+            tile = members[0].tile()
+            listing.append(
+                {
+                    "name": name,
+                    "href": f"{page_slug}.html",
+                    "count": len(members),
+                    "thumb": tile["thumb"],
+                    "width": tile["width"],
+                    "height": tile["height"],
+                }
+            )
+        writer.page(
+            f"{kind}/index.html",
+            "index_page.html",
+            heading=GROUP_HEADINGS[kind][0],
+            groups=listing,
+            empty=GROUP_EMPTY[kind],
         )
 
 
@@ -137,60 +297,18 @@ def build_site(
     with Library(library_root) as library:
         photos = order(list(library.photos()))
         index = VectorIndex.of_library(library, embedder.name)
-    sids = short_ids([p.id for p in photos])
-    sizes: dict[str, tuple[int, int]] = {}
-    by_sid = {sids[p.id]: p for p in photos}
-    for sid, size, error in render_all(
-        [(p.path, sids[p.id]) for p in photos], out, workers, progress
-    ):
-        if size is None:
-            summary.pictures_failed.append((str(by_sid[sid].path), error))
-        else:
-            sizes[sid] = size
-    entries = [
-        Entry(p, sids[p.id], 0, title_of(p), sizes[sids[p.id]])
-        for p in photos
-        if sids[p.id] in sizes
-    ]
-    for position, entry in enumerate(entries):
-        entry.index = position
+    entries = _pictures(photos, out, workers, progress, summary)
     summary.photos = len(entries)
-    by_id = {e.photo.id: e for e in entries}
-
     vectors = np.zeros((len(entries), embedder.dim), dtype=np.float32)
     for entry in entries:
         if entry.photo.id in index.position:
             vectors[entry.index] = index.vector(entry.photo.id)
-
-    texts, kinds, embedded = _vocabulary(entries, queries or [])
-    text_vectors = embed_texts_cached(library_root, embedder, embedded, progress=progress)
-    usable = np.linalg.norm(text_vectors, axis=1) > 0 if len(texts) else np.zeros(0, bool)
-    texts = [t for t, ok in zip(texts, usable, strict=True) if ok]
-    kinds = [k for k, ok in zip(kinds, usable, strict=True) if ok]
-    text_vectors = text_vectors[usable]
+    texts, kinds, text_vectors = _search_entries(
+        library_root, embedder, entries, queries or [], progress
+    )
     summary.concepts = len(texts)
+    _tag(entries, vectors, texts, kinds, text_vectors)
 
-    tag_words = {w.replace("_", " ") for theme in THEMES.values() for w in theme.split()}
-    tag_rows = [
-        i
-        for i, (t, k) in enumerate(zip(texts, kinds, strict=True))
-        if k == "concept" and t in tag_words
-    ]
-    tags = auto_tags(vectors, [texts[i] for i in tag_rows], text_vectors[tag_rows])
-    for entry, found in zip(entries, tags, strict=True):
-        entry.tags = found
-
-    neighbours = index.neighbours(SIMILAR) if len(index) > 1 else {}
-    near = NEAR_DUPLICATE.get(embedder.name, NEAR_DUPLICATE_DEFAULT)
-
-    projection = searchdata.Projection.fit(vectors)
-    data = {
-        "vectors": searchdata.photo_vectors_js(projection, vectors),
-        "concepts": searchdata.concepts_js(projection, texts, text_vectors, kinds),
-        "photos": searchdata.js_payload(
-            "photos", {"ids": [e.sid for e in entries], "text": [e.search_text() for e in entries]}
-        ),
-    }
     writer = PageWriter(
         out,
         {
@@ -200,6 +318,14 @@ def build_site(
             "text_search": embedder.has_text,
         },
     )
+    projection = searchdata.Projection.fit(vectors)
+    data = {
+        "vectors": searchdata.photo_vectors_js(projection, vectors),
+        "concepts": searchdata.concepts_js(projection, texts, text_vectors, kinds),
+        "photos": searchdata.js_payload(
+            "photos", {"ids": [e.sid for e in entries], "text": [e.search_text() for e in entries]}
+        ),
+    }
     for name, text in data.items():
         writer.write(f"data/{name}.js", text)
         summary.data_bytes[name] = len(text.encode())
@@ -211,91 +337,10 @@ def build_site(
         heading="All photos",
         note="",
     )
-    near_groups = []
-    for position, entry in enumerate(entries):
-        similar = [
-            (by_id[pid], score) for pid, score in neighbours.get(entry.photo.id, []) if pid in by_id
-        ]
-        duplicates = [e.tile() for e, score in similar if score >= near]
-        if duplicates and all(
-            by_id[pid].index > position
-            for pid, score in neighbours.get(entry.photo.id, [])
-            if pid in by_id and score >= near
-        ):
-            near_groups.append([entry.tile()] + duplicates)
-        links = [
-            (LINK_LABELS.get(rel, rel), by_id[target].sid)
-            for rel, targets in entry.photo.links.items()
-            for target in targets
-            if target in by_id
-        ]
-        view = {
-            "index": entry.index,
-            "title": entry.title,
-            "alt": entry.alt,
-            "caption": entry.meta.get("caption"),
-            "facts": entry.facts(strip_location),
-            "keywords": [{"name": k, "slug": slug(str(k))} for k in entry.meta.get("keywords", [])],
-            "albums": [{"name": a, "slug": slug(str(a))} for a in entry.meta.get("albums", [])],
-            "tags": [{"name": t, "slug": slug(t)} for t in entry.tags],
-            "links": links,
-            "sources": [source_text(s.kind, s.locator) for s in entry.photo.sources],
-            "similar": [e.tile() for e, score in similar if score < near],
-            "duplicates": duplicates,
-        }
-        for kind in ("medium", "large"):
-            tile = entry.tile(kind)
-            view[kind] = tile["thumb"]
-            view[f"{kind}_width"], view[f"{kind}_height"] = tile["width"], tile["height"]
-        writer.page(
-            f"photo/{entry.sid}.html",
-            "photo.html",
-            p=view,
-            prev=entries[position - 1].sid if position else None,
-            next=entries[position + 1].sid if position + 1 < len(entries) else None,
-        )
-
-    headings = {
-        "keywords": ("Keywords", "Keyword"),
-        "albums": ("Albums", "Album"),
-        "tags": ("Automatic tags", "Tag"),
-        "timeline": ("Timeline", "Month"),
-    }
-    empty = {
-        "keywords": "No keywords in this library.",
-        "albums": "No albums.",
-        "tags": "No automatic tags: every photo needs a vector.",
-        "timeline": "No photos.",
-    }
-    for kind, groups in _groups(entries).items():
-        listing = []
-        ordered = sorted(
-            groups.items(), reverse=kind == "timeline", key=lambda item: item[0].lower()
-        )
-        for name, members in ordered:
-            page_slug = name if kind == "timeline" else slug(name)
-            _paged(
-                writer,
-                members,
-                lambda n, k=kind, s=page_slug: f"{k}/{s}" + (".html" if n == 1 else f"-{n}.html"),
-                heading=f"{headings[kind][1]}: {name}",
-                note="",
-            )
-            listing.append(
-                {
-                    "name": name,
-                    "href": f"{page_slug}.html",
-                    "count": len(members),
-                    **{k: v for k, v in members[0].tile().items() if k != "sid"},
-                }
-            )
-        writer.page(
-            f"{kind}/index.html",
-            "index_page.html",
-            heading=headings[kind][0],
-            groups=listing,
-            empty=empty[kind],
-        )
+    neighbours = index.neighbours(SIMILAR) if len(index) > 1 else {}
+    near = NEAR_DUPLICATE.get(embedder.name, NEAR_DUPLICATE_DEFAULT)
+    near_groups = _photo_pages(writer, entries, neighbours, near, strip_location)
+    _group_pages(writer, entries)
     exact = [
         {
             "sid": e.sid,

@@ -240,7 +240,7 @@ def extract(
         settle()
         summary.interrupted = True
     except BaseException:
-        library.db.rollback()
+        library.rollback()
         raise
     finally:
         bar.close()

@@ -205,6 +205,10 @@ class Library:
         """Make everything since begin() durable at once."""
         self.db.execute("COMMIT")
 
+    def rollback(self) -> None:
+        """Forget everything since begin()."""
+        self.db.execute("ROLLBACK")
+
     def source_fingerprint(self, locator: str) -> str | None:
         """The fingerprint recorded for a source, or None if it was never extracted."""
         row = self.db.execute(

@@ -16,8 +16,7 @@ def _unit(rows: np.ndarray) -> np.ndarray:
 
 def _recall(index: VectorIndex, exact: VectorIndex, k: int = 10) -> float:
     got, want = index.neighbours(k), exact.neighbours(k)
-    return float(np.mean([len({a for a, _ in got[p]} & {b for b, _ in want[p]}) / k
-                          for p in want]))
+    return float(np.mean([len({a for a, _ in got[p]} & {b for b, _ in want[p]}) / k for p in want]))
 
 
 def test_hard_data_raises_ef_until_recall_is_met(tmp_path):
