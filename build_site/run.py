@@ -101,7 +101,11 @@ def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
             groups["albums"][str(album)].append(entry)
         for tag in entry.tags:
             groups["tags"][tag].append(entry)
-        groups["timeline"][entry.date[:7] or "Undated"].append(entry)
+        if entry.date:
+            groups["timeline"][entry.date[:4]].append(entry)
+            groups["timeline"][entry.date[:7]].append(entry)
+        else:
+            groups["timeline"]["Undated"].append(entry)
     return groups
 
 
@@ -235,7 +239,7 @@ GROUP_HEADINGS = {
     "keywords": ("Keywords", "Keyword"),
     "albums": ("Albums", "Album"),
     "tags": ("Automatic tags", "Tag"),
-    "timeline": ("Timeline", "Month"),
+    "timeline": ("Timeline", "Taken in"),
 }
 GROUP_EMPTY = {
     "keywords": "No keywords in this library.",
@@ -249,9 +253,15 @@ def _group_pages(writer: PageWriter, entries: list[Entry]) -> None:
     """Keyword, album, tag and timeline pages, and an index page for each kind."""
     for kind, groups in _groups(entries).items():
         listing = []
-        ordered = sorted(
-            groups.items(), reverse=kind == "timeline", key=lambda item: item[0].lower()
-        )
+        if kind == "timeline":
+            # Newest year first, each year before its months.
+            ordered = sorted(
+                groups.items(),
+                reverse=True,
+                key=lambda item: (item[0][:4], len(item[0]) == 4, item[0]),
+            )
+        else:
+            ordered = sorted(groups.items(), key=lambda item: item[0].lower())
         for name, members in ordered:
             page_slug = name if kind == "timeline" else slug(name)
             _paged(
@@ -321,7 +331,9 @@ def build_site(
     projection = searchdata.Projection.fit(vectors)
     data = {
         "vectors": searchdata.photo_vectors_js(projection, vectors),
-        "concepts": searchdata.concepts_js(projection, texts, text_vectors, kinds),
+        "concepts": searchdata.concepts_js(
+            projection, texts, text_vectors, kinds, searchdata.exact_top(text_vectors, vectors)
+        ),
         "photos": searchdata.js_payload(
             "photos", {"ids": [e.sid for e in entries], "text": [e.search_text() for e in entries]}
         ),

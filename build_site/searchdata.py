@@ -21,6 +21,7 @@ HIGH_DIMS = 96
 LOW_DIMS = 176
 # 4-bit codes cover +-3 standard deviations of their axis; rarer values are clipped.
 LOW_RANGE = 3.0
+TOP = 24
 
 
 @dataclass
@@ -120,10 +121,30 @@ def photo_vectors_js(projection: Projection, vectors: np.ndarray) -> str:
     )
 
 
+def exact_top(concepts: np.ndarray, photos: np.ndarray, k: int = TOP) -> np.ndarray:
+    """For each concept, its k best photos by exact float similarity, best first."""
+    k = min(k, len(photos))
+    top = np.zeros((len(concepts), k), dtype=np.int64)
+    for start in range(0, len(concepts), 256):
+        scores = concepts[start : start + 256] @ photos.T
+        best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(scores, best, axis=1), axis=1, kind="stable")
+        top[start : start + 256] = np.take_along_axis(best, order, axis=1)
+    return top
+
+
 def concepts_js(
-    projection: Projection, texts: list[str], vectors: np.ndarray, kinds: list[str]
+    projection: Projection,
+    texts: list[str],
+    vectors: np.ndarray,
+    kinds: list[str],
+    top: np.ndarray,
 ) -> str:
-    """The vocabulary file: each entry's text, where it came from, and its projected vector."""
+    """The vocabulary file: each entry's text, kind, projected vector and exact best photos.
+
+    A query that is one concept shows that concept's exact best photos first, as
+    computed here from the full vectors; compositions are ranked from the codes.
+    """
     projected = projection.queries(vectors) if len(vectors) else np.zeros((0, projection.dims))
     codes, scales = quantise_rows(projected) if len(projected) else (np.zeros((0, 0)), [])
     return js_payload(
@@ -134,5 +155,10 @@ def concepts_js(
             "kinds": kinds,
             "scales": [float(f"{s:.6g}") for s in scales],
             "codes": base64.b64encode(np.asarray(codes, dtype=np.int8).tobytes()).decode("ascii"),
+            "topCount": int(top.shape[1]) if top.ndim == 2 else 0,
+            # Photo positions as 3-byte little-endian numbers (up to 16 million photos).
+            "top": base64.b64encode(
+                top.astype("<u4").view(np.uint8).reshape(-1, 4)[:, :3].tobytes()
+            ).decode("ascii"),
         },
     )

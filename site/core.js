@@ -93,6 +93,7 @@
   function composeQuery(text, concepts, codes, index) {
     const used = [];
     const unknown = [];
+    const entries = [];
     let vector = null;
     for (const part of parseQuery(text)) {
       const match = matchTerm(part.term, index);
@@ -102,9 +103,10 @@
         if (!vector) vector = new Float32Array(v.length);
         for (let d = 0; d < v.length; d++) vector[d] += part.sign * v[d];
         used.push({ text: concepts.texts[i], sign: part.sign });
+        entries.push(i);
       }
     }
-    return { vector: vector, used: used, unknown: unknown };
+    return { vector: vector, used: used, unknown: unknown, entries: entries };
   }
 
   /* The code value of axis d of photo i: int8 for the strong axes, then 4-bit pairs. */
@@ -159,6 +161,17 @@
     return best;
   }
 
+  /* The photos a single concept ranks best, computed exactly at build time. */
+  function conceptTop(concepts, topBytes, i) {
+    const out = [];
+    const k = concepts.topCount;
+    for (let j = 0; j < k; j++) {
+      const at = (i * k + j) * 3;
+      out.push((topBytes[at] & 255) | ((topBytes[at + 1] & 255) << 8) | ((topBytes[at + 2] & 255) << 16));
+    }
+    return out;
+  }
+
   /* Photos whose text holds every word of the query, in list order. */
   function textMatches(texts, query, limit) {
     const words = [];
@@ -199,6 +212,7 @@
     parseQuery: parseQuery,
     conceptIndex: conceptIndex,
     composeQuery: composeQuery,
+    conceptTop: conceptTop,
     photoQuery: photoQuery,
     rank: rank,
     textMatches: textMatches,

@@ -19,6 +19,7 @@
         codes: core.decodeBase64(parts[1].codes),
         concepts: parts[2],
         conceptCodes: core.decodeBase64(parts[2].codes),
+        conceptTop: core.decodeBase64(parts[2].top),
       };
       data.index = core.conceptIndex(data.concepts);
       return data;
@@ -57,6 +58,14 @@
       list.push({ index: index, reason: "matches the text" });
     }
     const query = core.composeQuery(text, data.concepts, data.conceptCodes, data.index);
+    if (query.entries.length === 1 && query.used[0].sign > 0) {
+      for (const index of core.conceptTop(data.concepts, data.conceptTop, query.entries[0])) {
+        if (!seen.has(index) && list.length < LIMIT) {
+          seen.add(index);
+          list.push({ index: index, reason: "similar in meaning" });
+        }
+      }
+    }
     if (query.vector) {
       for (const hit of core.rank(query.vector, data.vectors, data.codes, LIMIT)) {
         if (!seen.has(hit.index) && list.length < LIMIT) list.push({ index: hit.index, reason: "similar in meaning" });

@@ -68,3 +68,26 @@ def test_browser_code_reads_what_python_wrote(tmp_path):
         + (projection.decode(projection.codes(vectors[7:8])) * projection.scales) @ projection.axes
     )[0]
     np.testing.assert_allclose(out["like"], rebuilt, rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_single_concepts_get_their_exact_best_photos(tmp_path):
+    photos = _vectors(500, seed=2)
+    concepts = _vectors(20, seed=3)
+    projection = searchdata.Projection.fit(photos, high=8, low=8)
+    top = searchdata.exact_top(concepts, photos)
+    assert top.shape == (20, searchdata.TOP)
+    assert list(top[4]) == list(np.argsort(-(photos @ concepts[4]))[: searchdata.TOP])
+    texts = [f"concept {i}" for i in range(20)]
+    (tmp_path / "concepts.js").write_text(
+        searchdata.concepts_js(projection, texts, concepts, ["concept"] * 20, top)
+    )
+    script = f"""
+        const core = require({json.dumps(str(CORE))});
+        let data;
+        global.photoseekData = (name, payload) => {{ data = payload; }};
+        require({json.dumps(str(tmp_path / "concepts.js"))});
+        console.log(JSON.stringify(core.conceptTop(data, core.decodeBase64(data.top), 4)));
+    """
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [int(i) for i in top[4]]

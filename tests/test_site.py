@@ -68,6 +68,7 @@ def test_pages_groups_and_policy(tmp_path):
     album = next((out / "albums").glob("trip-*.html")).read_text()
     assert "Trip ☀" in album and album.count('loading="lazy"') == 4
     assert (out / "timeline" / "2022-03.html").is_file()
+    assert (out / "timeline" / "2022.html").is_file()
     photo = next((out / "photo").iterdir()).read_text()
     assert "46.12346, 6.65432" in photo
     assert 'srcset="' in photo and 'alt="' in photo

@@ -64,3 +64,16 @@ test("completions extend the last term", () => {
 test("base64 decodes to signed bytes", () => {
   assert.deepEqual(Array.from(core.decodeBase64(Buffer.from([0, 127, 128, 255]).toString("base64"))), [0, 127, -128, -1]);
 });
+
+test("conceptTop reads 3-byte photo positions", () => {
+  const bytes = new Int8Array([1, 0, 0, 0x10, 0x27, 0, -1, -1, 0, 2, 0, 1]);
+  const data = { topCount: 2 };
+  assert.deepEqual(core.conceptTop(data, bytes, 0), [1, 10000]);
+  assert.deepEqual(core.conceptTop(data, bytes, 1), [65535, 65538]);
+});
+
+test("composeQuery reports the entries it used", () => {
+  const { data, codes } = concepts({ dog: [1, 0], beach: [0, 1] });
+  const q = core.composeQuery("dog + beach", data, codes, core.conceptIndex(data));
+  assert.deepEqual(q.entries, [0, 1]);
+});
