@@ -105,6 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each side (best counts)")
     parser.add_argument("--model", choices=["clip", "siglip"], default="clip")
     parser.add_argument("--side", choices=["photoseek", "torch"])
     parser.add_argument("--checkpoint")
@@ -149,9 +150,9 @@ def main() -> None:
             return json.loads(out.stdout.strip().splitlines()[-1])
 
         results: dict[str, dict] = {}
-        for tag, side in enumerate(("photoseek", "torch", "photoseek", "torch")):
+        for tag, side in enumerate(("photoseek", "torch") * args.rounds):
             result = run(side, args.count, str(tag))
-            # Best of two runs each, interleaved: the machine is shared and noisy.
+            # Best of several runs each, interleaved: the machine is shared and noisy.
             if side not in results or result["seconds"] < results[side]["seconds"]:
                 results[side] = result
         half = run("photoseek", args.count // 2, "half")
