@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pillow_heif
 from PIL import Image, ImageCms, ImageOps
-from tqdm import tqdm
+
+from photoseek.progress import progress_bar
 
 pillow_heif.register_heif_opener()
 
@@ -82,13 +83,7 @@ def render_all(
     jobs: list[tuple[Path, str]], out: Path, workers: int, progress: bool | None = None
 ) -> Iterator[tuple[str, tuple[int, int] | None, str]]:
     """Render pictures on a pool of processes, yielding each result as render() gives it."""
-    bar = tqdm(
-        total=len(jobs),
-        desc="pictures",
-        unit=" photos",
-        dynamic_ncols=True,
-        disable=None if progress is None else not progress,
-    )
+    bar = progress_bar("pictures", "photos", progress, len(jobs))
     if workers <= 1 or len(jobs) < 64:
         results: Iterable = (render(source, pid, out) for source, pid in jobs)
         for result in results:

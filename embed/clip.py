@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .layers import Encoder, mx, nn
+from .layers import Encoder, TextEmbeddings, mx, nn
 
 TEXT_DEFAULTS = {
     "vocab_size": 49408,
@@ -65,20 +65,6 @@ class VisionTransformer(nn.Module):
     def __call__(self, pixels: Any) -> Any:
         x = self.encoder(self.pre_layrnorm(self.embeddings(pixels)))
         return self.post_layernorm(x[:, 0])
-
-
-class TextEmbeddings(nn.Module):
-    """Tokens and learned positions."""
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        super().__init__()
-        self.token_embedding = nn.Embedding(config["vocab_size"], config["hidden_size"])
-        self.position_embedding = nn.Embedding(
-            config["max_position_embeddings"], config["hidden_size"]
-        )
-
-    def __call__(self, ids: Any) -> Any:
-        return self.token_embedding(ids) + self.position_embedding.weight[: ids.shape[1]]
 
 
 class TextTransformer(nn.Module):

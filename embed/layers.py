@@ -171,3 +171,17 @@ class Encoder(nn.Module):
         for layer in self.layers:
             x = layer(x, mask)
         return x
+
+
+class TextEmbeddings(nn.Module):
+    """Tokens and learned positions."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__()
+        self.token_embedding = nn.Embedding(config["vocab_size"], config["hidden_size"])
+        self.position_embedding = nn.Embedding(
+            config["max_position_embeddings"], config["hidden_size"]
+        )
+
+    def __call__(self, ids: Any) -> Any:
+        return self.token_embedding(ids) + self.position_embedding.weight[: ids.shape[1]]

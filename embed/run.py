@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 from photoseek.concurrency import prefetch
 from photoseek.library import Library
+from photoseek.progress import progress_bar
 
 from .embedder import Embedder
 
@@ -49,13 +49,7 @@ def embed_library(
         summary.already = library.count() - len(missing)
         # Listed up front: the catalog is written between batches.
         photos = [(p.id, p.path) for p in library.photos(missing)] if missing else []
-        bar = tqdm(
-            total=len(missing),
-            desc=f"embedding ({embedder.name})",
-            unit=" photos",
-            dynamic_ncols=True,
-            disable=None if progress is None else not progress,
-        )
+        bar = progress_bar(f"embedding ({embedder.name})", "photos", progress, len(missing))
         ids: list[str] = []
         batch: list = []
 
@@ -100,13 +94,7 @@ def embed_texts_cached(
         library.register_model(embedder.name, embedder.dim, embedder.info)
         known = library.text_vectors(embedder.name, unique)
         missing = [t for t in unique if t not in known]
-        bar = tqdm(
-            total=len(missing),
-            desc="embedding search words",
-            unit=" texts",
-            dynamic_ncols=True,
-            disable=None if progress is None else not progress,
-        )
+        bar = progress_bar("embedding search words", "texts", progress, len(missing))
         for start in range(0, len(missing), batch_size):
             chunk = missing[start : start + batch_size]
             vectors = embedder.embed_texts(chunk)

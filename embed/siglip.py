@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .layers import MLP, Encoder, attend, mx, nn
+from .layers import MLP, Encoder, TextEmbeddings, attend, mx, nn
 
 TEXT_DEFAULTS = {
     "vocab_size": 32000,
@@ -101,20 +101,6 @@ class VisionTransformer(nn.Module):
 
     def __call__(self, pixels: Any) -> Any:
         return self.head(self.post_layernorm(self.encoder(self.embeddings(pixels))))
-
-
-class TextEmbeddings(nn.Module):
-    """Tokens and learned positions."""
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        super().__init__()
-        self.token_embedding = nn.Embedding(config["vocab_size"], config["hidden_size"])
-        self.position_embedding = nn.Embedding(
-            config["max_position_embeddings"], config["hidden_size"]
-        )
-
-    def __call__(self, ids: Any) -> Any:
-        return self.token_embedding(ids) + self.position_embedding.weight[: ids.shape[1]]
 
 
 class TextTransformer(nn.Module):

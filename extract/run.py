@@ -10,10 +10,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
-
 from photoseek.concurrency import prefetch
 from photoseek.library import Library
+from photoseek.progress import progress_bar
 
 from . import exif, images, jpeg
 from .detect import detect
@@ -199,13 +198,7 @@ def extract(
         library.flush_files()
         library.commit()
 
-    bar = tqdm(
-        desc="extracting",
-        unit=" photos",
-        dynamic_ncols=True,
-        leave=False,
-        disable=None if progress is None else not progress,
-    )
+    bar = progress_bar("extracting", "photos", progress)
     in_batch = 0
     library.begin()
     try:

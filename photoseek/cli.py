@@ -69,28 +69,7 @@ def extract(
     or changed. Exit status: 0 when every file was extracted, 3 when some
     were skipped (each is listed with its reason).
     """
-    from photoseek.extract import SourceError
-    from photoseek.extract import extract as run_extract
-
-    try:
-        summary = run_extract(
-            list(sources),
-            library_dir,
-            catalog=catalog,
-            progress=progress,
-            on_start=lambda msg: click.echo(msg, err=True),
-        )
-    except SourceError as err:
-        raise click.UsageError(str(err)) from err
-    for path, reason, detail in summary.problems:
-        click.echo(f"skipped {path}: {reason}: {detail}", err=True)
-    if verbose:
-        for path, message in summary.warnings:
-            click.echo(f"warning {path}: {message}", err=True)
-    elif summary.warnings:
-        click.echo(f"{len(summary.warnings)} warnings (show them with --verbose)", err=True)
-    for line in summary.lines():
-        click.echo(line)
+    summary = run_extract(list(sources), library_dir, catalog, progress, verbose)
     if summary.interrupted:
         sys.exit(130)
     if summary.skipped:
@@ -109,6 +88,53 @@ def list_photos(library_dir: Path, as_json: bool) -> None:
             else:
                 name = photo.meta.get("original_name", photo.path.name)
                 click.echo(f"{photo.id}  {photo.width}x{photo.height}  {name}")
+
+
+def run_extract(
+    sources: list[Path],
+    library_dir: Path,
+    catalog: Path | None,
+    progress: bool | None,
+    verbose: bool = False,
+):  # noqa: ANN201 - extract.Summary
+    """Run an extraction and report it: each skipped file, warnings, the summary."""
+    from photoseek.extract import SourceError, extract
+
+    try:
+        summary = extract(
+            sources,
+            library_dir,
+            catalog=catalog,
+            progress=progress,
+            on_start=lambda msg: click.echo(msg, err=True),
+        )
+    except SourceError as err:
+        raise click.UsageError(str(err)) from err
+    for path, reason, detail in summary.problems:
+        click.echo(f"skipped {path}: {reason}: {detail}", err=True)
+    if verbose:
+        for path, message in summary.warnings:
+            click.echo(f"warning {path}: {message}", err=True)
+    elif summary.warnings:
+        click.echo(f"{len(summary.warnings)} warnings (show them with --verbose)", err=True)
+    for line in summary.lines():
+        click.echo(line)
+    return summary
+
+
+def run_embed(
+    library_dir: Path,
+    embedder,
+    progress: bool | None,  # noqa: ANN001, ANN201
+    batch_size: int = 32,
+):
+    """Run an embedding and report each unreadable picture; returns its summary."""
+    from photoseek.embed import embed_library
+
+    summary = embed_library(library_dir, embedder, batch_size=batch_size, progress=progress)
+    for path, reason in summary.failed:
+        click.echo(f"skipped {path}: {reason}", err=True)
+    return summary
 
 
 def load_model(model: str):  # noqa: ANN201 - an embed.Embedder
@@ -166,13 +192,11 @@ def embed(library_dir: Path, model: str | None, batch_size: int, progress: bool 
     Vectors are committed batch by batch: a killed run resumes where it
     stopped. Vectors of different models are kept apart.
     """
-    from photoseek.embed import DEFAULT_MODEL, VectorIndex, embed_library
+    from photoseek.embed import DEFAULT_MODEL, VectorIndex
 
     open_library(library_dir).close()
     embedder = load_model(model or DEFAULT_MODEL)
-    summary = embed_library(library_dir, embedder, batch_size=batch_size, progress=progress)
-    for path, reason in summary.failed:
-        click.echo(f"skipped {path}: {reason}", err=True)
+    summary = run_embed(library_dir, embedder, progress, batch_size)
     with open_library(library_dir) as library:
         index = VectorIndex.of_library(library, embedder.name)
     kind = "exact search" if index.exact else "HNSW index"
@@ -376,29 +400,12 @@ def build(
     progress: bool | None,
 ) -> None:
     """Extract, embed and generate the gallery in one go; a re-run redoes only what changed."""
-    from photoseek.embed import DEFAULT_MODEL, embed_library
-    from photoseek.extract import SourceError
-    from photoseek.extract import extract as run_extract
+    from photoseek.embed import DEFAULT_MODEL
 
     library_dir = library_dir or out.with_name(out.name + "-library")
     embedder = load_model(model or DEFAULT_MODEL)
-    try:
-        summary = run_extract(
-            list(sources),
-            library_dir,
-            catalog=catalog,
-            progress=progress,
-            on_start=lambda msg: click.echo(msg, err=True),
-        )
-    except SourceError as err:
-        raise click.UsageError(str(err)) from err
-    for path, reason, detail in summary.problems:
-        click.echo(f"skipped {path}: {reason}: {detail}", err=True)
-    for line in summary.lines():
-        click.echo(line)
-    embedded = embed_library(library_dir, embedder, progress=progress)
-    for path, reason in embedded.failed:
-        click.echo(f"skipped {path}: {reason}", err=True)
+    summary = run_extract(list(sources), library_dir, catalog, progress)
+    embedded = run_embed(library_dir, embedder, progress)
     click.echo(embedded.line())
     _write_site(library_dir, out, embedder, strip_location, queries, progress)
     if summary.skipped or embedded.failed:
@@ -436,11 +443,7 @@ def demo(out: Path, model: str | None) -> None:
             "photos by colour and layout, search by names, captions and colours."
         )
         embedder = load_embedder(FALLBACK_MODEL)
-    from photoseek.embed import embed_library
-    from photoseek.extract import extract as run_extract
-
     library_dir = out / "library"
-    for line in run_extract(sources, library_dir, progress=False).lines():
-        click.echo(line)
-    click.echo(embed_library(library_dir, embedder, progress=False).line())
+    run_extract(sources, library_dir, None, progress=False)
+    click.echo(run_embed(library_dir, embedder, progress=False).line())
     _write_site(library_dir, out / "site", embedder, False, None, None)
