@@ -253,8 +253,11 @@ def similar(library_dir: Path, photo: str, model: str | None, top: int, as_json:
 
     with open_library(library_dir) as library:
         key = library_model(library, model)
-        found = library.photo_by_path(Path(photo)) if Path(photo).exists() else None
-        if found is None:
+        if Path(photo).exists():
+            found = library.photo_by_path(Path(photo))
+            if found is None:
+                raise click.ClickException(f"{photo} is not in {library.root}; extract it first")
+        else:
             try:
                 found = library.photo(photo)
             except LibraryError as err:

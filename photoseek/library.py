@@ -371,10 +371,11 @@ class Library:
     def photo_by_path(self, path: Path) -> Photo | None:
         """The photo whose picture file or source file is this path, if any."""
         target = str(Path(path).absolute())
+        locators = [f"{scheme}:{target}" for scheme in ("file", "takeout", "lrprev")]
         row = self.db.execute(
             "SELECT id FROM photos WHERE file=? UNION SELECT photo_id FROM sources"
-            " WHERE locator LIKE ? LIMIT 1",
-            (target, f"%:{target}"),
+            " WHERE locator IN (?,?,?) LIMIT 1",
+            (target, *locators),
         ).fetchone()
         return next(self.photos([row[0]])) if row else None
 

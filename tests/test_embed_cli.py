@@ -154,3 +154,14 @@ def test_hnsw_index_agrees_with_exact_search_and_grows(tmp_path):
         assert len(grown.labels) == 70
         newest = lib.photo_ids()[-1]
         assert grown.search(grown.vector(newest), 1)[0][0][0] == newest
+
+
+def test_similar_accepts_a_file_path(library, tmp_path):
+    run_cli("embed", "--library", str(library), "--model", "colour", check=False)
+    picture = tmp_path / "pics" / "p03.jpg"
+    near = run_cli("similar", "--library", str(library), str(picture), "--json", "-k", "2")
+    assert len(near.stdout.splitlines()) == 2
+    stranger = tmp_path / "elsewhere.jpg"
+    stranger.write_bytes(picture.read_bytes())
+    missing = run_cli("similar", "--library", str(library), str(stranger), check=False)
+    assert missing.returncode == 1 and "is not in" in missing.stderr
