@@ -205,6 +205,16 @@ def embed(library_dir: Path, model: str | None, batch_size: int, progress: bool 
         sys.exit(EXIT_SKIPPED)
 
 
+def hits_options(function):  # noqa: ANN001, ANN201 - a click decorator
+    """-k and --json, for the commands that list photos by score."""
+    function = click.option(
+        "--json", "as_json", is_flag=True, help="One JSON object per line: id, score, path."
+    )(function)
+    return click.option(
+        "-k", "--top", default=24, show_default=True, help="How many photos to show."
+    )(function)
+
+
 def _print_hits(hits: list[tuple[str, float]], library: Library, as_json: bool) -> None:
     photos = {p.id: p for p in library.photos([pid for pid, _ in hits])}
     for pid, score in hits:
@@ -219,8 +229,7 @@ def _print_hits(hits: list[tuple[str, float]], library: Library, as_json: bool) 
 @library_option
 @click.argument("text")
 @model_option
-@click.option("-k", "--top", default=24, show_default=True, help="How many photos to show.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: id, score.")
+@hits_options
 def search(library_dir: Path, text: str, model: str | None, top: int, as_json: bool) -> None:
     """Find photos by what TEXT describes."""
     from photoseek.embed import VectorIndex
@@ -245,8 +254,7 @@ def search(library_dir: Path, text: str, model: str | None, top: int, as_json: b
 @library_option
 @click.argument("photo")
 @model_option
-@click.option("-k", "--top", default=24, show_default=True, help="How many photos to show.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: id, score.")
+@hits_options
 def similar(library_dir: Path, photo: str, model: str | None, top: int, as_json: bool) -> None:
     """Find the photos most like PHOTO (an id, an id prefix, or a file path)."""
     from photoseek.embed import VectorIndex
