@@ -40,7 +40,9 @@ class LightroomSource:
     def __init__(self, root: Path, catalog: Path | None, report: list[tuple[str, str, str]]):
         self.root = root
         self.files: list[Path] | None = [root] if root.is_file() else None
-        folder = root if root.is_dir() else root.parent
+        # A single preview sits two folders below its .lrdata (<U>/<UUUU>/<uuid>.lrprev).
+        folders = [root] if root.is_dir() else [root.parent.parent.parent, root.parent]
+        folder = next((f for f in folders if (f / "previews.db").is_file()), folders[-1])
         previews_db = folder / "previews.db"
         self.catalog_path = catalog
         self.report = report

@@ -114,6 +114,15 @@ def test_virtual_copy_stays_linked_to_its_original(tmp_path):
     assert copy["meta"]["original_path"] == photos["IMG_0001.CR2"]["meta"]["original_path"]
 
 
+def test_single_preview_file_is_joined_to_its_catalog(tmp_path):
+    lrdata, _ = _catalog(tmp_path)
+    single = next(lrdata.rglob(f"{samples.sample_uuid(1)}-*.lrprev"))
+    run_cli("extract", str(single), "--library", str(tmp_path / "lib"))
+    (photo,) = ls_json(tmp_path / "lib")
+    assert photo["meta"]["original_name"] == "IMG_0002.CR2"
+    assert photo["meta"]["keywords"] == ["mountain"]
+
+
 def test_catalog_given_separately_and_previews_without_catalog(tmp_path):
     lrdata, _ = _catalog(tmp_path)
     moved = tmp_path / "elsewhere.lrdata"
