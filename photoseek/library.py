@@ -314,27 +314,25 @@ class Library:
         """All photo ids, in a stable order."""
         return [r[0] for r in self.db.execute("SELECT id FROM photos ORDER BY id")]
 
-    def _links(self) -> dict[str, dict[str, list[str]]]:
+    def _links(self, where: str = "", args: tuple = ()) -> dict[str, dict[str, list[str]]]:
         links: dict[str, dict[str, list[str]]] = {}
         rows = self.db.execute(
             "SELECT DISTINCT a.photo_id, a.link_relation, b.photo_id FROM sources a"
             " JOIN sources b ON b.locator = a.link_locator"
-            " WHERE a.link_relation IS NOT NULL AND a.photo_id != b.photo_id"
+            " WHERE a.link_relation IS NOT NULL AND a.photo_id != b.photo_id" + where,
+            args,
         )
         for photo_id, relation, other in rows:
             links.setdefault(photo_id, {}).setdefault(relation, []).append(other)
         return links
 
-    def photos(self, ids: Iterable[str] | None = None) -> Iterator[Photo]:
-        """Every photo (or the given ones), with merged metadata, ordered by id."""
-        links = self._links()
-        wanted = set(ids) if ids is not None else None
-        photo_rows = self.db.execute(
-            "SELECT id, file, managed, format, width, height, size FROM photos ORDER BY id"
-        )
-        source_rows = self.db.execute(
-            "SELECT photo_id, locator, kind, meta FROM sources ORDER BY photo_id, locator"
-        )
+    def _assemble(
+        self,
+        photo_rows: Iterable[tuple],
+        source_rows: Iterator[tuple],
+        links: dict[str, dict[str, list[str]]],
+    ) -> Iterator[Photo]:
+        """Photos from rows ordered by id and their sources ordered by photo id."""
         pending = next(source_rows, None)
         for pid, file, managed, fmt, width, height, size in photo_rows:
             sources: list[Source] = []
@@ -342,8 +340,6 @@ class Library:
                 if pending[0] == pid:
                     sources.append(Source(pending[1], pending[2], json.loads(pending[3])))
                 pending = next(source_rows, None)
-            if wanted is not None and pid not in wanted:
-                continue
             path = self.root / file if managed else Path(file)
             yield Photo(
                 pid,
@@ -355,6 +351,32 @@ class Library:
                 sources,
                 merge_meta(sources),
                 links.get(pid, {}),
+            )
+
+    def photos(self, ids: Iterable[str] | None = None) -> Iterator[Photo]:
+        """Every photo (or the given ones), with merged metadata, ordered by id."""
+        columns = "SELECT id, file, managed, format, width, height, size FROM photos"
+        sources = "SELECT photo_id, locator, kind, meta FROM sources"
+        if ids is None:
+            yield from self._assemble(
+                self.db.execute(f"{columns} ORDER BY id"),
+                self.db.execute(f"{sources} ORDER BY photo_id, locator"),
+                self._links(),
+            )
+            return
+        wanted = sorted(set(ids))
+        # Looked up in chunks, so a few photos never cost a pass over the whole library.
+        for start in range(0, len(wanted), 500):
+            chunk = tuple(wanted[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            yield from self._assemble(
+                self.db.execute(f"{columns} WHERE id IN ({marks}) ORDER BY id", chunk).fetchall(),
+                iter(
+                    self.db.execute(
+                        f"{sources} WHERE photo_id IN ({marks}) ORDER BY photo_id, locator", chunk
+                    ).fetchall()
+                ),
+                self._links(f" AND a.photo_id IN ({marks})", chunk),
             )
 
     def photo(self, photo_id: str) -> Photo:
