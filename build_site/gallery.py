@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,16 +20,9 @@ def slug(name: str) -> str:
     """A file name for a keyword, album or tag page: ASCII, lower case, never a path."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
-    digest = format(abs(hash_name(name)) % 36**6, "x")
+    # The digest keeps names apart that the ASCII form would merge ("Café", "Cafe").
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
     return f"{text or 'x'}-{digest}"
-
-
-def hash_name(name: str) -> int:
-    """A stable hash (Python's own is salted per process)."""
-    value = 0
-    for byte in name.encode("utf-8"):
-        value = (value * 131 + byte) % (1 << 61)
-    return value
 
 
 def short_ids(ids: list[str], minimum: int = 12) -> dict[str, str]:

@@ -92,10 +92,6 @@ class ColourEmbedder:
             image.draft(None, (64, 64))
         return features(to_rgb(ImageOps.exif_transpose(image)))
 
-    def prepare_image(self, image: Image.Image) -> np.ndarray:
-        """Features of an already opened RGB picture."""
-        return features(image)
-
     def embed_prepared(self, batch: list[np.ndarray]) -> np.ndarray:
         """Normalised vectors."""
         vectors = np.stack(batch)

@@ -216,12 +216,6 @@ class Library:
         ).fetchone()
         return row[0] if row else None
 
-    def has_photo(self, photo_id: str) -> bool:
-        """Whether a photo with this id is already stored."""
-        return (
-            self.db.execute("SELECT 1 FROM photos WHERE id=?", (photo_id,)).fetchone() is not None
-        )
-
     def add_photo(
         self,
         photo_id: str,

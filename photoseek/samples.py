@@ -7,9 +7,9 @@ copy, and these are not meant to be read back by Adobe or Google software.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
-import math
 import random
 import sqlite3
 import struct
@@ -427,4 +427,4 @@ def sample_uuid(seed: int) -> str:
 
 def sample_digest(seed: int) -> str:
     """A preview digest, stable for a seed."""
-    return f"{abs(math.floor(math.sin(seed + 1) * 1e12)):032x}"[-32:]
+    return hashlib.md5(f"digest {seed}".encode()).hexdigest()

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import piexif
-import pytest
 from PIL import Image
 
 from photoseek import samples
@@ -302,10 +301,14 @@ def test_exact_duplicates_by_bytes_and_by_pixels(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("kind", ["lightroom", "folder"])
-def test_ls_without_json_and_missing_library(tmp_path, kind):
+def test_ls_lists_photos_and_explains_a_missing_library(tmp_path):
+    folder = tmp_path / "pics"
+    folder.mkdir()
+    samples.picture(1).save(folder / "one.jpg")
+    run_cli("extract", str(folder), "--library", str(tmp_path / "lib"))
+    listing = run_cli("ls", "--library", str(tmp_path / "lib")).stdout.split()
+    assert listing[1:] == ["320x240", "one.jpg"] and len(listing[0]) == 32
     result = run_cli("ls", "--library", str(tmp_path / "nothing"), check=False)
     assert result.returncode == 1
     assert "not a photoseek library" in result.stderr
     assert "photoseek extract" in result.stderr
-    del kind
