@@ -53,28 +53,30 @@ class SiteSummary:
         ]
 
 
-def _library_words(entries: list[Entry]) -> tuple[list[str], list[str]]:
-    """Words of the library itself worth searching for, with where each came from."""
+LIBRARY_WORD_KINDS = {"keywords": "keyword", "albums": "album", "people": "person"}
+
+
+def _library_words(entries: list[Entry]) -> dict[str, str]:
+    """Words of the library itself worth searching for, each with where it came from."""
     found: dict[str, str] = {}
     for entry in entries:
         meta = entry.meta
-        for kind in ("keywords", "albums", "people"):
-            for word in meta.get(kind, []):
-                found.setdefault(str(word), kind[:-1] if kind != "people" else "person")
+        for key, kind in LIBRARY_WORD_KINDS.items():
+            for word in meta.get(key, []):
+                found.setdefault(str(word), kind)
         caption = meta.get("caption")
         if caption and len(str(caption).split()) <= 12:
             found.setdefault(str(caption), "caption")
-    return list(found), list(found.values())
+    return found
 
 
 def _vocabulary(entries: list[Entry], queries: list[str]) -> tuple[list[str], list[str], list[str]]:
     """(search entries, their kinds, the text embedded for each)."""
     texts, kinds, embedded = [], [], []
     seen: set[str] = set()
-    words, word_kinds = _library_words(entries)
     for text, kind in [
-        *zip(queries, ["query"] * len(queries), strict=True),
-        *zip(words, word_kinds, strict=True),
+        *((q, "query") for q in queries),
+        *_library_words(entries).items(),
         *((c, "concept") for c in concepts()),
     ]:
         key = text.strip().lower()
