@@ -28,7 +28,7 @@ VOCAB = ROOT.parent / "shared" / "data" / "clip-tokenizer"
 def run_photoseek(checkpoint: Path, files: list[Path], batch: int, library: Path) -> dict:
     """Extract the photos into a library, then time `embed_library` over it."""
     from photoseek.embed import embed_library, load_embedder
-    from photoseek.embed.runtime import blas_in_use
+    from photoseek.embed.blas import load_blas
     from photoseek.extract import extract
 
     folder = library.parent / "photos"
@@ -40,7 +40,7 @@ def run_photoseek(checkpoint: Path, files: list[Path], batch: int, library: Path
     started = time.perf_counter()
     summary = embed_library(library, embedder, batch_size=batch, progress=False)
     seconds = time.perf_counter() - started
-    return {"images": summary.embedded, "seconds": seconds, "blas": blas_in_use()}
+    return {"images": summary.embedded, "seconds": seconds, "blas": load_blas().source}
 
 
 def run_torch(checkpoint: Path, files: list[Path], batch: int, model_type: str) -> dict:

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .cachedir import cache_base
 from .runtime import mlx_core
 
 mx = mlx_core()
@@ -20,10 +21,7 @@ _DROP = ("position_ids", "logit_scale", "logit_bias")
 
 def cache_root() -> Path:
     """Where converted weights live ($PHOTOSEEK_CACHE, else the user's cache folder)."""
-    base = os.environ.get("PHOTOSEEK_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"), "photoseek"
-    )
-    return Path(base) / "mlx-weights"
+    return cache_base() / "mlx-weights"
 
 
 def checkpoint_files(folder: Path) -> list[Path]:

@@ -1,0 +1,136 @@
+"""What `photoseek doctor` reports: the BLAS and device MLX runs on, threads, caches, browser."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+
+GEMM_SHAPE = (512, 768, 3072)
+
+
+@dataclass
+class Report:
+    """Facts as (label, text) rows, and the problems that make photoseek slow or incomplete."""
+
+    rows: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, label: str, text: str) -> None:
+        """One fact."""
+        self.rows.append((label, text))
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def gemm_rates(seconds: float = 0.5) -> tuple[float, float]:
+    """GFLOP/s of the same float32 product in MLX and in numpy, measured now."""
+    import numpy as np
+
+    from photoseek.embed.runtime import mlx_core
+
+    mx = mlx_core()
+    m, k, n = GEMM_SHAPE
+
+    def rate(step) -> float:  # noqa: ANN001 - a no-argument callable
+        step()
+        started, count = time.perf_counter(), 0
+        while time.perf_counter() - started < seconds:
+            step()
+            count += 1
+        return 2 * m * k * n * count / (time.perf_counter() - started) / 1e9
+
+    a, b = mx.random.normal((m, k)), mx.random.normal((k, n))
+    an, bn = np.array(a), np.array(b)
+    return rate(lambda: mx.eval(a @ b)), rate(lambda: an @ bn)
+
+
+def _blas(report: Report) -> None:
+    from photoseek.concurrency import usable_cores
+    from photoseek.embed.blas import load_blas
+    from photoseek.embed.runtime import cpu_streams, mlx_core
+
+    status = load_blas()
+    mx = mlx_core()
+    report.add("mlx", f"{_version('mlx')}, device {mx.default_device()}")
+    report.add("BLAS", f"{status.source}: {status.library}" if status.fast else status.source)
+    for name, reason in status.problems:
+        report.add("  not used", f"{name}: {reason}")
+    if not status.fast:
+        report.problems.append(status.explain())
+    mlx_rate, numpy_rate = gemm_rates()
+    report.add(
+        "matrix product",
+        f"MLX {mlx_rate:.1f} GFLOP/s, numpy {numpy_rate:.1f} GFLOP/s "
+        f"({mlx_rate / numpy_rate:.2f} of numpy)",
+    )
+    if mlx_rate < 0.5 * numpy_rate:
+        report.problems.append("MLX multiplies matrices at under half numpy's speed")
+    report.add(
+        "threads",
+        f"{usable_cores()} usable cores, {cpu_streams()} MLX streams, "
+        f"BLAS threads per stream {os.environ.get('OPENBLAS_NUM_THREADS', 'default')}",
+    )
+
+
+def _caches(report: Report) -> None:
+    from photoseek.embed.cachedir import cache_base
+
+    try:
+        from huggingface_hub import constants, scan_cache_dir
+
+        hub = constants.HF_HUB_CACHE
+        repos = sorted(r.repo_id for r in scan_cache_dir(hub).repos if r.repo_type == "model")
+    except Exception as err:  # noqa: BLE001 - a missing or odd cache is a fact to report
+        hub, repos = "(none)", [f"cannot be read: {err}"]
+    report.add("Hugging Face cache", f"{hub}: {', '.join(repos) or 'no models'}")
+    converted = []
+    for source in sorted((cache_base() / "mlx-weights").glob("*/source.json")):
+        try:
+            converted.append(json.loads(source.read_text())["folder"])
+        except (OSError, ValueError, KeyError):
+            continue
+    report.add(
+        "photoseek cache",
+        f"{cache_base()}: {len(converted)} converted checkpoints"
+        + "".join(f"\n    {c}" for c in converted),
+    )
+
+
+def _browser(report: Report) -> None:
+    for program in ("chromium", "chromedriver"):
+        path = shutil.which(program)
+        text = "not found (only the gallery's browser tests need it)"
+        if path:
+            try:
+                done = subprocess.run(
+                    [path, "--version"], capture_output=True, text=True, timeout=20
+                )
+                text = f"{path}: {done.stdout.strip()}"
+            except (OSError, subprocess.TimeoutExpired) as err:
+                text = f"{path}: does not run ({err})"
+        report.add(program, text)
+
+
+def diagnose() -> Report:
+    """Everything `photoseek doctor` prints."""
+    report = Report()
+    report.add(
+        "photoseek",
+        f"{_version('photoseek')} on Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()}",
+    )
+    _blas(report)
+    _caches(report)
+    _browser(report)
+    return report
