@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from photoseek import locators
+from photoseek.facts import public_meta
 from photoseek.library import Photo
 
 from .pictures import rendition_path, rendition_size
@@ -46,26 +49,47 @@ def _exposure(meta: dict[str, Any]) -> str | None:
     return ", ".join(parts) or None
 
 
-def source_text(kind: str, locator: str) -> str:
-    """Where a photo was recovered from, as shown on its page."""
-    return f"{KIND_NAMES.get(kind, kind)}: {locator.split(':', 1)[1]}"
+@dataclass(frozen=True)
+class Privacy:
+    """What a published site leaves out: local paths unless asked, places when stripped."""
+
+    strip_location: bool = False
+    show_paths: bool = False
+
+
+def source_text(kind: str, locator: str, show_paths: bool) -> str:
+    """Where a photo was recovered from, as shown on its page: kind and file name by default."""
+    place = locators.parse(locator)
+    return f"{KIND_NAMES.get(kind, kind)}: {place.display if show_paths else place.file_name}"
+
+
+ALT_MAX = 300
 
 
 @dataclass
 class Entry:
-    """One photo as the site presents it."""
+    """One photo as the site presents it: only what the privacy settings let it publish."""
 
     photo: Photo
     sid: str
     index: int
     title: str
     size: tuple[int, int]
+    privacy: Privacy = field(default_factory=Privacy)
     tags: list[str] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def meta(self) -> dict[str, Any]:
-        """The photo's merged metadata."""
-        return self.photo.meta
+        """The photo's merged metadata, less what may not be published."""
+        return public_meta(
+            self.photo.meta,
+            strip_location=self.privacy.strip_location,
+            show_paths=self.privacy.show_paths,
+        )
+
+    def sources(self) -> list[str]:
+        """Each place the photo was found, as its page shows it."""
+        return [source_text(s.kind, s.locator, self.privacy.show_paths) for s in self.photo.sources]
 
     @property
     def date(self) -> str:
@@ -78,7 +102,9 @@ class Entry:
         words = self.meta.get("caption") or self.meta.get("title")
         if not words and (self.tags or self.meta.get("keywords")):
             words = "Photo: " + ", ".join((self.meta.get("keywords") or []) + self.tags)
-        return str(words or f"Photo {self.title}")
+        text = str(words or f"Photo {self.title}")
+        # Repeated on every grid that shows the photo: kept short, whatever the caption's size.
+        return text if len(text) <= ALT_MAX else text[: ALT_MAX - 1] + "…"
 
     def tile(self, kind: str = "thumb") -> dict[str, Any]:
         """What a grid needs to show this photo."""
@@ -91,7 +117,7 @@ class Entry:
             "alt": self.alt,
         }
 
-    def facts(self, strip_location: bool) -> list[tuple[str, str]]:
+    def facts(self) -> list[tuple[str, str]]:
         """Label and text of each known fact, in reading order."""
         meta = self.meta
         rating = meta.get("rating")
@@ -110,7 +136,7 @@ class Entry:
             ("Size", f"{self.photo.width} × {self.photo.height} px"),
         ]
         gps = meta.get("gps")
-        if gps and not strip_location:
+        if gps:
             rows.append(("Place", f"{gps['lat']:.5f}, {gps['lon']:.5f}"))
         return [(label, str(value)) for label, value in rows if value]
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
+import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from .output import SiteFolder
 
 ASSETS = ("core.js", "site.js", "search.js", "photo.js", "site.css", "icon.svg")
 
@@ -16,8 +18,8 @@ ASSETS = ("core.js", "site.js", "search.js", "photo.js", "site.css", "icon.svg")
 class PageWriter:
     """Renders templates to files below the site root."""
 
-    def __init__(self, out: Path, common: dict[str, Any]) -> None:
-        self.out = out
+    def __init__(self, folder: SiteFolder, common: dict[str, Any]) -> None:
+        self.folder = folder
         self.common = common
         self.env = Environment(
             loader=PackageLoader("photoseek.templates", "."),
@@ -31,15 +33,19 @@ class PageWriter:
 
     def write(self, relative: str, data: str) -> None:
         """Write a file if its content differs; renamed into place, never half-written."""
-        path = self.out / relative
+        path = self.folder.path(relative)
         encoded = data.encode("utf-8")
         if path.is_file() and path.stat().st_size == len(encoded) and path.read_bytes() == encoded:
             self.unchanged += 1
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(encoded)
-        os.replace(tmp, path)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".photoseek-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(encoded)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
         self.written += 1
 
     def page(self, relative: str, template: str, **context: Any) -> None:
@@ -52,7 +58,4 @@ class PageWriter:
         """The browser code and styles, from the installed package."""
         folder = resources.files("photoseek.site")
         for name in ASSETS:
-            target = self.out / "assets" / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with resources.as_file(folder / name) as source:
-                shutil.copyfile(source, target)
+            self.write(f"assets/{name}", (folder / name).read_text(encoding="utf-8"))

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
 import os
+import signal
+import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -19,6 +24,8 @@ pillow_heif.register_heif_opener()
 SIZES = {"thumb": 320, "medium": 720, "large": 1600}
 QUALITY = 82
 _SRGB = ImageCms.createProfile("sRGB")
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform.startswith("linux") else None
+_PR_SET_PDEATHSIG = 1
 
 
 def rendition_path(kind: str, photo_id: str) -> str:
@@ -46,13 +53,43 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         return image.convert("RGB")
 
 
+def is_complete(path: Path) -> bool:
+    """Whether a rendition exists whole: a JPEG cut short (a full disk) lacks its end marker."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(-2, os.SEEK_END)
+            return handle.read(2) == b"\xff\xd9"
+    except OSError:
+        return False
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write under a name no other run shares, then rename into place: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".photoseek-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _die_with_parent() -> None:
+    """Worker initialiser: the kernel ends this worker when the run that started it dies."""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    # Ctrl-C is the parent's to handle; a worker just stops when told.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def render(source: Path, photo_id: str, out: Path) -> tuple[str, tuple[int, int] | None, str]:
     """Write the missing renditions of one picture.
 
     Returns (photo id, upright size or None when only reading it failed, error or "").
     """
     missing = [(kind, out / rendition_path(kind, photo_id)) for kind in SIZES]
-    missing = [(kind, path) for kind, path in missing if not path.exists()]
+    missing = [(kind, path) for kind, path in missing if not is_complete(path)]
     try:
         with Image.open(source) as opened:
             swap = opened.getexif().get(0x0112, 1) in (5, 6, 7, 8)
@@ -66,14 +103,15 @@ def render(source: Path, photo_id: str, out: Path) -> tuple[str, tuple[int, int]
             if icc:
                 image.info["icc_profile"] = icc
             image = _to_srgb(image)
+        # No metadata at all (EXIF, profile, comments): sRGB is the web's default, and
+        # nothing private in the original (a place written in a comment) reaches the site.
+        image.info.clear()
         for kind, path in missing:
             copy = image.copy()
             copy.thumbnail(rendition_size(kind, *image.size), Image.Resampling.LANCZOS)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".part")
-            # No EXIF and no profile: sRGB is the web's default, and nothing private leaks.
-            copy.save(tmp, "JPEG", quality=QUALITY, optimize=True, progressive=kind != "thumb")
-            os.replace(tmp, path)
+            encoded = io.BytesIO()
+            copy.save(encoded, "JPEG", quality=QUALITY, optimize=True, progressive=kind != "thumb")
+            _write_new(path, encoded.getvalue())
     except (OSError, ValueError, Image.DecompressionBombError) as err:
         return photo_id, None, f"{type(err).__name__}: {err}"
     return photo_id, size, ""
@@ -90,9 +128,13 @@ def render_all(
             bar.update()
             yield result
     else:
-        with ProcessPoolExecutor(workers) as pool:
+        pool = ProcessPoolExecutor(workers, initializer=_die_with_parent)
+        try:
             sources, ids = zip(*jobs, strict=True)
-            for result in pool.map(render, sources, ids, [out] * len(jobs), chunksize=32):
+            for result in pool.map(render, sources, ids, [out] * len(jobs), chunksize=8):
                 bar.update()
                 yield result
+        finally:
+            # On an interrupt, queued work is dropped and the workers finish their picture.
+            pool.shutdown(wait=False, cancel_futures=True)
     bar.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,17 +12,21 @@ from typing import Any
 
 import numpy as np
 
+from photoseek.concurrency import default_workers
 from photoseek.embed import Embedder, VectorIndex, embed_texts_cached
 from photoseek.library import Library
 
 from . import searchdata
-from .gallery import Entry, order, short_ids, slug, source_text, title_of
+from .gallery import Entry, Privacy, order, short_ids, slug, title_of
+from .output import SiteFolder, check_out
 from .pages import PageWriter
-from .pictures import render_all
+from .pictures import SIZES, render_all, rendition_path
 from .tags import auto_tags
 from .vocabulary import THEMES, concepts, prompt
 
 PER_PAGE = 200
+# Timeline page names are made of these digits alone, never of other metadata.
+DATE_PREFIX = re.compile(r"^\d{4}-\d{2}")
 SIMILAR = 12
 # Cosine similarity above which two different files count as near duplicates.
 NEAR_DUPLICATE = {"colour": 0.985}
@@ -38,6 +43,7 @@ class SiteSummary:
     pages_written: int = 0
     pages_unchanged: int = 0
     concepts: int = 0
+    removed: int = 0
     data_bytes: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
@@ -103,7 +109,7 @@ def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
             groups["albums"][str(album)].append(entry)
         for tag in entry.tags:
             groups["tags"][tag].append(entry)
-        if entry.date:
+        if DATE_PREFIX.match(entry.date):
             groups["timeline"][entry.date[:4]].append(entry)
             groups["timeline"][entry.date[:7]].append(entry)
         else:
@@ -134,20 +140,29 @@ def _paged(
 
 
 def _pictures(
-    photos: list, out: Path, workers: int, progress: bool | None, summary: SiteSummary
+    photos: list,
+    folder: SiteFolder,
+    workers: int,
+    progress: bool | None,
+    summary: SiteSummary,
+    privacy: Privacy,
 ) -> list[Entry]:
     """Make the renditions; photos whose picture cannot be read are left out, and reported."""
     sids = short_ids([p.id for p in photos])
     by_sid = {sids[p.id]: p for p in photos}
     sizes: dict[str, tuple[int, int]] = {}
     jobs = [(p.path, sids[p.id]) for p in photos]
-    for sid, size, error in render_all(jobs, out, workers, progress):
+    for sid, size, error in render_all(jobs, folder.out, workers, progress):
         if size is None:
             summary.pictures_failed.append((str(by_sid[sid].path), error))
         else:
             sizes[sid] = size
+            for kind in SIZES:
+                folder.path(rendition_path(kind, sid))
     kept = [p for p in photos if sids[p.id] in sizes]
-    return [Entry(p, sids[p.id], i, title_of(p), sizes[sids[p.id]]) for i, p in enumerate(kept)]
+    return [
+        Entry(p, sids[p.id], i, title_of(p), sizes[sids[p.id]], privacy) for i, p in enumerate(kept)
+    ]
 
 
 def _search_entries(
@@ -190,7 +205,6 @@ def _photo_pages(
     entries: list[Entry],
     neighbours: dict[str, list[tuple[str, float]]],
     near: float,
-    strip_location: bool,
 ) -> list[list[dict[str, Any]]]:
     """A page per photo; returns the groups of near duplicates, each listed once."""
     by_id = {e.photo.id: e for e in entries}
@@ -208,7 +222,7 @@ def _photo_pages(
             "title": entry.title,
             "alt": entry.alt,
             "caption": entry.meta.get("caption"),
-            "facts": entry.facts(strip_location),
+            "facts": entry.facts(),
             "keywords": [{"name": k, "slug": slug(str(k))} for k in entry.meta.get("keywords", [])],
             "albums": [{"name": a, "slug": slug(str(a))} for a in entry.meta.get("albums", [])],
             "tags": [{"name": t, "slug": slug(t)} for t in entry.tags],
@@ -218,7 +232,7 @@ def _photo_pages(
                 for target in targets
                 if target in by_id
             ],
-            "sources": [source_text(s.kind, s.locator) for s in entry.photo.sources],
+            "sources": entry.sources(),
             "similar": [e.tile() for e, score in similar if score < near],
             "duplicates": [e.tile() for e in duplicates],
         }
@@ -299,30 +313,67 @@ def build_site(
     embedder: Embedder,
     *,
     strip_location: bool = False,
+    show_paths: bool = False,
     queries: list[str] | None = None,
     progress: bool | None = None,
-    workers: int = 2,
+    workers: int | None = None,
+    sources: list[Path] = (),
 ) -> SiteSummary:
-    """Write (or update) the gallery for the library at `out`."""
+    """Write (or update) the gallery for the library at `out`.
+
+    Raises SiteError when `out` is not photoseek's to write. A build that is
+    stopped leaves a site the next build completes.
+    """
+    check_out(out, library=library_root, sources=list(sources))
+    folder = SiteFolder(out)
+    try:
+        summary = _build(
+            library_root,
+            folder,
+            embedder,
+            strip_location=strip_location,
+            show_paths=show_paths,
+            queries=queries or [],
+            progress=progress,
+            workers=default_workers(workers),
+        )
+        summary.removed = folder.finish()
+    except BaseException:
+        folder.abandon()
+        raise
+    finally:
+        folder.release()
+    return summary
+
+
+def _build(
+    library_root: Path,
+    folder: SiteFolder,
+    embedder: Embedder,
+    *,
+    strip_location: bool,
+    show_paths: bool,
+    queries: list[str],
+    progress: bool | None,
+    workers: int,
+) -> SiteSummary:
     summary = SiteSummary()
-    out.mkdir(parents=True, exist_ok=True)
-    with Library(library_root) as library:
+    with Library(library_root, readonly=True) as library:
         photos = order(list(library.photos()))
         index = VectorIndex.of_library(library, embedder.name)
-    entries = _pictures(photos, out, workers, progress, summary)
+    privacy = Privacy(strip_location=strip_location, show_paths=show_paths)
+    entries = _pictures(photos, folder, workers, progress, summary, privacy)
     summary.photos = len(entries)
     vectors = np.zeros((len(entries), embedder.dim), dtype=np.float32)
     for entry in entries:
         if entry.photo.id in index.position:
             vectors[entry.index] = index.vector(entry.photo.id)
-    texts, kinds, text_vectors = _search_entries(
-        library_root, embedder, entries, queries or [], progress
-    )
+    texts, kinds, text_vectors = _search_entries(library_root, embedder, entries, queries, progress)
     summary.concepts = len(texts)
     _tag(entries, vectors, texts, kinds, text_vectors)
 
     writer = PageWriter(
-        out,
+        folder,
         {
             "site_title": "Photos",
             "photo_count": len(entries),
@@ -353,14 +404,10 @@ def build_site(
     )
     neighbours = index.neighbours(SIMILAR) if len(index) > 1 else {}
     near = NEAR_DUPLICATE.get(embedder.name, NEAR_DUPLICATE_DEFAULT)
-    near_groups = _photo_pages(writer, entries, neighbours, near, strip_location)
+    near_groups = _photo_pages(writer, entries, neighbours, near)
     _group_pages(writer, entries)
     exact = [
-        {
-            "sid": e.sid,
-            "title": e.title,
-            "places": [source_text(s.kind, s.locator) for s in e.photo.sources],
-        }
+        {"sid": e.sid, "title": e.title, "places": e.sources()}
         for e in entries
         if len(e.photo.sources) > 1
     ]

@@ -122,4 +122,22 @@ def load_embedder(model: str = hub.DEFAULT_MODEL, revision: str | None = None) -
         return ColourEmbedder()
     folder = hub.resolve(model, revision)
     local = Path(model).expanduser().is_dir()
-    return MLXEmbedder(model_key(model, revision), folder, source=str(folder) if local else model)
+    fix = (
+        "Use a complete CLIP or SigLIP checkpoint as transformers saves it (config.json, "
+        "weights, tokenizer files), or --model colour to work without one."
+    )
+    try:
+        return MLXEmbedder(
+            model_key(model, revision), folder, source=str(folder) if local else model
+        )
+    except hub.ModelUnavailable:
+        raise
+    except KeyError as err:
+        raise hub.ModelUnavailable(
+            f"{model}: its config.json lacks {err}, needed to build the model. {fix}",
+            reason=f"config.json lacks {err}",
+        ) from err
+    except (ValueError, OSError, RuntimeError, ImportError) as err:
+        raise hub.ModelUnavailable(
+            f"{model} cannot be loaded from {folder}: {err}. {fix}", reason=str(err)
+        ) from err

@@ -19,7 +19,14 @@ ALLOW = [
 
 
 class ModelUnavailable(RuntimeError):
-    """A model could not be had; the message names it, says why and what to do."""
+    """A model could not be had; the message names it, says why and what to do.
+
+    `reason` is the short why, for a one-line note (the demo's fallback).
+    """
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 def _advice(model: str) -> str:
@@ -68,7 +75,9 @@ def resolve(model: str, revision: str | None = None) -> Path:
     except LocalEntryNotFoundError as err:
         raise ModelUnavailable(
             f"model {model} is not in the local Hugging Face cache and cannot be downloaded "
-            f"now (offline, HF_HUB_OFFLINE is set, or the network failed: {err}). " + _advice(model)
+            f"now (offline, HF_HUB_OFFLINE is set, or the network failed: {err}). "
+            + _advice(model),
+            reason="not in the local Hugging Face cache, and it cannot be downloaded now",
         ) from err
     except GatedRepoError as err:
         raise ModelUnavailable(

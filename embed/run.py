@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from photoseek.concurrency import prefetch
-from photoseek.library import Library
+from photoseek.concurrency import default_workers, prefetch
+from photoseek.library import Library, LibraryError
 from photoseek.progress import progress_bar
 
 from .embedder import Embedder
@@ -37,11 +37,12 @@ def embed_library(
     embedder: Embedder,
     *,
     batch_size: int = 32,
-    workers: int = 2,
+    workers: int | None = None,
     progress: bool | None = None,
     on_batch: Callable[[int], None] | None = None,
 ) -> EmbedSummary:
     """Add `embedder`'s vectors for every photo that lacks one; each batch is committed."""
+    workers = default_workers(workers)
     summary = EmbedSummary(embedder.name)
     with Library(library_root) as library:
         library.register_model(embedder.name, embedder.dim, embedder.info)
@@ -90,15 +91,22 @@ def embed_texts_cached(
 ) -> np.ndarray:
     """Vectors of `texts` (one row each), embedding only those the library has not seen."""
     unique = list(dict.fromkeys(texts))
-    with Library(library_root) as library:
-        library.register_model(embedder.name, embedder.dim, embedder.info)
+    try:
+        library = Library(library_root)
+    except LibraryError:
+        # Read-only media or another writer: the words are embedded, just not remembered.
+        library = Library(library_root, readonly=True)
+    with library:
+        if not library.readonly:
+            library.register_model(embedder.name, embedder.dim, embedder.info)
         known = library.text_vectors(embedder.name, unique)
         missing = [t for t in unique if t not in known]
         bar = progress_bar("embedding search words", "texts", progress, len(missing))
         for start in range(0, len(missing), batch_size):
             chunk = missing[start : start + batch_size]
             vectors = embedder.embed_texts(chunk)
-            library.put_text_vectors(embedder.name, chunk, vectors)
+            if not library.readonly:
+                library.put_text_vectors(embedder.name, chunk, vectors)
             known.update(zip(chunk, vectors, strict=True))
             bar.update(len(chunk))
         bar.close()

@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from photoseek.facts import converted
+
 COCOA_EPOCH = 978307200
 _ORIENTATION = {"AB": 1, "BC": 6, "CD": 3, "DA": 8}
 
@@ -78,6 +80,8 @@ class Catalog:
         self.previews_path = previews_db if previews_db and previews_db.exists() else None
         self.lrcat_path = lrcat
         self.warnings: list[str] = []
+        # Set once any query failed (a locked catalog): what was read is then incomplete.
+        self.failed = False
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -118,6 +122,7 @@ class Catalog:
             return db.execute(sql, args).fetchall()
         except sqlite3.DatabaseError as err:
             message = f"catalog query skipped: {err}"
+            self.failed = True
             with self._lock:
                 if message not in self.warnings:
                     self.warnings.append(message)
@@ -160,10 +165,10 @@ class Catalog:
          base, ext, original, folder_path, root_path) = rows[0]  # fmt: skip
         name = f"{base}.{ext}" if base and ext else base
         meta: dict[str, Any] = {
-            "taken": cocoa_time(capture),
-            "rating": int(rating) if rating is not None else None,
+            "taken": converted(cocoa_time, capture),
+            "rating": converted(int, rating) if rating is not None else None,
             "colour_label": label or None,
-            "pick": int(pick) if pick is not None else None,
+            "pick": converted(int, pick) if pick is not None else None,
             "original_name": original or name,
             "original_path": (root_path or "") + (folder_path or "") + (name or "")
             if name
@@ -188,9 +193,9 @@ class Catalog:
         if exif:
             aperture, focal, iso, shutter, lat, lon, has_gps, camera, lens = exif[0]
             meta.update(
-                aperture=_apex_aperture(aperture),
-                shutter=_apex_shutter(shutter),
-                iso=int(iso) if iso else None,
+                aperture=converted(_apex_aperture, aperture),
+                shutter=converted(_apex_shutter, shutter),
+                iso=converted(int, iso) if iso else None,
                 focal_length=focal,
                 camera=camera,
                 lens=lens,

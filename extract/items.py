@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# No photo file is larger; a bound keeps a hostile source from filling memory.
+MAX_FILE = 512 << 20
+
 
 class Skip(Exception):
     """An item that cannot be extracted; `reason` groups it in the summary."""
@@ -27,6 +30,8 @@ class Loaded:
     icc_profile: bytes | None = None
     link: tuple[str, str] | None = None
     warnings: list[str] = field(default_factory=list)
+    # True when part of what the source knows could not be read this time.
+    incomplete: bool = False
 
 
 @dataclass
@@ -64,10 +69,14 @@ def stat_fingerprint(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def read_file(path: Path) -> bytes:
-    """A file's bytes, with I/O problems turned into a reportable skip."""
+def read_file(path: Path, limit: int = MAX_FILE) -> bytes:
+    """A file's bytes (at most `limit`), with I/O problems turned into a reportable skip."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise Skip("too large", f"over the {limit} byte limit for one picture")
+        return data
     except PermissionError as err:
         raise Skip("unreadable file", f"permission denied: {err.strerror}") from err
     except OSError as err:

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from photoseek.facts import converted
+
 from . import icc, lrprev
 from .catalog import Catalog, CatalogError, cocoa_time
 from .items import Item, Loaded, Skip, path_text, read_file, stat_fingerprint
@@ -28,7 +30,7 @@ def header_meta(header: dict[str, Any]) -> dict[str, Any]:
     }
     stamp = header.get("fileTimeStamp")
     if isinstance(stamp, (int, float)):
-        meta["file_time"] = cocoa_time(stamp)
+        meta["file_time"] = converted(cocoa_time, stamp)
     return {k: v for k, v in meta.items() if v is not None}
 
 
@@ -52,11 +54,13 @@ class LightroomSource:
             if db and db.exists():
                 signature.append(stat_fingerprint(db))
         self.signature = "|".join(signature)
+        self.catalog_unreadable = False
         try:
             self.catalog: Catalog | None = Catalog(previews_db, catalog)
         except CatalogError as err:
             report.append((path_text(catalog or previews_db), "unreadable catalog", str(err)))
             self.catalog = None
+            self.catalog_unreadable = True
 
     def close(self) -> None:
         """Close the catalog and record what it could not answer, once for the whole run."""
@@ -124,4 +128,7 @@ class LightroomSource:
                 profile = icc.profile_for(space)
             except KeyError:
                 warnings.append(f"unknown colour profile {space!r}; colours kept as stored")
-        return Loaded(preview.jpeg, meta, icc_profile=profile, link=link, warnings=warnings)
+        unread = self.catalog.failed if self.catalog else self.catalog_unreadable
+        return Loaded(
+            preview.jpeg, meta, icc_profile=profile, link=link, warnings=warnings, incomplete=unread
+        )

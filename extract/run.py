@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from photoseek.concurrency import prefetch
+from photoseek.concurrency import default_workers, prefetch
+from photoseek.facts import clean_meta
 from photoseek.library import Library
 from photoseek.progress import progress_bar
 
@@ -79,7 +80,7 @@ def _picture_bytes(loaded: Loaded, picture: images.Picture, meta: dict) -> bytes
 
 def _stage(library: Library, data: bytes) -> Path:
     """Write bytes to a fresh file in tmp/, invisible until renamed into place."""
-    fd, tmp = tempfile.mkstemp(dir=library.tmp_dir, suffix=".part")
+    fd, tmp = tempfile.mkstemp(dir=library.tmp_dir, prefix="photoseek-", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -106,7 +107,7 @@ def _prepare(library: Library, item: Item) -> Prepared:
         picture = images.inspect(loaded.data)
     except images.PictureError as err:
         raise Skip(err.reason, str(err)) from err
-    meta = {**picture.meta, **loaded.meta}
+    meta = clean_meta({**picture.meta, **loaded.meta}, loaded.warnings.append)
     if loaded.on_disk is not None:
         return Prepared(loaded, picture, meta, None, len(loaded.data))
     data = _picture_bytes(loaded, picture, meta)
@@ -138,9 +139,9 @@ def _store(library: Library, item: Item, prepared: Prepared) -> str:
         prepared.staged.unlink()
     seen_before = library.source_fingerprint(item.locator) is not None
     meta = {k: v for k, v in prepared.meta.items() if not k.startswith("_")}
-    library.put_source(
-        item.locator, item.kind, picture.content_id, item.fingerprint, meta, loaded.link
-    )
+    # A source read only in part (its catalog was locked, say) is read again next time.
+    fingerprint = item.fingerprint + ("|incomplete" if loaded.incomplete else "")
+    library.put_source(item.locator, item.kind, picture.content_id, fingerprint, meta, loaded.link)
     if owner is None:
         return "new"
     return "updated" if seen_before else "duplicate"
@@ -167,10 +168,11 @@ def extract(
     *,
     catalog: Path | None = None,
     progress: bool | None = None,
-    workers: int = 2,
+    workers: int | None = None,
     on_start: Callable[[str], None] | None = None,
 ) -> Summary:
     """Extract every picture of the given sources into the library; returns what happened."""
+    workers = default_workers(workers)
     summary = Summary()
     library = Library(library_root, create=True)
     found = detect(sources, catalog, summary.problems)

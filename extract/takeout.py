@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from photoseek.facts import Invalid, converted
+
 from . import sidecars
 from .images import PICTURE_SUFFIXES
-from .items import Item, Loaded, Skip, is_utf8, path_text, read_file, stat_fingerprint
+from .items import MAX_FILE, Item, Loaded, Skip, is_utf8, path_text, read_file, stat_fingerprint
 
 YEAR_FOLDER = re.compile(r"^Photos from (18|19|20)\d\d$")
 ZIP_PART = re.compile(r"^(?P<stem>.*)-\d{3}\.zip$", re.IGNORECASE)
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mp", ".3gp", ".avi", ".mkv", ".webm"}
 MAX_SIDECAR = 16 << 20
+MAX_PICTURE = MAX_FILE
 
 
 @dataclass
@@ -30,7 +33,7 @@ class Entry:
     path: PurePosixPath
     locator: str
     fingerprint: str
-    read: Callable[[], bytes]
+    read: Callable[[int], bytes]  # bytes, at most the given number or a Skip
     on_disk: Path | None = None
 
 
@@ -56,12 +59,20 @@ def _relative(parts: tuple[str, ...]) -> PurePosixPath | None:
     return PurePosixPath(*parts[1:])
 
 
-def _zip_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], bytes]:
-    def read() -> bytes:
+def _zip_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[int], bytes]:
+    def read(limit: int) -> bytes:
+        # The size in the zip's directory can lie, so the stream itself is bounded too:
+        # a small zip must never inflate into gigabytes of memory.
+        if info.file_size > limit:
+            raise Skip("too large", f"{info.file_size} bytes unpacked, over the {limit} limit")
         try:
-            return archive.read(info)
+            with archive.open(info) as member:
+                data = member.read(limit + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as err:
             raise Skip("corrupt zip member", str(err)) from err
+        if len(data) > limit:
+            raise Skip("too large", f"unpacks to over the {limit} byte limit")
+        return data
 
     return read
 
@@ -69,14 +80,17 @@ def _zip_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[],
 def sidecar_meta(data: dict[str, Any]) -> dict[str, Any]:
     """The library's fields from a Takeout sidecar."""
 
-    def when(field: str) -> str | None:
+    def when(field: str) -> str | Invalid | None:
         value = data.get(field)
         stamp = value.get("timestamp") if isinstance(value, dict) else None
-        try:
-            seconds = int(str(stamp))
-        except ValueError:
+        if stamp is None:
             return None
-        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        return converted(
+            lambda text: dt.datetime.fromtimestamp(int(text), dt.timezone.utc).strftime(
+                "%Y-%m-%dT%H:%M:%S"
+            ),
+            str(stamp),
+        )
 
     meta: dict[str, Any] = {
         "original_name": data.get("title") if isinstance(data.get("title"), str) else None,
@@ -140,7 +154,7 @@ class TakeoutSource:
                         rel,
                         f"takeout:{path_text(path)}",
                         fingerprint,
-                        lambda path=path: read_file(path),
+                        lambda limit, path=path: read_file(path, limit),
                         path if is_utf8(path) else None,
                     )
                 continue
@@ -173,16 +187,15 @@ class TakeoutSource:
 
     def _json(self, entry: Entry, what: str, warnings: list[str]) -> dict[str, Any] | None:
         try:
-            raw = entry.read()
-            if len(raw) > MAX_SIDECAR:
-                raise ValueError(f"{len(raw)} bytes is too large for a sidecar")
-            data = json.loads(raw)
+            data = json.loads(entry.read(MAX_SIDECAR))
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
             return data
         except (Skip, ValueError) as err:
             warnings.append(f"{what} {entry.path.name} ignored: {err}")
-            return None
+        except RecursionError:
+            warnings.append(f"{what} {entry.path.name} ignored: nested too deeply")
+        return None
 
     def _folder_items(self, folder: PurePosixPath, entries: dict[str, Entry]) -> Iterator[Item]:
         album_entry = entries.get("metadata.json")
@@ -234,7 +247,7 @@ class TakeoutSource:
         how: tuple[str, str] | None,
         folder_warnings: list[str],
     ) -> Loaded:
-        data = entry.read()
+        data = entry.read(MAX_PICTURE)
         warnings = list(folder_warnings)
         meta: dict[str, Any] = {"takeout_path": str(entry.path)}
         if sidecar is None:

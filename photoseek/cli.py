@@ -2,15 +2,54 @@
 
 from __future__ import annotations
 
+import errno
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
+from photoseek.interrupt import EXIT_INTERRUPTED, MESSAGE, stop_promptly_on_ctrl_c
 from photoseek.library import Library, LibraryError
+from photoseek.ownership import OwnershipError
 
 EXIT_SKIPPED = 3
+
+
+def command(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The one contract of every command: exit 0 done, 3 some files skipped (each listed),
+    1 an error (said in one line, with what to do), 2 a usage error, 130 interrupted."""
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> None:
+        from photoseek.embed import ModelUnavailable
+
+        try:
+            skipped = function(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo(MESSAGE, err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (LibraryError, OwnershipError, ModelUnavailable) as err:
+            raise click.ClickException(str(err)) from err
+        except OSError as err:
+            raise click.ClickException(_os_problem(err)) from err
+        if skipped:
+            sys.exit(EXIT_SKIPPED)
+
+    return run
+
+
+def _os_problem(err: OSError) -> str:
+    where = f" ({err.filename})" if err.filename else ""
+    if err.errno == errno.ENOSPC:
+        return f"the disk is full{where}; free some space and run the same command again"
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"permission denied{where}: {err.strerror}; choose a folder you can write to"
+    return f"{err.strerror or err}{where}"
+
 
 library_option = click.option(
     "--library",
@@ -21,12 +60,17 @@ library_option = click.option(
 )
 
 
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker threads or processes (default: $PHOTOSEEK_WORKERS, else every usable core).",
+)
+
+
 def open_library(path: Path) -> Library:
-    """Open an existing library or stop with a message that says what to do."""
-    try:
-        return Library(path)
-    except LibraryError as err:
-        raise click.ClickException(str(err)) from err
+    """Open an existing library for reading (works on read-only media)."""
+    return Library(path, readonly=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,6 +81,7 @@ def main() -> None:
     The usual path is one command, `photoseek build SOURCE... --out SITE`.
     The stages can also be run one by one: extract, embed, site.
     """
+    stop_promptly_on_ctrl_c()
 
 
 @main.command()
@@ -53,13 +98,16 @@ def main() -> None:
     help="Show a progress bar (default: when writing to a terminal).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Also list warnings for each file.")
+@workers_option
+@command
 def extract(
     sources: tuple[Path, ...],
     library_dir: Path,
     catalog: Path | None,
     progress: bool | None,
     verbose: bool,
-) -> None:
+    workers: int | None,
+) -> bool:
     """Recover pictures and metadata from SOURCES into a library.
 
     Each SOURCE is recognised by what it is: a Lightroom preview folder
@@ -69,22 +117,22 @@ def extract(
     or changed. Exit status: 0 when every file was extracted, 3 when some
     were skipped (each is listed with its reason).
     """
-    summary = run_extract(list(sources), library_dir, catalog, progress, verbose)
+    summary = run_extract(list(sources), library_dir, catalog, progress, verbose, workers)
     if summary.interrupted:
-        sys.exit(130)
-    if summary.skipped:
-        sys.exit(EXIT_SKIPPED)
+        raise KeyboardInterrupt
+    return bool(summary.skipped)
 
 
 @main.command(name="ls")
 @library_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line and per photo.")
+@command
 def list_photos(library_dir: Path, as_json: bool) -> None:
     """List the photos of a library."""
     with open_library(library_dir) as library:
         for photo in library.photos():
             if as_json:
-                click.echo(json.dumps(photo.to_json(), ensure_ascii=False))
+                click.echo(json.dumps(photo.to_json(), ensure_ascii=False, allow_nan=False))
             else:
                 name = photo.meta.get("original_name", photo.path.name)
                 click.echo(f"{photo.id}  {photo.width}x{photo.height}  {name}")
@@ -96,6 +144,7 @@ def run_extract(
     catalog: Path | None,
     progress: bool | None,
     verbose: bool = False,
+    workers: int | None = None,
 ):  # noqa: ANN201 - extract.Summary
     """Run an extraction and report it: each skipped file, warnings, the summary."""
     from photoseek.extract import SourceError, extract
@@ -106,6 +155,7 @@ def run_extract(
             library_dir,
             catalog=catalog,
             progress=progress,
+            workers=workers,
             on_start=lambda msg: click.echo(msg, err=True),
         )
     except SourceError as err:
@@ -124,27 +174,27 @@ def run_extract(
 
 def run_embed(
     library_dir: Path,
-    embedder,
-    progress: bool | None,  # noqa: ANN001, ANN201
+    embedder,  # noqa: ANN001
+    progress: bool | None,
     batch_size: int = 32,
-):
+    workers: int | None = None,
+):  # noqa: ANN201 - embed.EmbedSummary
     """Run an embedding and report each unreadable picture; returns its summary."""
     from photoseek.embed import embed_library
 
-    summary = embed_library(library_dir, embedder, batch_size=batch_size, progress=progress)
+    summary = embed_library(
+        library_dir, embedder, batch_size=batch_size, progress=progress, workers=workers
+    )
     for path, reason in summary.failed:
         click.echo(f"skipped {path}: {reason}", err=True)
     return summary
 
 
 def load_model(model: str):  # noqa: ANN201 - an embed.Embedder
-    """Load a model or stop with the loader's message (what failed, and what to do)."""
-    from photoseek.embed import ModelUnavailable, load_embedder
+    """Load a model; a failure is a ModelUnavailable that says what failed and what to do."""
+    from photoseek.embed import load_embedder
 
-    try:
-        return load_embedder(model)
-    except ModelUnavailable as err:
-        raise click.ClickException(str(err)) from err
+    return load_embedder(model)
 
 
 def library_model(library: Library, model: str | None) -> str:
@@ -184,9 +234,23 @@ model_option = click.option(
 @main.command()
 @library_option
 @model_option
-@click.option("--batch-size", default=32, show_default=True, help="Pictures per model call.")
+@click.option(
+    "--batch-size",
+    default=32,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Pictures per model call.",
+)
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
-def embed(library_dir: Path, model: str | None, batch_size: int, progress: bool | None) -> None:
+@workers_option
+@command
+def embed(
+    library_dir: Path,
+    model: str | None,
+    batch_size: int,
+    progress: bool | None,
+    workers: int | None,
+) -> bool:
     """Embed every photo not yet embedded by the model, and update its index.
 
     Vectors are committed batch by batch: a killed run resumes where it
@@ -196,13 +260,12 @@ def embed(library_dir: Path, model: str | None, batch_size: int, progress: bool 
 
     open_library(library_dir).close()
     embedder = load_model(model or DEFAULT_MODEL)
-    summary = run_embed(library_dir, embedder, progress, batch_size)
-    with open_library(library_dir) as library:
+    summary = run_embed(library_dir, embedder, progress, batch_size, workers)
+    with Library(library_dir) as library:
         index = VectorIndex.of_library(library, embedder.name)
     kind = "exact search" if index.exact else "HNSW index"
     click.echo(f"{summary.line()}; {len(index)} photos searchable ({kind})")
-    if summary.failed:
-        sys.exit(EXIT_SKIPPED)
+    return bool(summary.failed)
 
 
 def hits_options(function):  # noqa: ANN001, ANN201 - a click decorator
@@ -211,7 +274,12 @@ def hits_options(function):  # noqa: ANN001, ANN201 - a click decorator
         "--json", "as_json", is_flag=True, help="One JSON object per line: id, score, path."
     )(function)
     return click.option(
-        "-k", "--top", default=24, show_default=True, help="How many photos to show."
+        "-k",
+        "--top",
+        default=24,
+        show_default=True,
+        type=click.IntRange(min=1),
+        help="How many photos to show.",
     )(function)
 
 
@@ -230,6 +298,7 @@ def _print_hits(hits: list[tuple[str, float]], library: Library, as_json: bool) 
 @click.argument("text")
 @model_option
 @hits_options
+@command
 def search(library_dir: Path, text: str, model: str | None, top: int, as_json: bool) -> None:
     """Find photos by what TEXT describes."""
     from photoseek.embed import VectorIndex
@@ -255,6 +324,7 @@ def search(library_dir: Path, text: str, model: str | None, top: int, as_json: b
 @click.argument("photo")
 @model_option
 @hits_options
+@command
 def similar(library_dir: Path, photo: str, model: str | None, top: int, as_json: bool) -> None:
     """Find the photos most like PHOTO (an id, an id prefix, or a file path)."""
     from photoseek.embed import VectorIndex
@@ -286,9 +356,15 @@ def similar(library_dir: Path, photo: str, model: str | None, top: int, as_json:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The .npz file to write.",
 )
+@command
 def export(library_dir: Path, model: str | None, out: Path) -> None:
     """Write photo ids and their vectors for one model to an .npz file."""
     import numpy as np
+
+    if not out.parent.is_dir():
+        raise click.ClickException(
+            f"{out.parent} does not exist; create it or choose another --out"
+        )
 
     with open_library(library_dir) as library:
         key = library_model(library, model)
@@ -300,11 +376,13 @@ def export(library_dir: Path, model: str | None, out: Path) -> None:
 def _queries(path: Path | None) -> list[str]:
     if path is None:
         return []
-    return [
-        line.strip()
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise click.ClickException(
+            f"{path} is not UTF-8 text (byte {err.start}); save it as UTF-8, one phrase a line"
+        ) from err
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 site_options = [
@@ -318,7 +396,14 @@ site_options = [
         type=click.Path(dir_okay=False, exists=True, path_type=Path),
         help="A text file of extra search phrases, one per line.",
     ),
+    click.option(
+        "--show-paths",
+        is_flag=True,
+        help="Show where each photo lies on this machine (for a gallery that stays on your "
+        "own disk; by default a site shows only each source's kind and file name).",
+    ),
     click.option("--progress/--no-progress", default=None, help="Show progress bars."),
+    workers_option,
 ]
 
 
@@ -332,61 +417,61 @@ def with_site_options(function):  # noqa: ANN001, ANN201 - a click decorator
 def _write_site(
     library_dir: Path,
     out: Path,
-    embedder,
-    strip_location: bool,  # noqa: ANN001
-    queries: Path | None,
-    progress: bool | None,
-) -> None:
+    embedder: Any,
+    options: dict[str, Any],
+    sources: list[Path] = (),
+) -> bool:
+    """Generate the site and report it; returns whether pictures were skipped."""
     from photoseek.build_site import build_site
 
     summary = build_site(
         library_dir,
         out,
         embedder,
-        strip_location=strip_location,
-        queries=_queries(queries),
-        progress=progress,
+        strip_location=options["strip_location"],
+        show_paths=options["show_paths"],
+        queries=_queries(options["queries"]),
+        progress=options["progress"],
+        workers=options["workers"],
+        sources=list(sources),
     )
     for path, reason in summary.pictures_failed:
         click.echo(f"skipped {path}: {reason}", err=True)
     for line in summary.lines():
         click.echo(line)
     click.echo(f"open {(out / 'index.html').absolute().as_uri()}")
+    return bool(summary.pictures_failed)
+
+
+def _model_of(library_dir: Path, model: str | None) -> str:
+    """What to load for a library: the model asked for, else the one it was embedded with."""
+    with open_library(library_dir) as library:
+        key = library_model(library, model)
+        return model or library.model_info(key).get("source", key)
+
+
+out_option = click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write the site to: new, empty, or a site photoseek made.",
+)
 
 
 @main.command()
 @library_option
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The folder to write the site to.",
-)
+@out_option
 @model_option
 @with_site_options
-def site(
-    library_dir: Path,
-    out: Path,
-    model: str | None,
-    strip_location: bool,
-    queries: Path | None,
-    progress: bool | None,
-) -> None:
+@command
+def site(library_dir: Path, out: Path, model: str | None, **options: Any) -> bool:
     """Generate the static gallery from an embedded library."""
-    with open_library(library_dir) as library:
-        key = library_model(library, model)
-        source = model or library.model_info(key).get("source", key)
-    _write_site(library_dir, out, load_model(source), strip_location, queries, progress)
+    return _write_site(library_dir, out, load_model(_model_of(library_dir, model)), options)
 
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The folder to write the site to.",
-)
+@out_option
 @click.option(
     "--library",
     "library_dir",
@@ -400,27 +485,38 @@ def site(
 )
 @model_option
 @with_site_options
+@command
 def build(
     sources: tuple[Path, ...],
     out: Path,
     library_dir: Path | None,
     catalog: Path | None,
     model: str | None,
-    strip_location: bool,
-    queries: Path | None,
-    progress: bool | None,
-) -> None:
-    """Extract, embed and generate the gallery in one go; a re-run redoes only what changed."""
+    **options: Any,
+) -> bool:
+    """Extract, embed and generate the gallery in one go; a re-run redoes only what changed.
+
+    Without --model, a library that was embedded before keeps its model.
+    """
+    from photoseek.build_site import check_out
     from photoseek.embed import DEFAULT_MODEL
 
     library_dir = library_dir or out.with_name(out.name + "-library")
+    check_out(out, library=library_dir, sources=list(sources))
+    if model is None and (library_dir / "library.db").exists():
+        with open_library(library_dir) as library:
+            if library.models():
+                model = _model_of(library_dir, None)
     embedder = load_model(model or DEFAULT_MODEL)
-    summary = run_extract(list(sources), library_dir, catalog, progress)
-    embedded = run_embed(library_dir, embedder, progress)
+    summary = run_extract(
+        list(sources), library_dir, catalog, options["progress"], False, options["workers"]
+    )
+    if summary.interrupted:
+        raise KeyboardInterrupt
+    embedded = run_embed(library_dir, embedder, options["progress"], workers=options["workers"])
     click.echo(embedded.line())
-    _write_site(library_dir, out, embedder, strip_location, queries, progress)
-    if summary.skipped or embedded.failed:
-        sys.exit(EXIT_SKIPPED)
+    skipped = _write_site(library_dir, out, embedder, options, list(sources))
+    return bool(summary.skipped or embedded.failed or skipped)
 
 
 @main.command()
@@ -432,7 +528,8 @@ def build(
     help="Where to put the sample inputs, library and site.",
 )
 @model_option
-def demo(out: Path, model: str | None) -> None:
+@command
+def demo(out: Path, model: str | None) -> bool:
     """Make a sample Lightroom catalog and Takeout dump, and build their gallery.
 
     Uses the default CLIP model when it can be had, else the model-free colour
@@ -449,12 +546,39 @@ def demo(out: Path, model: str | None) -> None:
         if model:
             raise click.ClickException(str(err)) from err
         click.echo(
-            f"note: {DEFAULT_MODEL} cannot be had here ({str(err).split('(')[0].strip()}"
-            f"); using the model-free '{FALLBACK_MODEL}' embedding instead: similar "
-            "photos by colour and layout, search by names, captions and colours."
+            f"note: {DEFAULT_MODEL} cannot be had here ({err.reason}); using the model-free "
+            f"'{FALLBACK_MODEL}' embedding instead: similar photos by colour and layout, "
+            "search by names, captions and colours."
         )
         embedder = load_embedder(FALLBACK_MODEL)
     library_dir = out / "library"
-    run_extract(sources, library_dir, None, progress=False)
-    click.echo(run_embed(library_dir, embedder, progress=False).line())
-    _write_site(library_dir, out / "site", embedder, False, None, None)
+    extracted = run_extract(sources, library_dir, None, progress=False)
+    embedded = run_embed(library_dir, embedder, progress=False)
+    click.echo(embedded.line())
+    options = {
+        "strip_location": False,
+        "show_paths": False,
+        "queries": None,
+        "progress": None,
+        "workers": None,
+    }
+    skipped = _write_site(library_dir, out / "site", embedder, options)
+    return bool(extracted.skipped or embedded.failed or skipped)
+
+
+@main.command()
+@command
+def doctor() -> bool:
+    """Say what photoseek runs on: BLAS, MLX device, threads, model caches, browser.
+
+    Exit status 3 when something makes photoseek slower than it should be.
+    """
+    from photoseek.doctor import diagnose
+
+    report = diagnose()
+    width = max(len(label) for label, _ in report.rows)
+    for label, text in report.rows:
+        click.echo(f"{label:<{width}}  {text}")
+    for problem in report.problems:
+        click.echo(f"\nproblem: {problem}", err=True)
+    return bool(report.problems)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import json
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -21,10 +23,23 @@ from typing import Any
 
 import numpy as np
 
+from photoseek.facts import clean_meta
+from photoseek.ownership import (
+    OwnershipError,
+    WriterLock,
+    is_empty,
+    read_marker,
+    write_marker,
+)
+
 SCHEMA_VERSION = 1
 CATALOG_NAME = "library.db"
 PICTURES_DIR = "photos"
 TMP_DIR = "tmp"
+MARKER_NAME = ".photoseek-library"
+# What photoseek itself names files in photos/ and tmp/; nothing else there is ever deleted.
+_MANAGED_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{16,64}\.[a-z0-9]{2,5}$")
+_STAGED_NAME = re.compile(r"^photoseek-[A-Za-z0-9_]+\.part$")
 
 # Scalar fields are taken from the first source that has them, in this order
 # of trust: the Lightroom catalog was curated by the photographer, Takeout's
@@ -79,7 +94,48 @@ CREATE TABLE IF NOT EXISTS vectors(
 
 
 class LibraryError(Exception):
-    """The library folder is missing, damaged or from a newer photoseek."""
+    """The library folder is missing, damaged, busy, not photoseek's, or from a newer photoseek."""
+
+
+def _is_catalog(db_path: Path) -> bool:
+    """Whether a database file has photoseek's tables (a library made before the marker)."""
+    try:
+        db = sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return False
+    return {"photos", "sources"} <= names
+
+
+def _open_readonly(db_path: Path) -> sqlite3.Connection:
+    """Open the catalog for reading only; on read-only media, as an immutable file."""
+    uri = db_path.absolute().as_uri()
+    try:
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+        db.execute("SELECT COUNT(*) FROM photos").fetchone()
+    except sqlite3.OperationalError:
+        # A WAL database needs its -shm file; where it cannot be made, read the file as it is.
+        db = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+        db.execute("SELECT COUNT(*) FROM photos").fetchone()
+    return db
+
+
+def _storage_problem(root: Path, err: Exception) -> str:
+    """What a storage error means for the user, and what to do about it."""
+    text = str(err)
+    if isinstance(err, OSError) and err.errno == errno.ENOSPC or "full" in text:
+        return f"{root}: the disk is full ({text}); free some space and run this again."
+    if isinstance(err, PermissionError) or "readonly" in text or "read-only" in text:
+        return (
+            f"{root} cannot be written ({text}); commands that only read (ls, search, similar, "
+            "export, site) work on read-only media, extract and embed need write access."
+        )
+    if "locked" in text:
+        return f"{root} is locked by another program ({text}); try again when it has finished."
+    return f"{root}: the library cannot be opened ({text})."
 
 
 @dataclass(frozen=True)
@@ -127,7 +183,8 @@ def merge_meta(sources: Iterable[Source]) -> dict[str, Any]:
     ordered = sorted(sources, key=lambda s: (KIND_PRIORITY.get(s.kind, 9), s.locator))
     merged: dict[str, Any] = {}
     for source in ordered:
-        for key, value in source.meta.items():
+        # Checked again on reading: a library written by an older photoseek may hold bad values.
+        for key, value in clean_meta(source.meta).items():
             if key.startswith("_") or value in (None, "", [], {}):
                 continue
             if key in LIST_FIELDS:
@@ -139,10 +196,12 @@ def merge_meta(sources: Iterable[Source]) -> dict[str, Any]:
 
 
 class Library:
-    """A library folder opened for reading and writing."""
+    """A library folder, opened for writing (one writer at a time) or read-only."""
 
-    def __init__(self, root: Path, *, create: bool = False) -> None:
+    def __init__(self, root: Path, *, create: bool = False, readonly: bool = False) -> None:
         self.root = Path(root).absolute()
+        self.readonly = readonly
+        self._lock: WriterLock | None = None
         db_path = self.root / CATALOG_NAME
         if not db_path.exists():
             if not create:
@@ -151,24 +210,62 @@ class Library:
                     "Create one with: photoseek extract SOURCE --library "
                     f"{self.root}"
                 )
-            (self.root / PICTURES_DIR).mkdir(parents=True, exist_ok=True)
-        (self.root / TMP_DIR).mkdir(parents=True, exist_ok=True)
+            if not is_empty(self.root):
+                raise LibraryError(
+                    f"{self.root} is not empty and is not a photoseek library: photoseek "
+                    "creates a library only in a new or empty folder, so that it never touches "
+                    "files it did not make. Choose another --library."
+                )
+        try:
+            if readonly:
+                self.db = _open_readonly(db_path)
+            else:
+                self.root.mkdir(parents=True, exist_ok=True)
+                self._lock = WriterLock(self.root, "library")
+                self._open_for_writing(db_path)
+        except OwnershipError as err:
+            raise LibraryError(str(err)) from err
+        except (sqlite3.DatabaseError, OSError) as err:
+            self._release()
+            raise LibraryError(_storage_problem(self.root, err)) from err
+
+    def _open_for_writing(self, db_path: Path) -> None:
+        existed = db_path.exists()
+        if existed and read_marker(self.root, MARKER_NAME) is None and not _is_catalog(db_path):
+            raise LibraryError(
+                f"{self.root} holds a {CATALOG_NAME} that photoseek did not write; "
+                "refusing to use it as a library. Choose another --library."
+            )
+        (self.root / PICTURES_DIR).mkdir(exist_ok=True)
+        (self.root / TMP_DIR).mkdir(exist_ok=True)
         self.db = sqlite3.connect(db_path, isolation_level=None, timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA foreign_keys=ON")
+        self._check_version()
+        self.db.executescript(_SCHEMA)
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        if read_marker(self.root, MARKER_NAME) is None:
+            # Libraries made before the marker existed are recognised by their catalog.
+            write_marker(self.root, MARKER_NAME, {"kind": "library", "schema": SCHEMA_VERSION})
+
+    def _check_version(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise LibraryError(
                 f"{self.root} was written by a newer photoseek (schema {version}); "
                 "upgrade photoseek."
             )
-        self.db.executescript(_SCHEMA)
-        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def close(self) -> None:
-        """Close the catalog."""
+        """Close the catalog and let the next writer in."""
         self.db.close()
+        self._release()
 
     def __enter__(self) -> Library:
         return self
@@ -188,11 +285,12 @@ class Library:
         return self.root / PICTURES_DIR / photo_id[:2] / f"{photo_id}{extension}"
 
     def clean_tmp(self) -> int:
-        """Remove files a killed run left half-written; return how many."""
+        """Remove the files a killed run left half-written in tmp/; return how many."""
         removed = 0
         for entry in self.tmp_dir.iterdir():
-            entry.unlink(missing_ok=True)
-            removed += 1
+            if _STAGED_NAME.match(entry.name) and entry.is_file():
+                entry.unlink(missing_ok=True)
+                removed += 1
         return removed
 
     # -- writing (extract) --------------------------------------------------
@@ -261,9 +359,13 @@ class Library:
         """Delete managed pictures the catalog does not name (left by a killed run)."""
         known = {row[0] for row in self.db.execute("SELECT file FROM photos WHERE managed=1")}
         removed = 0
-        for folder in (self.root / PICTURES_DIR).iterdir():
+        pictures = self.root / PICTURES_DIR
+        for folder in pictures.iterdir():
+            if not folder.is_dir():
+                continue
             for picture in folder.iterdir():
-                if os.path.relpath(picture, self.root) not in known:
+                name = picture.relative_to(pictures).as_posix()
+                if _MANAGED_NAME.match(name) and f"{PICTURES_DIR}/{name}" not in known:
                     picture.unlink(missing_ok=True)
                     removed += 1
         return removed
@@ -277,8 +379,9 @@ class Library:
         meta: dict[str, Any],
         link: tuple[str, str] | None = None,
     ) -> None:
-        """Record (or update) one place a photo was found."""
+        """Record (or update) one place a photo was found; only valid, declared facts are kept."""
         relation, target = link if link else (None, None)
+        meta = {k: v for k, v in clean_meta(meta).items() if not k.startswith("_")}
         self.db.execute(
             "INSERT INTO sources(locator, kind, photo_id, fingerprint, meta, link_relation,"
             " link_locator, updated) VALUES(?,?,?,?,?,?,?,?)"

@@ -36,10 +36,11 @@ def library(tmp_path) -> Path:
     folder.mkdir()
     for seed in range(40):
         samples.picture(seed, (160 + seed, 120)).save(folder / f"p{seed:02d}.jpg")
-    # Sound structure, but the compressed data stops half way: found by extract, not decodable.
     whole = samples.jpeg_bytes(samples.picture(99))
-    (folder / "cut.jpg").write_bytes(whole[: len(whole) // 2])
+    (folder / "cut.jpg").write_bytes(whole)
     run_cli("extract", str(folder), "--library", str(tmp_path / "lib"))
+    # Cut short after extraction (a disk error, a sync client): embed meets it unreadable.
+    (folder / "cut.jpg").write_bytes(whole[: len(whole) // 2])
     return tmp_path / "lib"
 
 

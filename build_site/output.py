@@ -1,0 +1,105 @@
+"""The site folder: photoseek's own (a marker), one writer at a time, and nothing stale left.
+
+A site is written only into a new or empty folder, or one photoseek made. The
+files of each build are listed in a manifest, so that the next build removes
+exactly the files it made before and no longer makes (the page of a photo
+that left the library), and never a file the owner put there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from photoseek.ownership import (
+    LOCK_NAME,
+    OwnershipError,
+    WriterLock,
+    contained,
+    inside,
+    is_empty,
+    read_marker,
+    write_marker,
+)
+
+MARKER_NAME = ".photoseek-site"
+MANIFEST_NAME = ".photoseek-files"
+
+
+class SiteError(OwnershipError):
+    """The site cannot be written there; the message says why and what to do."""
+
+
+def check_out(out: Path, *, library: Path, sources: list[Path] = ()) -> None:
+    """Refuse an output folder that would overwrite or re-import the user's own files."""
+    resolved = out.resolve()
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        raise SiteError(f"--out {out} is a whole disk or home folder; give a folder of its own.")
+    for name, other in [("the library", library), *(("the source", s) for s in sources)]:
+        if inside(out, other) or inside(other, out):
+            raise SiteError(
+                f"--out {out} overlaps {name} {other}: the site would be read back as photos or "
+                "overwrite them. Give a folder outside it."
+            )
+
+
+class SiteFolder:
+    """The folder a build writes, locked for the build, with the list of what it made."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        if not is_empty(out) and read_marker(out, MARKER_NAME) is None:
+            raise SiteError(
+                f"{out} is not empty and was not made by photoseek; photoseek writes a site "
+                "only into a new or empty folder or one it made, so that it never overwrites "
+                "your files. Choose another --out."
+            )
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            self.lock = WriterLock(out, "site")
+        except PermissionError as err:
+            raise SiteError(
+                f"{out} cannot be written ({err.strerror}); choose another --out."
+            ) from err
+        self.previous = self._manifest()
+        self.produced: set[str] = set()
+        write_marker(out, MARKER_NAME, {"kind": "site", "state": "building"})
+
+    def _manifest(self) -> set[str]:
+        try:
+            text = (self.out / MANIFEST_NAME).read_text(encoding="utf-8")
+        except OSError:
+            return set()
+        return {line for line in text.splitlines() if line}
+
+    def path(self, relative: str) -> Path:
+        """Where a file of the site goes, refused outside the folder; it counts as made."""
+        target = contained(self.out, relative)
+        self.produced.add(relative)
+        return target
+
+    def _write_manifest(self, names: set[str]) -> None:
+        tmp = self.out / f"{MANIFEST_NAME}.part"
+        tmp.write_text("".join(f"{n}\n" for n in sorted(names)), encoding="utf-8")
+        tmp.replace(self.out / MANIFEST_NAME)
+
+    def finish(self) -> int:
+        """Remove what earlier builds made and this one did not; mark the site complete."""
+        removed = 0
+        keep = {MARKER_NAME, MANIFEST_NAME, LOCK_NAME}
+        for relative in sorted(self.previous - self.produced - keep):
+            try:
+                contained(self.out, relative).unlink()
+                removed += 1
+            except (OSError, OwnershipError):
+                continue
+        self._write_manifest(self.produced)
+        write_marker(self.out, MARKER_NAME, {"kind": "site", "state": "complete"})
+        return removed
+
+    def abandon(self) -> None:
+        """After a stopped build: remember everything made so far, for the next build to settle."""
+        self._write_manifest(self.previous | self.produced)
+
+    def release(self) -> None:
+        """Let the next build in."""
+        self.lock.release()

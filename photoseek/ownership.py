@@ -1,0 +1,89 @@
+"""Folders photoseek owns: a marker says it made them, a lock admits one writer at a time.
+
+photoseek deletes or overwrites only inside folders that carry its marker, and
+refuses a non-empty folder that does not. The lock is an advisory `flock`
+released by the kernel when its holder dies, so a killed run never leaves a
+folder locked; it names the process that holds it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sys
+from pathlib import Path
+
+LOCK_NAME = ".photoseek-lock"
+
+
+class OwnershipError(Exception):
+    """A folder photoseek must not write to, or one another photoseek is writing to."""
+
+
+class FolderBusy(OwnershipError):
+    """Another process holds the folder's writer lock."""
+
+
+def read_marker(folder: Path, name: str) -> dict | None:
+    """The marker's content, or None when there is none (or it is not photoseek's)."""
+    try:
+        data = json.loads((folder / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("photoseek") else None
+
+
+def write_marker(folder: Path, name: str, content: dict) -> None:
+    """Write the marker atomically."""
+    target = folder / name
+    tmp = folder / f".{name}.part"
+    tmp.write_text(json.dumps({"photoseek": True, **content}, indent=1), encoding="utf-8")
+    os.replace(tmp, target)
+
+
+def is_empty(folder: Path) -> bool:
+    """Whether the folder is missing or holds nothing."""
+    try:
+        return next(folder.iterdir(), None) is None
+    except FileNotFoundError:
+        return True
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path` is `root` or lies below it, links resolved."""
+    return Path(path).resolve().is_relative_to(Path(root).resolve())
+
+
+def contained(root: Path, relative: str) -> Path:
+    """root/relative, refused if it would land outside root (.., absolute parts, links)."""
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root.resolve()) or Path(relative).is_absolute():
+        raise OwnershipError(f"refusing to write {relative!r}: it is not inside {root}")
+    return root / relative
+
+
+class WriterLock:
+    """The one-writer lock of a folder photoseek owns."""
+
+    def __init__(self, folder: Path, what: str) -> None:
+        self.path = folder / LOCK_NAME
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(self.fd, 4096, 0).decode("utf-8", "replace").strip()
+            os.close(self.fd)
+            raise FolderBusy(
+                f"{folder} is in use by another photoseek ({holder or 'process unknown'}); "
+                f"wait for it to finish, or stop it, then run this again. Only one run may "
+                f"write to a {what} at a time."
+            ) from None
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, f"pid {os.getpid()}: {' '.join(sys.argv)[:500]}".encode(), 0)
+
+    def release(self) -> None:
+        """Let the next writer in."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
