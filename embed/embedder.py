@@ -57,7 +57,9 @@ class MLXEmbedder:
         if model_type not in families:
             raise hub.ModelUnavailable(
                 f"{name}: model type {model_type!r} is not supported; photoseek runs CLIP "
-                "and SigLIP checkpoints (model_type 'clip' or 'siglip')."
+                "and SigLIP checkpoints (model_type 'clip' or 'siglip'), or --model colour "
+                "without one.",
+                reason=f"model type {model_type!r} is not supported",
             )
         model_class, tokenizer_class = families[model_type]
         self.model = model_class(config)
