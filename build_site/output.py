@@ -29,12 +29,21 @@ class SiteError(OwnershipError):
     """The site cannot be written there; the message says why and what to do."""
 
 
-def check_out(out: Path, *, library: Path, sources: list[Path] = ()) -> None:
+def check_out(out: Path, *, library: Path | None = None, sources: list[Path] = ()) -> None:
     """Refuse an output folder that would overwrite or re-import the user's own files."""
     resolved = out.resolve()
     if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
         raise SiteError(f"--out {out} is a whole disk or home folder; give a folder of its own.")
-    for name, other in [("the library", library), *(("the source", s) for s in sources)]:
+    if not is_empty(out) and read_marker(out, MARKER_NAME) is None:
+        raise SiteError(
+            f"{out} is not empty and was not made by photoseek; photoseek writes a site "
+            "only into a new or empty folder or one it made, so that it never overwrites "
+            "your files. Choose another --out."
+        )
+    others = [("the source", s) for s in sources]
+    if library is not None:
+        others.insert(0, ("the library", library))
+    for name, other in others:
         if inside(out, other) or inside(other, out):
             raise SiteError(
                 f"--out {out} overlaps {name} {other}: the site would be read back as photos or "
@@ -47,12 +56,7 @@ class SiteFolder:
 
     def __init__(self, out: Path) -> None:
         self.out = out
-        if not is_empty(out) and read_marker(out, MARKER_NAME) is None:
-            raise SiteError(
-                f"{out} is not empty and was not made by photoseek; photoseek writes a site "
-                "only into a new or empty folder or one it made, so that it never overwrites "
-                "your files. Choose another --out."
-            )
+        check_out(out)
         try:
             out.mkdir(parents=True, exist_ok=True)
             self.lock = WriterLock(out, "site")

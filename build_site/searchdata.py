@@ -37,6 +37,9 @@ class Projection:
     def fit(cls, vectors: np.ndarray, high: int = HIGH_DIMS, low: int = LOW_DIMS) -> Projection:
         """Axes from the photos' own vectors (all of them, or a large sample)."""
         rng = np.random.default_rng(0)
+        if not len(vectors):
+            # An empty gallery still gets (trivial) search data, so its pages work.
+            vectors = np.zeros((1, vectors.shape[1]), dtype=np.float32)
         sample = (
             vectors
             if len(vectors) <= 20_000
@@ -125,6 +128,8 @@ def exact_top(concepts: np.ndarray, photos: np.ndarray, k: int = TOP) -> np.ndar
     """For each concept, its k best photos by exact float similarity, best first."""
     k = min(k, len(photos))
     top = np.zeros((len(concepts), k), dtype=np.int64)
+    if k == 0:
+        return top
     for start in range(0, len(concepts), 256):
         scores = concepts[start : start + 256] @ photos.T
         best = np.argpartition(-scores, k - 1, axis=1)[:, :k]

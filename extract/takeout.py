@@ -99,9 +99,9 @@ def sidecar_meta(data: dict[str, Any]) -> dict[str, Any]:
         "people": [
             p["name"] for p in data.get("people") or [] if isinstance(p, dict) and p.get("name")
         ],
-        "favourite": True if data.get("favorited") else None,
-        "archived": True if data.get("archived") else None,
-        "trashed": True if data.get("trashed") else None,
+        "favourite": data.get("favorited"),
+        "archived": data.get("archived"),
+        "trashed": data.get("trashed"),
         "google_photos_url": data.get("url"),
     }
     for field in ("geoData", "geoDataExif"):

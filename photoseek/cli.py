@@ -501,6 +501,7 @@ def build(
     from photoseek.build_site import check_out
     from photoseek.embed import DEFAULT_MODEL
 
+    check_out(out)
     library_dir = library_dir or out.with_name(out.name + "-library")
     check_out(out, library=library_dir, sources=list(sources))
     if model is None and (library_dir / "library.db").exists():

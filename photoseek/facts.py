@@ -213,9 +213,9 @@ def clean_meta(meta: dict[str, Any], warn: Callable[[str], None] | None = None) 
         if name.startswith("_"):
             out[name] = value
             continue
-        if value is None:
-            continue
         fact = FACTS.get(name)
+        if value is None or (value is False and fact is not None and fact.kind == "bool"):
+            continue
         if fact is None:
             say(f"{name}: not a known fact; dropped")
             continue

@@ -128,7 +128,8 @@ def _storage_problem(root: Path, err: Exception) -> str:
     text = str(err)
     if isinstance(err, OSError) and err.errno == errno.ENOSPC or "full" in text:
         return f"{root}: the disk is full ({text}); free some space and run this again."
-    if isinstance(err, PermissionError) or "readonly" in text or "read-only" in text:
+    denied = isinstance(err, OSError) and err.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    if denied or "readonly" in text:
         return (
             f"{root} cannot be written ({text}); commands that only read (ls, search, similar, "
             "export, site) work on read-only media, extract and embed need write access."
@@ -183,8 +184,7 @@ def merge_meta(sources: Iterable[Source]) -> dict[str, Any]:
     ordered = sorted(sources, key=lambda s: (KIND_PRIORITY.get(s.kind, 9), s.locator))
     merged: dict[str, Any] = {}
     for source in ordered:
-        # Checked again on reading: a library written by an older photoseek may hold bad values.
-        for key, value in clean_meta(source.meta).items():
+        for key, value in source.meta.items():
             if key.startswith("_") or value in (None, "", [], {}):
                 continue
             if key in LIST_FIELDS:
@@ -216,6 +216,12 @@ class Library:
                     "creates a library only in a new or empty folder, so that it never touches "
                     "files it did not make. Choose another --library."
                 )
+        foreign = read_marker(self.root, MARKER_NAME) is None and not _is_catalog(db_path)
+        if db_path.exists() and foreign:
+            raise LibraryError(
+                f"{self.root} holds a {CATALOG_NAME} that photoseek did not write; "
+                "refusing to use it as a library. Choose another --library."
+            )
         try:
             if readonly:
                 self.db = _open_readonly(db_path)
@@ -230,12 +236,6 @@ class Library:
             raise LibraryError(_storage_problem(self.root, err)) from err
 
     def _open_for_writing(self, db_path: Path) -> None:
-        existed = db_path.exists()
-        if existed and read_marker(self.root, MARKER_NAME) is None and not _is_catalog(db_path):
-            raise LibraryError(
-                f"{self.root} holds a {CATALOG_NAME} that photoseek did not write; "
-                "refusing to use it as a library. Choose another --library."
-            )
         (self.root / PICTURES_DIR).mkdir(exist_ok=True)
         (self.root / TMP_DIR).mkdir(exist_ok=True)
         self.db = sqlite3.connect(db_path, isolation_level=None, timeout=60)
@@ -435,7 +435,9 @@ class Library:
             sources: list[Source] = []
             while pending is not None and pending[0] <= pid:
                 if pending[0] == pid:
-                    sources.append(Source(pending[1], pending[2], json.loads(pending[3])))
+                    # Checked on reading too: an older photoseek may have stored bad values.
+                    meta = clean_meta(json.loads(pending[3]))
+                    sources.append(Source(pending[1], pending[2], meta))
                 pending = next(source_rows, None)
             path = self.root / file if managed else Path(file)
             yield Photo(

@@ -80,7 +80,8 @@ class WriterLock:
                 f"write to a {what} at a time."
             ) from None
         os.ftruncate(self.fd, 0)
-        os.pwrite(self.fd, f"pid {os.getpid()}: {' '.join(sys.argv)[:500]}".encode(), 0)
+        # Which process, and which command: never its arguments, since a site is published.
+        os.pwrite(self.fd, f"pid {os.getpid()}: photoseek {' '.join(sys.argv[1:2])}".encode(), 0)
 
     def release(self) -> None:
         """Let the next writer in."""

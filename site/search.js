@@ -96,7 +96,16 @@
     ready().then(function () { run(box.value); });
   });
   if (params.get("like") !== null) {
-    ready().then(function () { like(Number(params.get("like"))); });
+    ready().then(function () {
+      // The address can be edited by hand: anything but a photo's number is said, not thrown.
+      const index = Number(params.get("like"));
+      if (Number.isInteger(index) && index >= 0 && index < data.photos.ids.length) {
+        like(index);
+      } else {
+        results.replaceChildren();
+        status.textContent = "No photo number " + params.get("like") + " in this gallery.";
+      }
+    });
   } else if (params.get("q")) {
     box.value = params.get("q");
     ready().then(function () { run(box.value); });

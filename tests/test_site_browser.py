@@ -183,3 +183,14 @@ def test_metadata_is_shown_as_text_and_never_runs(browser, base, site):
     browser.get(base + "search.html?q=pwned")
     _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results img")) > 0)
     assert browser.execute_script("return window.__pwned === undefined")
+
+
+@pytest.mark.parametrize("like", ["abc", "-1", "99999", "1.5"])
+def test_a_hand_edited_more_like_this_address_is_answered(browser, base, like):
+    from selenium.webdriver.common.by import By
+
+    browser.get_log("browser")
+    browser.get(base + f"search.html?like={like}")
+    _wait(browser, lambda d: "No photo number" in d.find_element(By.ID, "status").text)
+    assert browser.find_element(By.ID, "status").text == f"No photo number {like} in this gallery."
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
