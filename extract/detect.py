@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
 from .catalog import find_catalog
-from .folder import FolderSource
+from .folder import FolderSource, Walker
+from .items import Item, Report
 from .lightroom import LightroomSource
 from .takeout import YEAR_FOLDER, TakeoutSource, zip_parts
 
@@ -16,11 +18,18 @@ class SourceError(ValueError):
 
 
 class Source(Protocol):
-    """What extract needs of a source."""
+    """What extract needs of a source. Skipped files and warnings go to the run's Report."""
 
     kind: str
 
-    def describe(self) -> str: ...
+    def describe(self) -> str:
+        """One line for the run's opening message."""
+
+    def items(self, walk: Walker) -> Iterator[Item]:
+        """An item per picture, cheap to fingerprint, loaded only when needed."""
+
+    def close(self) -> None:
+        """Release what the source holds open, and report what it learnt on the way."""
 
 
 def _photos_folder(folder: Path) -> Path | None:
@@ -38,17 +47,17 @@ def _photos_folder(folder: Path) -> Path | None:
     return None
 
 
-def _lightroom(path: Path, catalog: Path | None, report: list) -> LightroomSource:
+def _lightroom(path: Path, catalog: Path | None, report: Report) -> LightroomSource:
     folder = path if path.is_dir() else path.parent.parent.parent
     if catalog is None and folder.suffix.lower() == ".lrdata":
         catalog = find_catalog(folder)
     return LightroomSource(path, catalog, report)
 
 
-def detect(paths: list[Path], catalog: Path | None, report: list) -> list:
+def detect(paths: list[Path], catalog: Path | None, report: Report) -> list[Source]:
     """One source object per SOURCE (zip parts of one export become one source)."""
     catalog = catalog.absolute() if catalog else None
-    sources: list = []
+    sources: list[Source] = []
     zips: list[Path] = []
     for path in (p.absolute() for p in paths):
         if not path.exists():
@@ -73,7 +82,7 @@ def detect(paths: list[Path], catalog: Path | None, report: list) -> list:
         elif path.is_dir() and sorted(path.glob("takeout-*.zip")):
             zips.extend(p for p in sorted(path.glob("takeout-*.zip")) if p not in zips)
         else:
-            sources.append(FolderSource(path))
+            sources.append(FolderSource(path, report))
     if zips:
         sources.append(TakeoutSource(zips, report))
     if catalog is not None and not any(isinstance(s, LightroomSource) for s in sources):

@@ -6,14 +6,16 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from photoseek import locators
+
 from .images import PICTURE_SUFFIXES
-from .items import Item, Loaded, is_utf8, path_text, read_file, stat_fingerprint
+from .items import Item, Loaded, Report, is_utf8, path_text, read_file, stat_fingerprint
 
 
 class Walker:
     """Walks folders in a stable order, following links but never looping, reporting problems."""
 
-    def __init__(self, report: list[tuple[str, str, str]], exclude: list[Path]) -> None:
+    def __init__(self, report: Report, exclude: list[Path]) -> None:
         self.report = report
         self.exclude = {p.resolve() for p in exclude}
 
@@ -26,11 +28,11 @@ class Walker:
         try:
             st = folder.stat()
         except OSError as err:
-            self.report.append((path_text(folder), "unreadable folder", str(err)))
+            self.report.skip(folder, "unreadable folder", str(err))
             return
         key = (st.st_dev, st.st_ino)
         if key in seen:
-            self.report.append((path_text(folder), "symlink loop", "folder already visited"))
+            self.report.skip(folder, "symlink loop", "folder already visited")
             return
         seen.add(key)
         if folder.resolve() in self.exclude:
@@ -39,7 +41,7 @@ class Walker:
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda e: os.fsencode(e.name))
         except OSError as err:
-            self.report.append((path_text(folder), "unreadable folder", err.strerror or str(err)))
+            self.report.skip(folder, "unreadable folder", err.strerror or str(err))
             return
         for entry in entries:
             path = Path(entry.path)
@@ -47,14 +49,14 @@ class Walker:
                 is_dir = entry.is_dir()
                 is_file = entry.is_file()
             except OSError as err:
-                self.report.append((path_text(path), "unreadable file", str(err)))
+                self.report.skip(path, "unreadable file", str(err))
                 continue
             if is_dir:
                 yield from self._walk(path, seen)
             elif is_file:
                 yield path
             elif entry.is_symlink():
-                self.report.append((path_text(path), "broken link", "the link points nowhere"))
+                self.report.skip(path, "broken link", "the link points nowhere")
 
 
 class FolderSource:
@@ -62,8 +64,9 @@ class FolderSource:
 
     kind = "folder"
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, report: Report) -> None:
         self.root = root
+        self.report = report
 
     def describe(self) -> str:
         """One line for the run's opening message."""
@@ -78,11 +81,13 @@ class FolderSource:
             try:
                 fingerprint = stat_fingerprint(path)
             except OSError as err:
-                walk.report.append((path_text(path), "unreadable file", str(err)))
+                self.report.skip(path, "unreadable file", str(err))
                 continue
-            yield Item(
-                f"file:{path_text(path)}", self.kind, fingerprint, lambda path=path: self.load(path)
-            )
+            locator = locators.for_file("file", path_text(path))
+            yield Item(locator, self.kind, fingerprint, lambda path=path: self.load(path))
+
+    def close(self) -> None:
+        """Nothing is held open."""
 
     def load(self, path: Path) -> Loaded:
         """The file's bytes; it is used in place when its name can be stored."""

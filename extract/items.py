@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from photoseek import locators
+
 # No photo file is larger; a bound keeps a hostile source from filling memory.
 MAX_FILE = 512 << 20
 
@@ -18,6 +20,22 @@ class Skip(Exception):
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(detail)
         self.reason = reason
+
+
+@dataclass
+class Report:
+    """What sources say back to the run: files skipped (with a reason) and warnings."""
+
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    def skip(self, where: Path | str, reason: str, detail: str) -> None:
+        """A file or folder that could not be extracted; `reason` groups it in the summary."""
+        self.problems.append((path_text(where), reason, detail))
+
+    def warn(self, where: str, message: str) -> None:
+        """Something lost on the way (a field, a sidecar) that did not stop the file."""
+        self.warnings.append((where, message))
 
 
 @dataclass
@@ -46,7 +64,7 @@ class Item:
     @property
     def display(self) -> str:
         """The locator without its scheme, for reports."""
-        return self.locator.split(":", 1)[1]
+        return locators.parse(self.locator).display
 
 
 def path_text(path: Path | str) -> str:

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from photoseek import locators
 from photoseek.facts import converted
 
 from . import icc, lrprev
 from .catalog import Catalog, CatalogError, cocoa_time
-from .items import Item, Loaded, Skip, path_text, read_file, stat_fingerprint
+from .items import Item, Loaded, Report, Skip, path_text, read_file, stat_fingerprint
 
 _NAME = re.compile(r"^(?P<uuid>[0-9A-Fa-f-]{8,})-(?P<digest>[0-9A-Fa-f]+)\.lrprev$")
 
@@ -39,7 +40,7 @@ class LightroomSource:
 
     kind = "lightroom"
 
-    def __init__(self, root: Path, catalog: Path | None, report: list[tuple[str, str, str]]):
+    def __init__(self, root: Path, catalog: Path | None, report: Report):
         self.root = root
         self.files: list[Path] | None = [root] if root.is_file() else None
         # A single preview sits two folders below its .lrdata (<U>/<UUUU>/<uuid>.lrprev).
@@ -48,7 +49,6 @@ class LightroomSource:
         previews_db = folder / "previews.db"
         self.catalog_path = catalog
         self.report = report
-        self.warnings: list[str] = []
         signature = []
         for db in (previews_db, catalog):
             if db and db.exists():
@@ -58,14 +58,15 @@ class LightroomSource:
         try:
             self.catalog: Catalog | None = Catalog(previews_db, catalog)
         except CatalogError as err:
-            report.append((path_text(catalog or previews_db), "unreadable catalog", str(err)))
+            report.skip(catalog or previews_db, "unreadable catalog", str(err))
             self.catalog = None
             self.catalog_unreadable = True
 
     def close(self) -> None:
         """Close the catalog and record what it could not answer, once for the whole run."""
         if self.catalog is not None:
-            self.warnings.extend(self.catalog.warnings)
+            for warning in self.catalog.warnings:
+                self.report.warn(self.describe(), warning)
             self.catalog.close()
 
     def describe(self) -> str:
@@ -84,10 +85,10 @@ class LightroomSource:
             try:
                 fingerprint = f"{stat_fingerprint(path)}|{self.signature}"
             except OSError as err:
-                self.report.append((path_text(path), "unreadable file", str(err)))
+                self.report.skip(path, "unreadable file", str(err))
                 continue
             yield Item(
-                f"lrprev:{path_text(path)}",
+                locators.for_file("lrprev", path_text(path)),
                 self.kind,
                 fingerprint,
                 lambda path=path: self.load(path),
@@ -117,7 +118,7 @@ class LightroomSource:
                 master_name = self.catalog.preview_name(master) if master else None
                 if master_name:
                     master_path = path.parent.parent.parent / master_name[0] / master_name[:4]
-                    target = f"lrprev:{path_text(master_path / master_name)}"
+                    target = locators.for_file("lrprev", path_text(master_path / master_name))
                     link = ("virtual_copy_of", target)
             elif image_id is None and self.catalog.previews is not None:
                 warnings.append("preview not listed in previews.db")

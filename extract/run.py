@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from photoseek.concurrency import default_workers, prefetch
@@ -18,13 +18,13 @@ from photoseek.progress import progress_bar
 from . import exif, images, jpeg
 from .detect import detect
 from .folder import Walker
-from .items import Item, Loaded, Skip
+from .items import Item, Loaded, Report, Skip
 
 BATCH = 256
 
 
 @dataclass
-class Summary:
+class Summary(Report):
     """What a run did, for the closing lines and the exit status."""
 
     found: int = 0
@@ -32,8 +32,6 @@ class Summary:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
     interrupted: bool = False
 
     @property
@@ -175,8 +173,8 @@ def extract(
     workers = default_workers(workers)
     summary = Summary()
     library = Library(library_root, create=True)
-    found = detect(sources, catalog, summary.problems)
-    walker = Walker(summary.problems, exclude=[library.root])
+    found = detect(sources, catalog, summary)
+    walker = Walker(summary, exclude=[library.root])
     library.clean_tmp()
     for source in found:
         if on_start:
@@ -212,9 +210,9 @@ def extract(
                 if status != "new":
                     touched.add(prepared.picture.content_id)
             except Skip as err:
-                summary.problems.append((item.display, err.reason, str(err)))
+                summary.skip(item.display, err.reason, str(err))
             except Exception as err:  # noqa: BLE001 - one odd file must not stop the run
-                summary.problems.append((item.display, "unexpected error", repr(err)))
+                summary.skip(item.display, "unexpected error", repr(err))
             else:
                 if status == "new":
                     summary.new += 1
@@ -222,7 +220,8 @@ def extract(
                     summary.updated += 1
                 else:
                     summary.duplicates += 1
-                summary.warnings.extend((item.display, w) for w in prepared.loaded.warnings)
+                for warning in prepared.loaded.warnings:
+                    summary.warn(item.display, warning)
             bar.update()
             in_batch += 1
             if in_batch >= BATCH:
@@ -240,10 +239,7 @@ def extract(
     finally:
         bar.close()
         for source in found:
-            close = getattr(source, "close", None)
-            if close:
-                close()
-            summary.warnings.extend((source.describe(), w) for w in getattr(source, "warnings", []))
+            source.close()
     if not summary.interrupted:
         library.remove_orphans()
     library.close()

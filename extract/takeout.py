@@ -13,11 +13,22 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from photoseek import locators
 from photoseek.facts import Invalid, converted
 
 from . import sidecars
 from .images import PICTURE_SUFFIXES
-from .items import MAX_FILE, Item, Loaded, Skip, is_utf8, path_text, read_file, stat_fingerprint
+from .items import (
+    MAX_FILE,
+    Item,
+    Loaded,
+    Report,
+    Skip,
+    is_utf8,
+    path_text,
+    read_file,
+    stat_fingerprint,
+)
 
 YEAR_FOLDER = re.compile(r"^Photos from (18|19|20)\d\d$")
 ZIP_PART = re.compile(r"^(?P<stem>.*)-\d{3}\.zip$", re.IGNORECASE)
@@ -124,7 +135,7 @@ class TakeoutSource:
 
     kind = "takeout"
 
-    def __init__(self, roots: list[Path], report: list[tuple[str, str, str]]) -> None:
+    def __init__(self, roots: list[Path], report: Report) -> None:
         self.roots = roots
         self.report = report
         self.archives: list[zipfile.ZipFile] = []
@@ -148,11 +159,11 @@ class TakeoutSource:
                     try:
                         fingerprint = stat_fingerprint(path)
                     except OSError as err:
-                        self.report.append((path_text(path), "unreadable file", str(err)))
+                        self.report.skip(path, "unreadable file", str(err))
                         continue
                     yield Entry(
                         rel,
-                        f"takeout:{path_text(path)}",
+                        locators.for_file("takeout", path_text(path)),
                         fingerprint,
                         lambda limit, path=path: read_file(path, limit),
                         path if is_utf8(path) else None,
@@ -161,7 +172,7 @@ class TakeoutSource:
             try:
                 archive = zipfile.ZipFile(root)
             except (zipfile.BadZipFile, OSError) as err:
-                self.report.append((path_text(root), "unreadable zip", str(err)))
+                self.report.skip(root, "unreadable zip", str(err))
                 continue
             self.archives.append(archive)
             for info in archive.infolist():
@@ -172,7 +183,7 @@ class TakeoutSource:
                     continue
                 yield Entry(
                     rel,
-                    f"zip:{path_text(root)}!{info.filename}",
+                    locators.for_zip_member(path_text(root), info.filename),
                     f"{info.file_size}:{info.CRC:08x}",
                     _zip_reader(archive, info),
                 )

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from photoseek import locators
 from photoseek.facts import clean_meta
 from photoseek.ownership import (
     OwnershipError,
@@ -492,11 +493,11 @@ class Library:
     def photo_by_path(self, path: Path) -> Photo | None:
         """The photo whose picture file or source file is this path, if any."""
         target = str(Path(path).absolute())
-        locators = [f"{scheme}:{target}" for scheme in ("file", "takeout", "lrprev")]
+        names = [locators.for_file(scheme, target) for scheme in locators.FILE_SCHEMES]
         row = self.db.execute(
             "SELECT id FROM photos WHERE file=? UNION SELECT photo_id FROM sources"
-            " WHERE locator IN (?,?,?) LIMIT 1",
-            (target, *locators),
+            f" WHERE locator IN ({','.join('?' * len(names))}) LIMIT 1",
+            (target, *names),
         ).fetchone()
         return next(self.photos([row[0]])) if row else None
 

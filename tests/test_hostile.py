@@ -631,3 +631,18 @@ def test_a_jpeg_that_cannot_be_decoded_is_not_stored(tmp_path):
     result = run_cli("extract", str(pics), "--library", str(tmp_path / "lib"), check=False)
     assert result.returncode == 3 and "cut.jpg: broken JPEG" in result.stderr
     assert [p["meta"]["original_name"] for p in ls_json(tmp_path / "lib")] == ["p000.jpg"]
+
+
+def test_the_library_stores_nothing_invalid_whoever_calls_it(tmp_path):
+    library = Library(tmp_path / "lib", create=True)
+    picture = tmp_path / "p.jpg"
+    picture.write_bytes(jpeg(1))
+    library.begin()
+    library.add_photo("ab" * 16, picture, managed=False, fmt="JPEG", width=160, height=120,
+                      size=1, origin="file:p")  # fmt: skip
+    bad = {"rating": 1e8, "gps": {"lat": "47.1", "lon": 8}, "people": [5, "Ana"], "_note": 1}
+    library.put_source("file:p", "folder", "ab" * 16, "f", bad)
+    library.commit()
+    (stored,) = library.db.execute("SELECT meta FROM sources").fetchone()
+    library.close()
+    assert json.loads(stored) == {"people": ["Ana"]}
