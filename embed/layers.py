@@ -58,7 +58,7 @@ _LOG2E = 1.4426950408889634
 def fast_exp(x: Any) -> Any:
     """exp for x <= 0 from arithmetic alone: 2**floor(t) from float bits times 2**frac(t).
 
-    Relative error below 1e-6 down to -20 and 1e-5 down to -87, below which it is 0.
+    Relative error below 1e-6 down to -20 and 1e-5 down to -87; below, it stays at exp(-87).
     """
     t = mx.maximum(x, -87.0) * _LOG2E
     whole = mx.floor(t)

@@ -73,6 +73,18 @@ def content_id(data: bytes | memoryview) -> str:
     return digest.hexdigest()[:32]
 
 
+def check_complete(data: bytes | memoryview) -> None:
+    """Refuse a JPEG cut short: its image data never reaches the end-of-image marker.
+
+    Inside the compressed data every 0xFF byte is stuffed or a restart marker, so
+    FF D9 after the first scan is the real end, wherever it stands (a motion photo
+    carries a video after it). Costs a byte search, not a decode.
+    """
+    _, scan = segments(data)
+    if bytes(data).find(EOI, scan) < 0:
+        raise JpegError("the image data stops before its end (the file is cut short)")
+
+
 def repair_end(data: bytes) -> tuple[bytes, bool]:
     """Add the end-of-image marker some Lightroom levels lack; say whether it was missing."""
     stripped = data.rstrip(b"\x00")

@@ -67,19 +67,37 @@ CORPUS = (
 )
 
 
-def _perturb(model: torch.nn.Module, seed: int) -> None:
-    # Fresh models have zero biases and unit norms; noise everywhere makes parity strict.
+# Gains of the random weights feeding each nonlinearity. At the usual initial scale every
+# activation stays near its linear part and attention is nearly uniform, so a wrong constant
+# in an approximation hides; these put GELU inputs at a spread of about 2 and attention
+# logits at several units, where exp and tanh are far from linear.
+_SHARP = {"q_proj": 2.5, "k_proj": 2.5, "fc1": 2.0}
+
+
+def _perturb(model: torch.nn.Module, seed: int, sharp: bool = True) -> None:
+    """Noise on every parameter, and (`sharp`) sharper weights where they feed a nonlinearity."""
     generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
-        for param in model.parameters():
+        for name, param in model.named_parameters():
             param.add_(torch.randn(param.shape, generator=generator) * 0.02)
+            layer = name.rsplit(".", 2)[-2] if name.count(".") >= 2 else ""
+            if sharp and layer in _SHARP and name.endswith(".weight"):
+                fan_in = param.shape[1]
+                gain = _SHARP[layer] / fan_in**0.5
+                param.copy_(torch.randn(param.shape, generator=generator) * gain)
 
 
-def clip_checkpoint(folder: Path, vocab: Path, sizes: dict, seed: int = 0) -> CLIPModel:
-    """Save a random CLIP with `sizes` and the real CLIP vocabulary; returns the torch model."""
+def clip_checkpoint(
+    folder: Path, vocab: Path, sizes: dict, seed: int = 0, sharp: bool = True
+) -> CLIPModel:
+    """Save a random CLIP with `sizes` and the real CLIP vocabulary; returns the torch model.
+
+    `sharp=False` keeps the usual initial scale, whose outputs move as little with small
+    pixel changes as a trained model's do.
+    """
     torch.manual_seed(seed)
     model = CLIPModel(CLIPConfig(**sizes)).eval()
-    _perturb(model, seed)
+    _perturb(model, seed, sharp)
     model.save_pretrained(folder)
     CLIPTokenizer.from_pretrained(str(vocab)).save_pretrained(folder)
     image_size = model.config.vision_config.image_size

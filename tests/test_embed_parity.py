@@ -43,6 +43,10 @@ HARD_TEXTS = [
     " ".join(f"word{i % 17}" for i in range(300)),
 ]
 
+# Measured: at most 6.4e-7 on every checkpoint here (sharpened random weights, see
+# reference_models); the bound is three times that, so a slip in any layer shows.
+PARITY = 2e-6
+
 needs_vocab = pytest.mark.skipif(
     not VOCAB.is_dir(), reason=f"the real CLIP vocabulary is not at {VOCAB}"
 )
@@ -102,7 +106,7 @@ def _check_images(embedder: MLXEmbedder, model, processor) -> None:  # noqa: ANN
     np.testing.assert_allclose(np.stack(ours), pixels.permute(0, 2, 3, 1).numpy(), atol=1e-5)
     with torch.no_grad():
         expected = _features(model.get_image_features(pixel_values=pixels))
-    np.testing.assert_allclose(embedder.embed_prepared(ours), expected, atol=1e-4)
+    np.testing.assert_allclose(embedder.embed_prepared(ours), expected, atol=PARITY)
 
 
 def test_tiny_clip_matches_transformers(tiny_clip):
@@ -114,7 +118,7 @@ def test_tiny_clip_matches_transformers(tiny_clip):
     )
     with torch.no_grad():
         expected = _features(model.get_text_features(**tokens))
-    np.testing.assert_allclose(embedder.embed_texts(HARD_TEXTS), expected, atol=1e-4)
+    np.testing.assert_allclose(embedder.embed_texts(HARD_TEXTS), expected, atol=PARITY)
 
 
 def test_tiny_siglip_matches_transformers(tiny_siglip):
@@ -128,7 +132,7 @@ def test_tiny_siglip_matches_transformers(tiny_siglip):
     assert embedder.tokenizer(HARD_TEXTS).tolist() == tokens["input_ids"].tolist()
     with torch.no_grad():
         expected = _features(model.get_text_features(input_ids=tokens["input_ids"]))
-    np.testing.assert_allclose(embedder.embed_texts(HARD_TEXTS), expected, atol=1e-4)
+    np.testing.assert_allclose(embedder.embed_texts(HARD_TEXTS), expected, atol=PARITY)
 
 
 def test_exif_orientation_is_applied_before_everything(tiny_clip):
@@ -147,9 +151,12 @@ def test_exif_orientation_is_applied_before_everything(tiny_clip):
     )
 
 
-def test_draft_decoding_stays_close_to_full_decoding(tiny_clip, shared_photos):
-    folder, _ = tiny_clip
-    embedder = MLXEmbedder("tiny", folder)
+def test_draft_decoding_stays_close_to_full_decoding(tmp_path, shared_photos):
+    if not VOCAB.is_dir():
+        pytest.skip(f"the real CLIP vocabulary is not at {VOCAB}")
+    # Sharpened random weights amplify pixel noise far beyond a trained model's.
+    ref.clip_checkpoint(tmp_path, VOCAB, ref.CLIP_TINY, sharp=False)
+    embedder = MLXEmbedder("tiny", tmp_path)
     large = [p for p in shared_photos if Image.open(p).width >= 4 * 64][:20]
     assert large
     exact = np.stack([embedder.preprocess.load(p, draft=False) for p in large])
@@ -167,12 +174,12 @@ def _real_size_parity(folder: Path, model, processor_class, tokenizer_kwargs) ->
     ours = [embedder.prepare_image(to_rgb(image)) for image in images]
     with torch.no_grad():
         expected = _features(model.get_image_features(pixel_values=pixels))
-    np.testing.assert_allclose(embedder.embed_prepared(ours), expected, atol=1e-4)
+    np.testing.assert_allclose(embedder.embed_prepared(ours), expected, atol=PARITY)
     texts = HARD_TEXTS[:6]
     tokens = tokenizer_kwargs["tokenizer"](texts, **tokenizer_kwargs["options"])
     with torch.no_grad():
         expected = _features(model.get_text_features(input_ids=tokens["input_ids"]))
-    np.testing.assert_allclose(embedder.embed_texts(texts), expected, atol=1e-4)
+    np.testing.assert_allclose(embedder.embed_texts(texts), expected, atol=PARITY)
 
 
 @pytest.mark.slow
