@@ -91,7 +91,13 @@ def read_file(path: Path, limit: int = MAX_FILE) -> bytes:
     """A file's bytes (at most `limit`), with I/O problems turned into a reportable skip."""
     try:
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise Skip(
+                    "too large", f"{size} bytes, over the {limit} byte limit for one picture"
+                )
+            # Asking for exactly what is there: a read of `limit` bytes would allocate them.
+            data = handle.read(size + 1 if size else limit + 1)
         if len(data) > limit:
             raise Skip("too large", f"over the {limit} byte limit for one picture")
         return data

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from photoseek.concurrency import default_workers, prefetch
-from photoseek.facts import clean_meta
+from photoseek.facts import CleanMeta, clean_meta
 from photoseek.library import Library
 from photoseek.progress import progress_bar
 
@@ -136,7 +136,7 @@ def _store(library: Library, item: Item, prepared: Prepared) -> str:
     elif prepared.staged is not None:
         prepared.staged.unlink()
     seen_before = library.source_fingerprint(item.locator) is not None
-    meta = {k: v for k, v in prepared.meta.items() if not k.startswith("_")}
+    meta = CleanMeta((k, v) for k, v in prepared.meta.items() if not k.startswith("_"))
     # A source read only in part (its catalog was locked, say) is read again next time.
     fingerprint = item.fingerprint + ("|incomplete" if loaded.incomplete else "")
     library.put_source(item.locator, item.kind, picture.content_id, fingerprint, meta, loaded.link)

@@ -78,7 +78,7 @@ def _zip_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[in
             raise Skip("too large", f"{info.file_size} bytes unpacked, over the {limit} limit")
         try:
             with archive.open(info) as member:
-                data = member.read(limit + 1)
+                data = member.read(info.file_size + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as err:
             raise Skip("corrupt zip member", str(err)) from err
         if len(data) > limit:

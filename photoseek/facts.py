@@ -202,13 +202,19 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def clean_meta(meta: dict[str, Any], warn: Callable[[str], None] | None = None) -> dict[str, Any]:
+class CleanMeta(dict):
+    """Facts that went through clean_meta: checking them again is skipped."""
+
+
+def clean_meta(meta: dict[str, Any], warn: Callable[[str], None] | None = None) -> CleanMeta:
     """The declared, valid facts of `meta`; each dropped or cut value is reported to `warn`.
 
     Keys starting with '_' are a source's notes to the extractor and pass through.
     """
+    if isinstance(meta, CleanMeta):
+        return meta
     say = warn or (lambda _message: None)
-    out: dict[str, Any] = {}
+    out = CleanMeta()
     for name, value in meta.items():
         if name.startswith("_"):
             out[name] = value
