@@ -15,7 +15,12 @@ from photoseek.library import Photo
 
 from .pictures import rendition_path, rendition_size
 
-KIND_NAMES = {"lightroom": "Lightroom preview", "takeout": "Google Takeout", "folder": "Folder"}
+KIND_NAMES = {
+    "lightroom": "Lightroom preview",
+    "apple_photos": "Apple Photos",
+    "takeout": "Google Takeout",
+    "folder": "Folder",
+}
 PICK_NAMES = {1: "picked", -1: "rejected"}
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
+from .applephotos import PhotosLibrarySource, is_photos_library
 from .catalog import find_catalog
 from .folder import FolderSource, Walker
 from .items import Item, Report
@@ -75,6 +76,8 @@ def detect(paths: list[Path], catalog: Path | None, report: Report) -> list[Sour
             path.is_dir() and (suffix == ".lrdata" or (path / "previews.db").is_file())
         ):
             sources.append(_lightroom(path, catalog, report))
+        elif is_photos_library(path):
+            sources.append(PhotosLibrarySource(path, report))
         elif suffix == ".zip":
             zips.extend(p for p in zip_parts(path) if p not in zips)
         elif path.is_dir() and (photos := _photos_folder(path)) is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from photoseek import locators
 
+from .applephotos import PhotosLibrarySource, is_photos_library
 from .images import PICTURE_SUFFIXES
 from .items import Item, Loaded, Report, is_utf8, path_text, read_file, stat_fingerprint
 
@@ -18,6 +19,8 @@ class Walker:
     def __init__(self, report: Report, exclude: list[Path]) -> None:
         self.report = report
         self.exclude = {p.resolve() for p in exclude}
+        # Photos libraries met on the way: read as libraries, never walked as loose files.
+        self.photos_libraries: list[Path] = []
 
     def __call__(self, root: Path) -> Iterator[Path]:
         """Every file below root."""
@@ -51,7 +54,9 @@ class Walker:
             except OSError as err:
                 self.report.skip(path, "unreadable file", str(err))
                 continue
-            if is_dir:
+            if is_dir and is_photos_library(path):
+                self.photos_libraries.append(path)
+            elif is_dir:
                 yield from self._walk(path, seen)
             elif is_file:
                 yield path
@@ -85,6 +90,9 @@ class FolderSource:
                 continue
             locator = locators.for_file("file", path_text(path))
             yield Item(locator, self.kind, fingerprint, lambda path=path: self.load(path))
+        while walk.photos_libraries:
+            library = PhotosLibrarySource(walk.photos_libraries.pop(0), self.report)
+            yield from library.items(walk)
 
     def close(self) -> None:
         """Nothing is held open."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ class Report:
 
     problems: list[tuple[str, str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    left_out: Counter = field(default_factory=Counter)
 
     def skip(self, where: Path | str, reason: str, detail: str) -> None:
         """A file or folder that could not be extracted; `reason` groups it in the summary."""
@@ -36,6 +38,10 @@ class Report:
     def warn(self, where: str, message: str) -> None:
         """Something lost on the way (a field, a sidecar) that did not stop the file."""
         self.warnings.append((where, message))
+
+    def leave_out(self, reason: str, count: int = 1) -> None:
+        """Items a source leaves out by design (trashed, hidden, videos): counted, not skipped."""
+        self.left_out[reason] += count
 
 
 @dataclass

@@ -47,6 +47,11 @@ class Summary(Report):
             f"{self.unchanged} unchanged, {self.duplicates} duplicates, {skipped} skipped"
         )
         out = [("interrupted after " if self.interrupted else "") + head]
+        if self.left_out:
+            out.append(
+                "left out by design: "
+                + ", ".join(f"{n} {reason}" for reason, n in sorted(self.left_out.items()))
+            )
         if self.skipped:
             out.append(
                 "skipped by reason: "

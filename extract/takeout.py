@@ -183,7 +183,7 @@ class TakeoutSource:
                     continue
                 yield Entry(
                     rel,
-                    locators.for_zip_member(path_text(root), info.filename),
+                    locators.for_member("zip", path_text(root), info.filename),
                     f"{info.file_size}:{info.CRC:08x}",
                     _zip_reader(archive, info),
                 )

@@ -103,6 +103,9 @@ FACTS: dict[str, Fact] = {
     "preview_level": Fact("name"),
     "file_time": Fact("date"),
     "repaired_end_marker": Fact("bool"),
+    "apple_photos_uuid": Fact("name"),
+    # Set when the picture is a derivative Photos made ("large", "thumbnail"), not the original.
+    "derivative": Fact("name"),
 }
 
 LIST_KINDS = ("names", "sizes")

@@ -43,9 +43,9 @@ _MANAGED_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{16,64}\.[a-z0-9]{2,5}$")
 _STAGED_NAME = re.compile(r"^photoseek-[A-Za-z0-9_]+\.part$")
 
 # Scalar fields are taken from the first source that has them, in this order
-# of trust: the Lightroom catalog was curated by the photographer, Takeout's
+# of trust: the Lightroom catalog and the Photos library were curated by their owner, Takeout's
 # sidecars by the service, and a file's own EXIF by the camera.
-KIND_PRIORITY = {"lightroom": 0, "takeout": 1, "folder": 2}
+KIND_PRIORITY = {"lightroom": 0, "apple_photos": 1, "takeout": 2, "folder": 3}
 LIST_FIELDS = ("keywords", "albums", "people")
 
 # syncfs flushes one filesystem, where os.sync would flush every disk on the machine.

@@ -1,8 +1,9 @@
 """Locators: the stable name of each place a photo was found, `scheme:path[!member]`.
 
 Schemes: `file:` (a picture in a folder), `takeout:` (a file of an unpacked
-Takeout dump), `zip:` (a member of a Takeout zip part, `zip:PART!MEMBER`) and
-`lrprev:` (a Lightroom preview). Every stage reads them through this module.
+Takeout dump), `zip:` (a member of a Takeout zip part, `zip:PART!MEMBER`),
+`lrprev:` (a Lightroom preview) and `photos:` (an asset of an Apple Photos
+library, `photos:LIBRARY!UUID/NAME`). Every stage reads them through this module.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-SCHEMES = ("file", "takeout", "zip", "lrprev")
+SCHEMES = ("file", "takeout", "zip", "lrprev", "photos")
+# The schemes whose place is a member inside a container: PATH!MEMBER.
+MEMBER_SCHEMES = ("zip", "photos")
 # The schemes whose path is a file of its own on disk (a zip member is not).
 FILE_SCHEMES = ("file", "takeout", "lrprev")
 
@@ -42,7 +45,7 @@ class Locator:
 def parse(locator: str) -> Locator:
     """Split a locator into its scheme, path and (for zip members) member."""
     scheme, _, rest = locator.partition(":")
-    if scheme == "zip" and "!" in rest:
+    if scheme in MEMBER_SCHEMES and "!" in rest:
         path, _, member = rest.partition("!")
         return Locator(scheme, path, member)
     return Locator(scheme, rest)
@@ -53,6 +56,6 @@ def for_file(scheme: str, path: str) -> str:
     return str(Locator(scheme, path))
 
 
-def for_zip_member(part: str, member: str) -> str:
-    """The locator of a member of a zip part."""
-    return str(Locator("zip", part, member))
+def for_member(scheme: str, container: str, member: str) -> str:
+    """The locator of a member of a container: a zip part's file, a Photos library's asset."""
+    return str(Locator(scheme, container, member))
