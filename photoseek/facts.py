@@ -24,6 +24,7 @@ PATH = "path"
 TEXT_MAX = 2000
 NAME_MAX = 300
 LIST_MAX = 500
+TEXT_LIMITS = {"text": TEXT_MAX, "name": NAME_MAX}
 YEAR_RANGE = (1826, 2200)  # From the first photograph to well past any camera clock.
 
 
@@ -117,10 +118,6 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _limit(fact: Fact) -> int:
-    return TEXT_MAX if fact.kind == "text" else NAME_MAX
-
-
 def _text(value: Any, limit: int) -> str | None:
     if not isinstance(value, str):
         return None
@@ -153,41 +150,42 @@ def _gps(value: Any) -> dict[str, float] | None:
     return place
 
 
+def _int(value: Any, fact: Fact) -> int | None:
+    return int(value) if _in(value, fact) and float(value).is_integer() else None
+
+
+def _size(value: Any) -> dict[str, int] | None:
+    side = Fact("int", 1, 1_000_000)
+    if isinstance(value, dict):
+        width, height = _int(value.get("width"), side), _int(value.get("height"), side)
+        if width is not None and height is not None:
+            return {"width": width, "height": height}
+    return None
+
+
+# Each kind's check: the clean value, or None when the value does not fit the fact.
+_CHECKS: dict[str, Callable[[Any, Fact], Any]] = {
+    "text": lambda value, _fact: _text(value, TEXT_LIMITS["text"]),
+    "name": lambda value, _fact: _text(value, TEXT_LIMITS["name"]),
+    "int": _int,
+    "float": lambda value, fact: float(value) if _in(value, fact) else None,
+    "bool": lambda value, _fact: True if value is True else None,
+    "date": lambda value, _fact: _date(value),
+    "gps": lambda value, _fact: _gps(value),
+    "size": lambda value, _fact: _size(value),
+}
+
+
 def _scalar(value: Any, fact: Fact) -> Any:
     """The clean value, or None when it does not fit the fact."""
-    kind = fact.kind
-    if kind == "text":
-        return _text(value, TEXT_MAX)
-    if kind == "name":
-        return _text(value, NAME_MAX)
-    if kind == "int":
-        ok = _in(value, fact) and float(value).is_integer()
-        return int(value) if ok else None
-    if kind == "float":
-        return float(value) if _in(value, fact) else None
-    if kind == "bool":
-        return True if value is True else None
-    if kind == "date":
-        return _date(value)
-    if kind == "gps":
-        return _gps(value)
-    if kind == "size":
-        side = Fact("int", 1, 1_000_000)
-        if (
-            isinstance(value, dict)
-            and _in(value.get("width"), side)
-            and _in(value.get("height"), side)
-        ):
-            return {"width": int(value["width"]), "height": int(value["height"])}
-        return None
-    raise ValueError(f"unknown fact kind {kind}")
+    return _CHECKS[fact.kind](value, fact)
 
 
 def _list(value: Any, fact: Fact, warn: Callable[[str], None], name: str) -> list | None:
     if not isinstance(value, list):
         warn(f"{name}: expected a list, got {_show(value)}; dropped")
         return None
-    item = Fact("name") if fact.kind == "names" else Fact("size")
+    item = Fact({"names": "name", "sizes": "size"}[fact.kind])
     kept = []
     for element in value[:LIST_MAX]:
         clean = _scalar(element, item)
@@ -237,7 +235,7 @@ def clean_meta(meta: dict[str, Any], warn: Callable[[str], None] | None = None) 
             clean = _scalar(value, fact)
             if clean is None:
                 say(f"{name}: {_show(value)} is not a valid {fact.kind}; dropped")
-            elif isinstance(clean, str) and len(value) > _limit(fact):
+            elif fact.kind in TEXT_LIMITS and len(value) > TEXT_LIMITS[fact.kind]:
                 say(f"{name}: {len(value)} characters, cut to {len(clean)}")
         if clean is not None:
             out[name] = clean
