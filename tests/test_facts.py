@@ -279,3 +279,8 @@ def test_declarations_cannot_change_at_run_time():
         Invalid("x").reason = "y"
     with pytest.raises(TypeError):
         public_meta({}, True)
+
+
+def test_false_is_quiet_only_for_booleans():
+    assert clean({"archived": False}) == ({}, [])
+    assert clean({"rating": False}) == ({}, ["rating: False is not a valid int; dropped"])
