@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from collections import defaultdict
@@ -113,7 +114,7 @@ def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
             groups["timeline"][entry.date[:4]].append(entry)
             groups["timeline"][entry.date[:7]].append(entry)
         else:
-            groups["timeline"]["Undated"].append(entry)
+            groups["timeline"][UNDATED].append(entry)
     return groups
 
 
@@ -252,11 +253,22 @@ def _photo_pages(
 
 
 GROUP_HEADINGS = {
-    "keywords": ("Keywords", "Keyword"),
-    "albums": ("Albums", "Album"),
-    "tags": ("Automatic tags", "Tag"),
+    "keywords": ("Keywords", "Keyword:"),
+    "albums": ("Albums", "Album:"),
+    "tags": ("Automatic tags", "Tag:"),
     "timeline": ("Timeline", "Taken in"),
 }
+UNDATED = "Undated"
+MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def _period(key: str) -> str:
+    """A timeline key as people say it: "2010", "July 2010"."""
+    if MONTH.fullmatch(key):
+        return f"{calendar.month_name[int(key[5:])]} {key[:4]}"
+    return key
+
+
 GROUP_EMPTY = {
     "keywords": "No keywords in this library.",
     "albums": "No albums.",
@@ -270,27 +282,34 @@ def _group_pages(writer: PageWriter, entries: list[Entry]) -> None:
     for kind, groups in _groups(entries).items():
         listing = []
         if kind == "timeline":
-            # Newest year first, each year before its months.
+            # Newest year first, each year before its months, newest first; undated last.
             ordered = sorted(
                 groups.items(),
                 reverse=True,
-                key=lambda item: (item[0][:4], len(item[0]) == 4, item[0]),
+                key=lambda item: (
+                    item[0] != UNDATED,
+                    item[0][:4],
+                    not MONTH.fullmatch(item[0]),
+                    item[0],
+                ),
             )
         else:
             ordered = sorted(groups.items(), key=lambda item: item[0].lower())
-        for name, members in ordered:
-            page_slug = name if kind == "timeline" else slug(name)
+        for key, members in ordered:
+            page_slug = key if kind == "timeline" else slug(key)
+            name = _period(key) if kind == "timeline" else key
             _paged(
                 writer,
                 members,
                 functools.partial(_page_name, f"{kind}/{page_slug}"),
-                heading=f"{GROUP_HEADINGS[kind][1]}: {name}",
+                heading=name if key == UNDATED else f"{GROUP_HEADINGS[kind][1]} {name}",
                 note="",
             )
             tile = members[0].tile()
             listing.append(
                 {
                     "name": name,
+                    "month": kind == "timeline" and MONTH.fullmatch(key) is not None,
                     "href": f"{page_slug}.html",
                     "count": len(members),
                     "thumb": tile["thumb"],
@@ -314,6 +333,7 @@ def build_site(
     *,
     strip_location: bool = False,
     show_paths: bool = False,
+    title: str = "Photos",
     queries: list[str] | None = None,
     progress: bool | None = None,
     workers: int | None = None,
@@ -333,6 +353,7 @@ def build_site(
             embedder,
             strip_location=strip_location,
             show_paths=show_paths,
+            title=title,
             queries=queries or [],
             progress=progress,
             workers=default_workers(workers),
@@ -353,6 +374,7 @@ def _build(
     *,
     strip_location: bool,
     show_paths: bool,
+    title: str,
     queries: list[str],
     progress: bool | None,
     workers: int,
@@ -375,7 +397,7 @@ def _build(
     writer = PageWriter(
         folder,
         {
-            "site_title": "Photos",
+            "site_title": title.strip()[:200] or "Photos",
             "photo_count": len(entries),
             "model": embedder.name,
             "text_search": embedder.has_text,
@@ -407,7 +429,7 @@ def _build(
     near_groups = _photo_pages(writer, entries, neighbours, near)
     _group_pages(writer, entries)
     exact = [
-        {"sid": e.sid, "title": e.title, "places": e.sources()}
+        {"tile": e.tile(), "title": e.title, "places": e.sources()}
         for e in entries
         if len(e.photo.sources) > 1
     ]

@@ -397,6 +397,12 @@ site_options = [
         help="A text file of extra search phrases, one per line.",
     ),
     click.option(
+        "--title",
+        default="Photos",
+        show_default=True,
+        help="The gallery's name, shown on every page.",
+    ),
+    click.option(
         "--show-paths",
         is_flag=True,
         help="Show where each photo lies on this machine (for a gallery that stays on your "
@@ -430,6 +436,7 @@ def _write_site(
         embedder,
         strip_location=options["strip_location"],
         show_paths=options["show_paths"],
+        title=options["title"],
         queries=_queries(options["queries"]),
         progress=options["progress"],
         workers=options["workers"],
@@ -559,6 +566,7 @@ def demo(out: Path, model: str | None) -> bool:
     options = {
         "strip_location": False,
         "show_paths": False,
+        "title": "photoseek demo",
         "queries": None,
         "progress": None,
         "workers": None,

@@ -173,18 +173,37 @@
   }
 
   /* Photos whose text holds every word of the query, in list order. */
+  /* Lower case without accents, so that "cafe" finds "Café". */
+  function folded(text) {
+    return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
+  }
+
+  function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  /* Photos whose text holds every positive word, each at the start of a word of the text:
+     "red" finds "Red door" but not "haired". */
   function textMatches(texts, query, limit) {
-    const words = [];
+    const patterns = [];
     for (const part of parseQuery(query)) {
-      if (part.sign > 0) words.push.apply(words, part.term.split(" "));
+      if (part.sign <= 0) continue;
+      for (const word of folded(part.term).split(" ")) {
+        if (word) patterns.push(new RegExp("(?:^|[^\\p{L}\\p{N}])" + escapeRegExp(word), "u"));
+      }
     }
     const found = [];
-    if (!words.length) return found;
+    if (!patterns.length) return found;
     for (let i = 0; i < texts.length && found.length < limit; i++) {
-      const hay = texts[i].toLowerCase();
-      if (words.every(function (w) { return hay.indexOf(w) >= 0; })) found.push(i);
+      const hay = folded(texts[i]);
+      if (patterns.every(function (p) { return p.test(hay); })) found.push(i);
     }
     return found;
+  }
+
+  /* "1 photo", "2 photos". */
+  function count(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
   }
 
   /* Vocabulary entries that complete what is being typed (its last term). */
@@ -216,6 +235,7 @@
     photoQuery: photoQuery,
     rank: rank,
     textMatches: textMatches,
+    count: count,
     completions: completions,
   };
 });

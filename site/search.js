@@ -7,6 +7,7 @@
   const status = document.getElementById("status");
   const usedLine = document.getElementById("used");
   const LIMIT = 96;
+  const hint = status.textContent;
   let data = null;
 
   function ready() {
@@ -43,13 +44,35 @@
 
   function show(list, used, unknown, seconds) {
     results.replaceChildren.apply(results, list.map(function (hit) { return tile(hit.index, hit.reason); }));
-    status.textContent = list.length ? list.length + " photos (" + Math.round(seconds * 1000) + " ms)" : "Nothing found.";
+    status.textContent = list.length
+      ? core.count(list.length, "photo") + " (" + Math.round(seconds * 1000) + " ms)"
+      : "Nothing found.";
     const parts = used.map(function (u) { return (u.sign < 0 ? "− " : "") + u.text; });
     usedLine.textContent = (parts.length ? "Searched for: " + parts.join(", ") + "." : "") +
       (unknown.length ? " Not understood: " + unknown.join(", ") + "." : "");
   }
 
-  function run(text) {
+  /* The query lives in the address: Back, reload and bookmarks bring the search back. */
+  function remember(params, push) {
+    const address = "?" + new URLSearchParams(params).toString();
+    if (address === location.search) return;
+    if (push) history.pushState(null, "", address);
+    else history.replaceState(null, "", address);
+  }
+
+  function clear() {
+    results.replaceChildren();
+    usedLine.textContent = "";
+    status.textContent = hint;
+  }
+
+  function run(text, push) {
+    if (!text.trim()) {
+      remember({}, push);
+      clear();
+      return;
+    }
+    remember({ q: text }, push);
     const started = performance.now();
     const seen = new Set();
     const list = [];
@@ -85,30 +108,42 @@
       (performance.now() - started) / 1000);
   }
 
-  const params = new URLSearchParams(location.search);
   let timer = null;
   box.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { ready().then(function () { run(box.value); }); }, 120);
+    if (!box.value.trim()) {
+      run("", false);
+      return;
+    }
+    timer = setTimeout(function () { ready().then(function () { run(box.value, false); }); }, 120);
   });
   box.form.addEventListener("submit", function (event) {
     event.preventDefault();
-    ready().then(function () { run(box.value); });
+    ready().then(function () { run(box.value, true); });
   });
-  if (params.get("like") !== null) {
-    ready().then(function () {
-      // The address can be edited by hand: anything but a photo's number is said, not thrown.
-      const index = Number(params.get("like"));
-      if (Number.isInteger(index) && index >= 0 && index < data.photos.ids.length) {
-        like(index);
-      } else {
-        results.replaceChildren();
-        status.textContent = "No photo number " + params.get("like") + " in this gallery.";
-      }
-    });
-  } else if (params.get("q")) {
-    box.value = params.get("q");
-    ready().then(function () { run(box.value); });
+
+  function fromAddress() {
+    const params = new URLSearchParams(location.search);
+    if (params.get("like") !== null) {
+      ready().then(function () {
+        // The address can be edited by hand: anything but a photo's number is said, not thrown.
+        const index = Number(params.get("like"));
+        if (Number.isInteger(index) && index >= 0 && index < data.photos.ids.length) {
+          like(index);
+        } else {
+          results.replaceChildren();
+          status.textContent = "No photo number " + params.get("like") + " in this gallery.";
+        }
+      });
+    } else if (params.get("q")) {
+      box.value = params.get("q");
+      ready().then(function () { run(box.value, false); });
+    } else {
+      box.value = "";
+      clear();
+    }
   }
+  window.addEventListener("popstate", fromAddress);
+  fromAddress();
   box.focus();
 })();

@@ -71,7 +71,10 @@ def test_pages_groups_and_policy(tmp_path):
     assert (out / "timeline" / "2022.html").is_file()
     photo = next((out / "photo").iterdir()).read_text()
     assert "46.12346, 6.65432" in photo
-    assert 'srcset="' in photo and 'alt="' in photo
+    # A picture no wider than the medium rendition is shown at its own size, without srcset.
+    width, height = map(int, re.search(r"(\d+) × (\d+) px", photo).groups())
+    assert width <= 720
+    assert f'width="{width}" height="{height}" alt="' in photo and 'srcset="' not in photo
 
 
 def test_strip_location_leaves_no_trace_of_gps(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -194,3 +195,105 @@ def test_a_hand_edited_more_like_this_address_is_answered(browser, base, like):
     _wait(browser, lambda d: "No photo number" in d.find_element(By.ID, "status").text)
     assert browser.find_element(By.ID, "status").text == f"No photo number {like} in this gallery."
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_a_search_lives_in_the_address_and_comes_back(browser, base):
+    from selenium.webdriver.common.by import By
+
+    browser.get(base + "search.html")
+    browser.find_element(By.ID, "q").send_keys("red door")
+    _wait(browser, lambda d: "q=red+door" in d.current_url)
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results img")) > 0)
+    shown = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")]
+    browser.find_element(By.CSS_SELECTOR, "#results a").click()
+    _wait(browser, lambda d: "/photo/" in d.current_url)
+    browser.back()
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results a")) == len(shown))
+    assert browser.find_element(By.ID, "q").get_attribute("value") == "red door"
+    assert [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")] \
+        == shown  # fmt: skip
+    # Clearing the box brings the hint back, never "Nothing found."
+    hint = browser.execute_script("return document.getElementById('q').form.q.value = ''")
+    assert hint == ""
+    browser.execute_script(
+        "document.getElementById('q').dispatchEvent(new Event('input', {bubbles: true}))"
+    )
+    _wait(browser, lambda d: d.find_element(By.ID, "results").text == "")
+    status = browser.find_element(By.ID, "status").text
+    assert status.startswith(("Type what", "This gallery")) and "Nothing found" not in status
+    assert "q=" not in browser.current_url
+
+
+def test_a_single_result_is_one_photo(browser, base, site):
+    from selenium.webdriver.common.by import By
+
+    browser.get(base + "search.html?q=number+7")
+    _wait(browser, lambda d: "ms)" in d.find_element(By.ID, "status").text)
+    status = browser.find_element(By.ID, "status").text
+    count = len(browser.find_elements(By.CSS_SELECTOR, "#results a"))
+    assert status.startswith(f"{count} photo " if count == 1 else f"{count} photos ")
+    first = browser.find_element(By.CSS_SELECTOR, "#results a").get_attribute("title")
+    assert first == "matches the text"
+
+
+@pytest.mark.parametrize("page", ["index.html", "search.html?q=red", "timeline/index.html",
+                                  "albums/index.html", "duplicates.html", "photo"])  # fmt: skip
+def test_a_phone_never_scrolls_sideways(browser, base, site, page):
+    if page == "photo":
+        page = "photo/" + sorted((site / "photo").iterdir())[0].name
+    browser.set_window_size(390, 844)
+    try:
+        browser.get(base + page)
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        scroll = browser.execute_script("return document.documentElement.scrollWidth")
+        header = browser.execute_script(
+            "return document.querySelector('header').getBoundingClientRect().height"
+        )
+        viewport = browser.execute_script("return window.innerHeight")
+    finally:
+        browser.set_window_size(1200, 900)
+    assert scroll <= width, (page, scroll, width)
+    assert header <= viewport / 5, (page, header, viewport)
+
+
+@pytest.fixture(scope="module")
+def trip(tmp_path_factory) -> Path:
+    """A gallery of a small and a large picture, dated over two years, named by --title."""
+    import piexif
+
+    folder = tmp_path_factory.mktemp("trip")
+    pics = folder / "pics"
+    pics.mkdir()
+    dates = {"small": "2019:07:04", "large": "2020:01:02", "long": "2019:12:31"}
+    sizes = {"small": (86, 108), "large": (1000, 750), "long": (300, 200)}
+    for name, size in sizes.items():
+        exif = piexif.dump({"Exif": {piexif.ExifIFD.DateTimeOriginal: f"{dates[name]} 10:00:00"}})
+        file = "x" * 90 + ".jpg" if name == "long" else f"{name}.jpg"
+        samples.picture(len(name), size).save(pics / file, exif=exif)
+    samples.picture(9, (120, 90)).save(pics / "undated.jpg")
+    run_cli("build", str(pics), "--out", str(folder / "site"), "--model", "colour",
+            "--title", "Our trip")  # fmt: skip
+    return folder / "site"
+
+
+def test_pictures_are_never_shown_larger_than_themselves(browser, trip):
+    from selenium.webdriver.common.by import By
+
+    for page in sorted((trip / "photo").iterdir()):
+        browser.get(page.as_uri())
+        image = browser.find_element(By.CSS_SELECTOR, "img.large")
+        _wait(browser, lambda d, image=image: d.execute_script(
+            "return arguments[0].complete && arguments[0].naturalWidth > 0", image))  # fmt: skip
+        own = int(re.search(r"(\d+) × \d+ px", browser.page_source).group(1))
+        shown = browser.execute_script("return arguments[0].getBoundingClientRect().width", image)
+        assert shown <= own + 0.5, (page.name, shown, own)
+    assert browser.title.endswith("· Our trip")
+    assert browser.find_element(By.CSS_SELECTOR, ".brand").text == "Our trip"
+
+
+def test_the_timeline_reads_years_then_named_months_and_undated_last(trip):
+    text = (trip / "timeline" / "index.html").read_text()
+    names = re.findall(r"<span>([^<]+)</span>", text)
+    assert names == ["2020", "January 2020", "2019", "December 2019", "July 2019", "Undated"]
+    month = (trip / "timeline" / "2019-07.html").read_text()
+    assert "<h1>Taken in July 2019</h1>" in month

@@ -77,3 +77,17 @@ test("composeQuery reports the entries it used", () => {
   const q = core.composeQuery("dog + beach", data, codes, core.conceptIndex(data));
   assert.deepEqual(q.entries, [0, 1]);
 });
+
+test("text matches start at word starts and ignore accents and case", () => {
+  const texts = ["haired dog", "Red door", "Café · red", "a-red thing", "Crème brûlée"];
+  assert.deepEqual(core.textMatches(texts, "red", 10), [1, 2, 3]);
+  assert.deepEqual(core.textMatches(texts, "cafe", 10), [2]);
+  assert.deepEqual(core.textMatches(texts, "BRULEE creme", 10), [4]);
+  assert.deepEqual(core.textMatches(texts, "red - door", 10), [1, 2, 3]);
+});
+
+test("counts say one photo, two photos", () => {
+  assert.equal(core.count(1, "photo"), "1 photo");
+  assert.equal(core.count(0, "photo"), "0 photos");
+  assert.equal(core.count(2, "photo"), "2 photos");
+});
