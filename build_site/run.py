@@ -124,8 +124,14 @@ def _page_name(stem: str, page: int) -> str:
 
 
 def _paged(
-    writer: PageWriter, entries: list[Entry], name: Callable[[int], str], **context: Any
+    writer: PageWriter,
+    entries: list[Entry],
+    name: Callable[[int], str],
+    context: str = "",
+    **view: Any,
 ) -> None:
+    """A list of photos as grid pages of PER_PAGE. A named `context` (a group) also gets the
+    list itself as data, so that its photos step through it and Escape comes back to it."""
     pages = max(1, -(-len(entries) // PER_PAGE))
     for page in range(1, pages + 1):
         chunk = entries[(page - 1) * PER_PAGE : page * PER_PAGE]
@@ -136,8 +142,12 @@ def _paged(
             page=page,
             pages=pages,
             link=lambda n: name(n).rsplit("/", 1)[-1],
-            **context,
+            context=context,
+            **view,
         )
+    if context:
+        payload = {"ids": [e.sid for e in entries], "per_page": PER_PAGE}
+        writer.write(f"data/in/{context}.js", searchdata.js_payload(f"in/{context}", payload))
 
 
 def _pictures(
@@ -220,6 +230,11 @@ def _photo_pages(
             near_groups.append([entry.tile()] + [e.tile() for e in duplicates])
         view = {
             "index": entry.index,
+            "sid": entry.sid,
+            # The page of the home grid that shows this photo, for Escape.
+            "home": _page_name("index", 1)
+            if entry.index < PER_PAGE
+            else f"page-{entry.index // PER_PAGE + 1}.html",
             "title": entry.title,
             "alt": entry.alt,
             "caption": entry.meta.get("caption"),
@@ -302,6 +317,7 @@ def _group_pages(writer: PageWriter, entries: list[Entry]) -> None:
                 writer,
                 members,
                 functools.partial(_page_name, f"{kind}/{page_slug}"),
+                f"{kind}/{page_slug}",
                 heading=name if key == UNDATED else f"{GROUP_HEADINGS[kind][1]} {name}",
                 note="",
             )

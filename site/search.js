@@ -31,7 +31,7 @@
     const sid = data.photos.ids[index];
     const item = document.createElement("li");
     const link = document.createElement("a");
-    link.href = "photo/" + sid + ".html";
+    link.href = "photo/" + sid + ".html?in=search";
     const img = document.createElement("img");
     img.src = "img/thumb/" + sid.slice(0, 2) + "/" + sid + ".jpg";
     img.alt = data.photos.text[index].split(" · ")[0];
@@ -44,6 +44,15 @@
 
   function show(list, used, unknown, seconds) {
     results.replaceChildren.apply(results, list.map(function (hit) { return tile(hit.index, hit.reason); }));
+    try {
+      // A photo opened from the results steps through them and Escape comes back here.
+      sessionStorage.setItem("photoseek-search", JSON.stringify({
+        ids: list.map(function (hit) { return data.photos.ids[hit.index]; }),
+        address: location.search,
+      }));
+    } catch (error) {
+      // Storage refused (a private window's quota): the photo steps through the home order.
+    }
     status.textContent = list.length
       ? core.count(list.length, "photo") + " (" + Math.round(seconds * 1000) + " ms)"
       : "Nothing found.";

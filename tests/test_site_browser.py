@@ -297,3 +297,37 @@ def test_the_timeline_reads_years_then_named_months_and_undated_last(trip):
     assert names == ["2020", "January 2020", "2019", "December 2019", "July 2019", "Undated"]
     month = (trip / "timeline" / "2019-07.html").read_text()
     assert "<h1>Taken in July 2019</h1>" in month
+
+
+def test_a_photo_steps_through_the_list_it_was_opened_from(browser, base, site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    (group,) = [p for p in (site / "keywords").glob("red-door-*.html")]
+    browser.get(base + f"keywords/{group.name}")
+    tiles = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, ".grid a")]
+    assert len(tiles) >= 3 and all("?in=keywords" in t for t in tiles)
+    browser.find_elements(By.CSS_SELECTOR, ".grid a")[1].click()
+    _wait(browser, lambda d: d.current_url == tiles[1])
+    _wait(browser, lambda d: d.find_element(By.ID, "next").get_attribute("href") == tiles[2])
+    assert browser.find_element(By.ID, "prev").get_attribute("href") == tiles[0]
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
+    _wait(browser, lambda d: d.current_url == tiles[2])
+    sid = tiles[2].split("?")[0].rsplit("/", 1)[1].removesuffix(".html")
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "article[data-list]"))
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    _wait(browser, lambda d: d.current_url.endswith(f"keywords/{group.name}#p-{sid}"))
+    # The last photo of the list has no next, whatever follows it on the home grid.
+    browser.get(tiles[-1])
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "article[data-list]"))
+    assert browser.find_elements(By.ID, "next") == []
+
+    browser.get(base + "search.html?q=picture+number")
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results a")) > 2)
+    found = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")]
+    browser.find_element(By.CSS_SELECTOR, "#results a").click()
+    _wait(browser, lambda d: d.current_url == found[0])
+    _wait(browser, lambda d: d.find_element(By.ID, "next").get_attribute("href") == found[1])
+    assert browser.find_elements(By.ID, "prev") == []
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    _wait(browser, lambda d: d.current_url.endswith("search.html?q=picture+number"))
