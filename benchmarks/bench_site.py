@@ -195,7 +195,7 @@ def main() -> None:
             )
         ]
     )
-    photo_queries = vectors[rng.choice(len(vectors), 100, replace=False)]
+    photo_queries = vectors[rng.choice(len(vectors), min(100, len(vectors)), replace=False)]
     print(f"{summary.photos} photos, dimension {embedder.dim}, {os.cpu_count()} cores")
     print(
         f"site generation: {first:.0f} s (peak RSS {peak:.0f} MB); "

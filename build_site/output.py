@@ -19,6 +19,7 @@ from photoseek.ownership import (
     is_empty,
     read_marker,
     write_marker,
+    write_whole,
 )
 
 MARKER_NAME = ".photoseek-site"
@@ -82,9 +83,7 @@ class SiteFolder:
         return target
 
     def _write_manifest(self, names: set[str]) -> None:
-        tmp = self.out / f"{MANIFEST_NAME}.part"
-        tmp.write_text("".join(f"{n}\n" for n in sorted(names)), encoding="utf-8")
-        tmp.replace(self.out / MANIFEST_NAME)
+        write_whole(self.out / MANIFEST_NAME, "".join(f"{n}\n" for n in sorted(names)).encode())
 
     def finish(self) -> int:
         """Remove what earlier builds made and this one did not; mark the site complete."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from photoseek.ownership import write_whole
 
 from .output import SiteFolder
 
@@ -38,14 +37,7 @@ class PageWriter:
         if path.is_file() and path.stat().st_size == len(encoded) and path.read_bytes() == encoded:
             self.unchanged += 1
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".photoseek-", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(encoded)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        write_whole(path, encoded)
         self.written += 1
 
     def page(self, relative: str, template: str, **context: Any) -> None:

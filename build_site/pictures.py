@@ -8,7 +8,6 @@ import io
 import os
 import signal
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import pillow_heif
 from PIL import Image, ImageCms, ImageOps
 
+from photoseek.ownership import write_whole
 from photoseek.progress import progress_bar
 
 pillow_heif.register_heif_opener()
@@ -63,18 +63,6 @@ def is_complete(path: Path) -> bool:
         return False
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    """Write under a name no other run shares, then rename into place: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".photoseek-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def _die_with_parent() -> None:
     """Worker initialiser: the kernel ends this worker when the run that started it dies."""
     if _LIBC is not None:
@@ -111,7 +99,7 @@ def render(source: Path, photo_id: str, out: Path) -> tuple[str, tuple[int, int]
             copy.thumbnail(rendition_size(kind, *image.size), Image.Resampling.LANCZOS)
             encoded = io.BytesIO()
             copy.save(encoded, "JPEG", quality=QUALITY, optimize=True, progressive=kind != "thumb")
-            _write_new(path, encoded.getvalue())
+            write_whole(path, encoded.getvalue())
     except (OSError, ValueError, Image.DecompressionBombError) as err:
         return photo_id, None, f"{type(err).__name__}: {err}"
     return photo_id, size, ""

@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 LOCK_NAME = ".photoseek-lock"
@@ -36,10 +37,7 @@ def read_marker(folder: Path, name: str) -> dict | None:
 
 def write_marker(folder: Path, name: str, content: dict) -> None:
     """Write the marker atomically."""
-    target = folder / name
-    tmp = folder / f".{name}.part"
-    tmp.write_text(json.dumps({"photoseek": True, **content}, indent=1), encoding="utf-8")
-    os.replace(tmp, target)
+    write_whole(folder / name, json.dumps({"photoseek": True, **content}, indent=1).encode())
 
 
 def is_empty(folder: Path) -> bool:
@@ -61,6 +59,18 @@ def contained(root: Path, relative: str) -> Path:
     if not target.is_relative_to(root.resolve()) or Path(relative).is_absolute():
         raise OwnershipError(f"refusing to write {relative!r}: it is not inside {root}")
     return root / relative
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write under a name no other run shares, then rename into place: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".photoseek-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 class WriterLock:

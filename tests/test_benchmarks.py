@@ -1,0 +1,61 @@
+"""Every benchmark runs at toy size, so that none rots: it finishes and prints its figures.
+
+The figures themselves are not judged here (the machines are shared and noisy); the
+README gives the full-size runs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import SHARED_DATA
+
+ROOT = Path(__file__).resolve().parents[1]
+NEEDS_PHOTOS = pytest.mark.skipif(
+    not (SHARED_DATA / "photos").is_dir(), reason="needs the real photos in ../shared/data"
+)
+
+
+def bench(name: str, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / name), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_bench_blas():
+    out = bench("bench_blas.py", "--seconds", "0.2")
+    assert "photoseek default" in out and "reference BLAS" in out and "ratio" in out
+
+
+@NEEDS_PHOTOS
+def test_bench_extract():
+    out = bench("bench_extract.py", "--count", "40", "--rounds", "1")
+    assert "extract speed / copy speed" in out and "40 found: 40 new" in out
+
+
+@NEEDS_PHOTOS
+def test_bench_embed():
+    out = bench("bench_embed.py", "--count", "8", "--rounds", "1", "--batch-size", "4")
+    assert "photoseek / torch throughput" in out and "photoseek BLAS: scipy-openblas32" in out
+
+
+def test_bench_index():
+    out = bench("bench_index.py", "--count", "3000", "--dim", "64", "--sample", "50")
+    assert "recall@24 against exact" in out
+
+
+def test_bench_site():
+    out = bench("bench_site.py", "--count", "60")
+    assert "search data:" in out and "query median" in out
