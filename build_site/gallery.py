@@ -133,7 +133,6 @@ class Entry:
             ("Camera", meta.get("camera")),
             ("Lens", meta.get("lens")),
             ("Exposure", _exposure(meta)),
-            ("People", ", ".join(meta.get("people", [])) or None),
             ("Rating", "★" * int(rating) + "☆" * (5 - int(rating)) if rating else None),
             ("Pick", PICK_NAMES.get(meta.get("pick") or 0)),
             ("Colour label", meta.get("colour_label")),

@@ -97,13 +97,16 @@ def _vocabulary(entries: list[Entry], queries: list[str]) -> tuple[list[str], li
 
 
 def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
-    groups: dict[str, dict[str, list[Entry]]] = {
-        "keywords": defaultdict(list),
-        "albums": defaultdict(list),
-        "tags": defaultdict(list),
-        "timeline": defaultdict(list),
-    }
+    groups: dict[str, dict[str, list[Entry]]] = {kind: defaultdict(list) for kind in GROUP_HEADINGS}
     for entry in entries:
+        for person in entry.meta.get("people", []):
+            groups["people"][str(person)].append(entry)
+        if entry.meta.get("favourite"):
+            groups["favourites"][FAVOURITES].append(entry)
+        if entry.meta.get("rating"):
+            groups["ratings"][str(entry.meta["rating"])].append(entry)
+        if entry.meta.get("camera"):
+            groups["cameras"][str(entry.meta["camera"])].append(entry)
         for keyword in entry.meta.get("keywords", []):
             groups["keywords"][str(keyword)].append(entry)
         for album in entry.meta.get("albums", []):
@@ -241,6 +244,7 @@ def _photo_pages(
             "facts": entry.facts(),
             "keywords": [{"name": k, "slug": slug(str(k))} for k in entry.meta.get("keywords", [])],
             "albums": [{"name": a, "slug": slug(str(a))} for a in entry.meta.get("albums", [])],
+            "people": [{"name": n, "slug": slug(str(n))} for n in entry.meta.get("people", [])],
             "tags": [{"name": t, "slug": slug(t)} for t in entry.tags],
             "links": [
                 (LINK_LABELS.get(rel, rel), by_id[target].sid)
@@ -272,7 +276,12 @@ GROUP_HEADINGS = {
     "albums": ("Albums", "Album:"),
     "tags": ("Automatic tags", "Tag:"),
     "timeline": ("Timeline", "Taken in"),
+    "people": ("People", "Person:"),
+    "favourites": ("Favourites", ""),
+    "ratings": ("Ratings", "Rated"),
+    "cameras": ("Cameras", "Camera:"),
 }
+FAVOURITES = "Favourites"
 UNDATED = "Undated"
 MONTH = re.compile(r"\d{4}-\d{2}")
 
@@ -289,11 +298,28 @@ GROUP_EMPTY = {
     "albums": "No albums.",
     "tags": "No automatic tags: every photo needs a vector.",
     "timeline": "No photos.",
+    "people": "No named people in this library.",
+    "favourites": "No favourites.",
+    "ratings": "No rated photos.",
+    "cameras": "No camera is known.",
 }
 
 
+def _group_name(kind: str, key: str) -> tuple[str, str]:
+    """A group's page name (never from metadata alone) and the name people read."""
+    if kind == "timeline":
+        return key, _period(key)
+    if kind == "ratings":
+        stars = int(key)
+        return f"stars-{stars}", "★" * stars + "☆" * (5 - stars)
+    if kind == "favourites":
+        return "favourites", key
+    return slug(key), key
+
+
 def _group_pages(writer: PageWriter, entries: list[Entry]) -> None:
-    """Keyword, album, tag and timeline pages, and an index page for each kind."""
+    """A page per keyword, album, tag, period, person, rating and camera, the favourites, and an
+    index page for each kind."""
     for kind, groups in _groups(entries).items():
         listing = []
         if kind == "timeline":
@@ -308,17 +334,19 @@ def _group_pages(writer: PageWriter, entries: list[Entry]) -> None:
                     item[0],
                 ),
             )
+        elif kind == "ratings":
+            ordered = sorted(groups.items(), reverse=True)
         else:
             ordered = sorted(groups.items(), key=lambda item: item[0].lower())
         for key, members in ordered:
-            page_slug = key if kind == "timeline" else slug(key)
-            name = _period(key) if kind == "timeline" else key
+            page_slug, name = _group_name(kind, key)
+            label = GROUP_HEADINGS[kind][1]
             _paged(
                 writer,
                 members,
                 functools.partial(_page_name, f"{kind}/{page_slug}"),
                 f"{kind}/{page_slug}",
-                heading=name if key == UNDATED else f"{GROUP_HEADINGS[kind][1]} {name}",
+                heading=name if key == UNDATED or not label else f"{label} {name}",
                 note="",
             )
             tile = members[0].tile()

@@ -52,7 +52,7 @@
     if (saved && Array.isArray(saved.ids)) {
       follow(saved.ids, context, function () { return root + "search.html" + (saved.address || ""); });
     }
-  } else if (/^(albums|keywords|tags|timeline)\/[A-Za-z0-9_.-]+$/.test(context)) {
+  } else if (/^(albums|keywords|tags|timeline|people|favourites|ratings|cameras)\/[A-Za-z0-9_.-]+$/.test(context)) {
     Photoseek.load("in/" + context).then(function (list) {
       follow(list.ids, context, function (at) {
         const page = Math.floor(at / list.per_page) + 1;

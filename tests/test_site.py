@@ -102,3 +102,36 @@ def test_demo_runs_offline_and_says_which_model(tmp_path):
     assert (site / "data" / "vectors.js").stat().st_size > 0
     again = run_cli("demo", "--out", str(tmp_path / "demo"))
     assert "0 new" in again.stdout
+
+
+def test_people_favourites_ratings_and_cameras_have_pages(tmp_path):
+    pictures = [samples.picture(i, (300, 200)) for i in range(4)]
+    images = [
+        samples.CatalogImage(samples.sample_uuid(i), samples.sample_digest(i), f"IMG_{i}",
+                             rating=[5, 3, 5, 0][i], camera=["X100V", "X100V", "EOS R6", None][i])
+        for i in range(4)
+    ]  # fmt: skip
+    lrdata = samples.lightroom_catalog(tmp_path / "lr", "Cat", images, pictures)
+    zips = samples.write_zips(tmp_path / "zips", {
+        "Takeout/Google Photos/Photos from 2019/a.jpg": samples.jpeg_bytes(samples.picture(9)),
+        "Takeout/Google Photos/Photos from 2019/a.jpg.json": samples.sidecar(
+            "a.jpg", 1560000000, people=["Ana", "Bo"], favorited=True),
+    }, parts=1)  # fmt: skip
+    out = tmp_path / "site"
+    run_cli("build", str(lrdata), *map(str, zips), "--out", str(out), "--model", "colour")
+
+    def members(page: str) -> int:
+        return (out / page).read_text().count('<li id="p-')
+
+    assert members("ratings/stars-5.html") == 2 and members("ratings/stars-3.html") == 1
+    assert not (out / "ratings" / "stars-0.html").exists()
+    ratings = (out / "ratings" / "index.html").read_text()
+    assert ratings.index("★★★★★") < ratings.index("★★★☆☆")
+    assert members("favourites/favourites.html") == 1
+    cameras = {p.name.rsplit("-", 1)[0]: members(f"cameras/{p.name}")
+               for p in (out / "cameras").glob("*-*.html")}  # fmt: skip
+    assert cameras == {"x100v": 2, "eos-r6": 1}
+    people = sorted(p.name.rsplit("-", 1)[0] for p in (out / "people").glob("*-*.html"))
+    assert people == ["ana", "bo"]
+    photo = next(p for p in (out / "photo").iterdir() if "Ana" in p.read_text()).read_text()
+    assert 'href="../people/ana-' in photo
