@@ -95,6 +95,9 @@ class SiteFolder:
                 removed += 1
             except (OSError, OwnershipError):
                 continue
+        # Files a killed run was writing (each under a name of its own) are never reused.
+        for leftover in self.out.rglob(".photoseek-*.part"):
+            leftover.unlink(missing_ok=True)
         self._write_manifest(self.produced)
         write_marker(self.out, MARKER_NAME, {"kind": "site", "state": "complete"})
         return removed

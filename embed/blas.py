@@ -110,9 +110,13 @@ def patched_openblas(original: Path, cache: Path) -> Path:
     if target.is_file():
         return target
     patchelf = _patchelf()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".so.part")
-    os.close(fd)
+    unwritable = f"cannot write the patched copy under {target.parent}"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".so.part")
+        os.close(fd)
+    except OSError as err:
+        raise BlasUnavailable(f"{unwritable}: {err}") from err
     try:
         shutil.copyfile(original, tmp)
         names = target.parent / "symbols.map"
@@ -127,16 +131,23 @@ def patched_openblas(original: Path, cache: Path) -> Path:
                 raise BlasUnavailable(f"patchelf {args[0]} failed: {done.stderr.strip()}")
         os.replace(tmp, target)
     except OSError as err:
-        raise BlasUnavailable(
-            f"cannot write the patched copy under {target.parent}: {err}"
-        ) from err
+        raise BlasUnavailable(f"{unwritable}: {err}") from err
     finally:
         Path(tmp).unlink(missing_ok=True)
     return target
 
 
 def _bundled() -> str:
-    return str(patched_openblas(_scipy_openblas(), cache_base()))
+    original = _scipy_openblas()
+    try:
+        return str(patched_openblas(original, cache_base()))
+    except BlasUnavailable as cache_problem:
+        # A cache that cannot be written (a read-only home) must not make embedding slow.
+        fallback = Path(tempfile.gettempdir()) / f"photoseek-{os.getuid()}"
+        try:
+            return str(patched_openblas(original, fallback))
+        except BlasUnavailable:
+            raise cache_problem from None
 
 
 def _mkl() -> str:

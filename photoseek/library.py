@@ -127,7 +127,7 @@ def _open_readonly(db_path: Path) -> sqlite3.Connection:
 def _storage_problem(root: Path, err: Exception) -> str:
     """What a storage error means for the user, and what to do about it."""
     text = str(err)
-    if isinstance(err, OSError) and err.errno == errno.ENOSPC or "full" in text:
+    if (isinstance(err, OSError) and err.errno == errno.ENOSPC) or "full" in text:
         return f"{root}: the disk is full ({text}); free some space and run this again."
     denied = isinstance(err, OSError) and err.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
     if denied or "readonly" in text:
@@ -217,8 +217,8 @@ class Library:
                     "creates a library only in a new or empty folder, so that it never touches "
                     "files it did not make. Choose another --library."
                 )
-        foreign = read_marker(self.root, MARKER_NAME) is None and not _is_catalog(db_path)
-        if db_path.exists() and foreign:
+        unmarked = db_path.exists() and read_marker(self.root, MARKER_NAME) is None
+        if unmarked and not _is_catalog(db_path):
             raise LibraryError(
                 f"{self.root} holds a {CATALOG_NAME} that photoseek did not write; "
                 "refusing to use it as a library. Choose another --library."
@@ -226,12 +226,16 @@ class Library:
         try:
             if readonly:
                 self.db = _open_readonly(db_path)
+                self._check_version()
             else:
                 self.root.mkdir(parents=True, exist_ok=True)
                 self._lock = WriterLock(self.root, "library")
                 self._open_for_writing(db_path)
         except OwnershipError as err:
             raise LibraryError(str(err)) from err
+        except LibraryError:
+            self._release()
+            raise
         except (sqlite3.DatabaseError, OSError) as err:
             self._release()
             raise LibraryError(_storage_problem(self.root, err)) from err

@@ -217,3 +217,14 @@ def test_doctor_reports_the_blas_and_the_speed(tmp_path):
     )
     assert slow.returncode == 3
     assert "under half numpy's speed" in slow.stderr
+
+
+def test_a_cache_that_cannot_be_written_does_not_make_embedding_slow(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    result = child(STATUS, {"PHOTOSEEK_CACHE": str(blocked / "cache"), "PHOTOSEEK_BLAS": ""})
+    assert result.returncode == 0, result.stderr
+    status = json.loads(result.stdout)
+    assert status["source"].startswith("scipy-openblas32")
+    assert status["provider"] == status["library"]
+    assert SLOW_MESSAGE not in result.stderr
