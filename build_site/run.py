@@ -53,7 +53,8 @@ class SiteSummary:
         per_photo /= max(self.photos, 1)
         return [
             f"{self.photos} photos, {self.pages_written} pages written, "
-            f"{self.pages_unchanged} unchanged, {len(self.pictures_failed)} pictures unreadable",
+            f"{self.pages_unchanged} unchanged, {self.removed} stale files removed, "
+            f"{len(self.pictures_failed)} pictures unreadable",
             f"search data: {per_photo:.0f} bytes per photo, plus "
             f"{self.data_bytes.get('concepts', 0) / 1e6:.1f} MB for {self.concepts} concepts "
             "(loaded only when search is used)",
@@ -119,6 +120,11 @@ def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
         else:
             groups["timeline"][UNDATED].append(entry)
     return groups
+
+
+def _home_page(page: int) -> str:
+    """The file of page `page` of the home grid."""
+    return "index.html" if page == 1 else f"page-{page}.html"
 
 
 def _page_name(stem: str, page: int) -> str:
@@ -235,9 +241,7 @@ def _photo_pages(
             "index": entry.index,
             "sid": entry.sid,
             # The page of the home grid that shows this photo, for Escape.
-            "home": _page_name("index", 1)
-            if entry.index < PER_PAGE
-            else f"page-{entry.index // PER_PAGE + 1}.html",
+            "home": _home_page(entry.index // PER_PAGE + 1),
             "title": entry.title,
             "alt": entry.alt,
             "caption": entry.meta.get("caption"),
@@ -464,7 +468,7 @@ def _build(
     _paged(
         writer,
         entries,
-        lambda n: "index.html" if n == 1 else f"page-{n}.html",
+        _home_page,
         heading="All photos",
         note="",
     )
