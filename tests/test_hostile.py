@@ -43,6 +43,16 @@ def folder_of(path: Path, count: int, start: int = 0) -> Path:
     return path
 
 
+def embedded(tmp_path: Path, pictures: Path | int) -> Path:
+    """A library of `pictures` (a folder, or that many generated ones), embedded by colour."""
+    if isinstance(pictures, int):
+        pictures = folder_of(tmp_path / "pics", pictures)
+    library = tmp_path / "lib"
+    run_cli("extract", str(pictures), "--library", str(library))
+    run_cli("embed", "--library", str(library), "--model", "colour")
+    return library
+
+
 def tree(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
@@ -165,13 +175,11 @@ def test_a_site_path_outside_the_site_is_refused(tmp_path):
 
 
 def test_a_killed_site_build_leaves_no_worker_running(tmp_path):
-    library = tmp_path / "lib"
     pics = tmp_path / "pics"
     pics.mkdir()
     for seed in range(200):
         samples.picture(seed, (1600, 1200)).save(pics / f"{seed}.jpg")
-    run_cli("extract", str(pics), "--library", str(library))
-    run_cli("embed", "--library", str(library), "--model", "colour")
+    library = embedded(tmp_path, pics)
     out = tmp_path / "unique-site-name"
     process = subprocess.Popen(
         [sys.executable, "-m", "photoseek", "site", "--library", str(library), "--out", str(out),
@@ -223,9 +231,7 @@ def test_a_second_writer_is_told_who_holds_the_folder(tmp_path):
 
 
 def test_two_builds_on_one_site_never_both_write(tmp_path):
-    library = tmp_path / "lib"
-    run_cli("extract", str(folder_of(tmp_path / "pics", 3)), "--library", str(library))
-    run_cli("embed", "--library", str(library), "--model", "colour")
+    library = embedded(tmp_path, 3)
     out = tmp_path / "site"
     run_cli("site", "--library", str(library), "--out", str(out))
     with open(out / ".photoseek-lock", "r+") as held:
@@ -420,9 +426,7 @@ def test_pages_of_photos_that_left_the_library_are_removed(tmp_path):
 
 
 def test_a_rendition_cut_short_is_made_again(tmp_path):
-    library = tmp_path / "lib"
-    run_cli("extract", str(folder_of(tmp_path / "pics", 2)), "--library", str(library))
-    run_cli("embed", "--library", str(library), "--model", "colour")
+    library = embedded(tmp_path, 2)
     out = tmp_path / "site"
     run_cli("site", "--library", str(library), "--out", str(out))
     victim = next((out / "img" / "large").rglob("*.jpg"))
@@ -513,9 +517,7 @@ def test_a_zip_bomb_is_refused_without_inflating_it(tmp_path):
 
 
 def test_read_only_commands_write_nothing_to_the_library(tmp_path):
-    library = tmp_path / "lib"
-    run_cli("extract", str(folder_of(tmp_path / "pics", 3)), "--library", str(library))
-    run_cli("embed", "--library", str(library), "--model", "colour")
+    library = embedded(tmp_path, 3)
 
     # SQLite's own -wal and -shm files come and go with any connection; nothing else may change.
     def state() -> dict:
@@ -538,9 +540,7 @@ def mount(*args: str) -> None:
 
 
 def test_a_library_on_read_only_media_is_read_by_every_reading_command(tmp_path):
-    library = tmp_path / "lib"
-    run_cli("extract", str(folder_of(tmp_path / "pics", 3)), "--library", str(library))
-    run_cli("embed", "--library", str(library), "--model", "colour")
+    library = embedded(tmp_path, 3)
     media = tmp_path / "media"
     media.mkdir()
     mount("--bind", str(library), str(media))
@@ -559,13 +559,11 @@ def test_a_library_on_read_only_media_is_read_by_every_reading_command(tmp_path)
 
 
 def test_a_full_disk_stops_the_site_with_a_message_and_the_next_run_repairs_it(tmp_path):
-    library = tmp_path / "lib"
     pics = tmp_path / "pics"
     pics.mkdir()
     for seed in range(12):
         samples.picture(seed, (1600, 1200)).save(pics / f"{seed}.jpg", quality=95)
-    run_cli("extract", str(pics), "--library", str(library))
-    run_cli("embed", "--library", str(library), "--model", "colour")
+    library = embedded(tmp_path, pics)
     disk = tmp_path / "disk"
     disk.mkdir()
     mount("-t", "tmpfs", "-o", "size=600k", "tmpfs", str(disk))
@@ -593,9 +591,7 @@ def test_a_full_disk_stops_the_site_with_a_message_and_the_next_run_repairs_it(t
     ],
 )
 def test_bad_arguments_are_messages(tmp_path, args, says):
-    library = tmp_path / "lib"
-    run_cli("extract", str(folder_of(tmp_path / "pics", 2)), "--library", str(library))
-    run_cli("embed", "--library", str(library), "--model", "colour")
+    library = embedded(tmp_path, 2)
     (tmp_path / "latin1.txt").write_bytes("caf\xe9\n".encode("latin-1"))
     result = run_cli(*[a.format(tmp=tmp_path) for a in args], "--library", str(library),
                      check=False)  # fmt: skip
@@ -614,10 +610,8 @@ def test_an_empty_source_builds_an_empty_gallery(tmp_path):
 
 
 def test_site_exits_3_when_a_picture_is_skipped(tmp_path):
-    library = tmp_path / "lib"
     pics = folder_of(tmp_path / "pics", 2)
-    run_cli("extract", str(pics), "--library", str(library))
-    run_cli("embed", "--library", str(library), "--model", "colour")
+    library = embedded(tmp_path, pics)
     (pics / "p001.jpg").write_bytes(b"gone bad")
     result = run_cli("site", "--library", str(library), "--out", str(tmp_path / "s"), check=False)
     assert result.returncode == 3
