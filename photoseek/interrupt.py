@@ -18,7 +18,7 @@ import sys
 import threading
 
 EXIT_INTERRUPTED = 130
-GRACE_SECONDS = 1.5
+GRACE_SECONDS = 1.0
 MESSAGE = (
     "photoseek: interrupted; everything finished so far is kept, "
     "run the same command again to go on"
