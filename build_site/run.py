@@ -122,6 +122,19 @@ def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
     return groups
 
 
+def _sections(entries: list[Entry], dated: bool) -> list[dict[str, Any]]:
+    """Runs of tiles under a heading each: the month they were taken, when `dated`."""
+    sections: list[dict[str, Any]] = []
+    for entry in entries:
+        heading = (
+            (_period(entry.date[:7]) if DATE_PREFIX.match(entry.date) else UNDATED) if dated else ""
+        )
+        if not sections or sections[-1]["heading"] != heading:
+            sections.append({"heading": heading, "tiles": []})
+        sections[-1]["tiles"].append(entry.tile())
+    return sections
+
+
 def _home_page(page: int) -> str:
     """The file of page `page` of the home grid."""
     return "index.html" if page == 1 else f"page-{page}.html"
@@ -137,17 +150,19 @@ def _paged(
     entries: list[Entry],
     name: Callable[[int], str],
     context: str = "",
+    dated: bool = False,
     **view: Any,
 ) -> None:
-    """A list of photos as grid pages of PER_PAGE. A named `context` (a group) also gets the
-    list itself as data, so that its photos step through it and Escape comes back to it."""
+    """A list of photos as grid pages of PER_PAGE, under month headings when `dated`. A named
+    `context` (a group) also gets the list itself as data, so that its photos step through
+    it and Escape comes back to it."""
     pages = max(1, -(-len(entries) // PER_PAGE))
     for page in range(1, pages + 1):
         chunk = entries[(page - 1) * PER_PAGE : page * PER_PAGE]
         writer.page(
             name(page),
             "grid_page.html",
-            tiles=[e.tile() for e in chunk],
+            sections=_sections(chunk, dated),
             page=page,
             pages=pages,
             link=lambda n: name(n).rsplit("/", 1)[-1],
@@ -469,6 +484,7 @@ def _build(
         writer,
         entries,
         _home_page,
+        dated=True,
         heading="All photos",
         note="",
     )

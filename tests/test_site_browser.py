@@ -297,6 +297,16 @@ def test_the_timeline_reads_years_then_named_months_and_undated_last(trip):
     assert names == ["2020", "January 2020", "2019", "December 2019", "July 2019", "Undated"]
     month = (trip / "timeline" / "2019-07.html").read_text()
     assert "<h1>Taken in July 2019</h1>" in month
+    home = (trip / "index.html").read_text()
+    headings = re.findall(r'<h2 class="date">([^<]+)</h2>', home)
+    assert headings == ["January 2020", "December 2019", "July 2019", "Undated"]
+    # Each heading stands right above its own photos: one a month here.
+    assert [len(re.findall(r"<li>", part)) for part in home.split('<h2 class="date">')[1:]] == [
+        1,
+        1,
+        1,
+        1,
+    ]
 
 
 def test_a_photo_steps_through_the_list_it_was_opened_from(browser, base, site):
