@@ -63,8 +63,9 @@
 
   /* The query lives in the address: Back, reload and bookmarks bring the search back. */
   function remember(params, push) {
-    const address = "?" + new URLSearchParams(params).toString();
-    if (address === location.search) return;
+    const query = new URLSearchParams(params).toString();
+    if ((query ? "?" + query : "") === location.search) return;
+    const address = query ? "?" + query : location.pathname;
     if (push) history.pushState(null, "", address);
     else history.replaceState(null, "", address);
   }
