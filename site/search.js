@@ -8,7 +8,11 @@
   const usedLine = document.getElementById("used");
   const LIMIT = 96;
   const hint = status.textContent;
+  const more = document.getElementById("more");
   let data = null;
+  // How many results are shown; "More results" raises it, a new query starts again.
+  let limit = LIMIT;
+  let again = null;
 
   function ready() {
     if (data) return Promise.resolve(data);
@@ -56,6 +60,7 @@
     status.textContent = list.length
       ? core.count(list.length, "photo") + " (" + Math.round(seconds * 1000) + " ms)"
       : "Nothing found.";
+    more.hidden = list.length < limit;
     const parts = used.map(function (u) { return (u.sign < 0 ? "− " : "") + u.text; });
     usedLine.textContent = (parts.length ? "Searched for: " + parts.join(", ") + "." : "") +
       (unknown.length ? " Not understood: " + unknown.join(", ") + "." : "");
@@ -71,12 +76,15 @@
   }
 
   function clear() {
+    more.hidden = true;
     results.replaceChildren();
     usedLine.textContent = "";
     status.textContent = hint;
   }
 
-  function run(text, push) {
+  function run(text, push, shown) {
+    limit = shown || LIMIT;
+    again = function () { run(text, false, limit + LIMIT); };
     if (!text.trim()) {
       remember({}, push);
       clear();
@@ -86,33 +94,36 @@
     const started = performance.now();
     const seen = new Set();
     const list = [];
-    for (const index of core.textMatches(data.photos.text, text, LIMIT)) {
+    for (const index of core.textMatches(data.photos.text, text, limit)) {
       seen.add(index);
       list.push({ index: index, reason: "matches the text" });
     }
     const query = core.composeQuery(text, data.concepts, data.conceptCodes, data.index);
     if (query.entries.length === 1 && query.used[0].sign > 0) {
       for (const index of core.conceptTop(data.concepts, data.conceptTop, query.entries[0])) {
-        if (!seen.has(index) && list.length < LIMIT) {
+        if (!seen.has(index) && list.length < limit) {
           seen.add(index);
           list.push({ index: index, reason: "similar in meaning" });
         }
       }
     }
     if (query.vector) {
-      for (const hit of core.rank(query.vector, data.vectors, data.codes, LIMIT)) {
-        if (!seen.has(hit.index) && list.length < LIMIT) list.push({ index: hit.index, reason: "similar in meaning" });
+      for (const hit of core.rank(query.vector, data.vectors, data.codes, limit)) {
+        if (!seen.has(hit.index) && list.length < limit) list.push({ index: hit.index, reason: "similar in meaning" });
       }
     }
     show(list, query.used, query.unknown, (performance.now() - started) / 1000);
   }
 
-  function like(index) {
+  function like(index, shown) {
+    limit = shown || LIMIT;
+    again = function () { like(index, limit + LIMIT); };
     const started = performance.now();
     const v = data.vectors;
     const query = core.photoQuery(v, data.codes, index);
-    const hits = core.rank(query, v, data.codes, LIMIT + 1)
+    const hits = core.rank(query, v, data.codes, limit + 1)
       .filter(function (hit) { return hit.index !== index; })
+      .slice(0, limit)
       .map(function (hit) { return { index: hit.index, reason: "looks alike" }; });
     show(hits, [{ text: "photos like " + data.photos.text[index].split(" · ")[0], sign: 1 }], [],
       (performance.now() - started) / 1000);
@@ -153,6 +164,9 @@
       clear();
     }
   }
+  more.addEventListener("click", function () {
+    if (again) again();
+  });
   window.addEventListener("popstate", fromAddress);
   fromAddress();
   box.focus();

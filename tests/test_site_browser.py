@@ -341,3 +341,21 @@ def test_a_photo_steps_through_the_list_it_was_opened_from(browser, base, site):
     assert browser.find_elements(By.ID, "prev") == []
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
     _wait(browser, lambda d: d.current_url.endswith("search.html?q=picture+number"))
+
+
+def test_more_results_come_on_demand(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    pics = tmp_path / "pics"
+    pics.mkdir()
+    for seed in range(120):
+        samples.picture(seed, (40, 30)).save(pics / f"match-{seed:03d}.jpg")
+    run_cli("build", str(pics), "--out", str(tmp_path / "site"), "--model", "colour")
+    browser.get((tmp_path / "site" / "search.html").as_uri() + "?q=match")
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results a")) == 96)
+    assert browser.find_element(By.ID, "status").text.startswith("96 photos")
+    button = browser.find_element(By.ID, "more")
+    assert button.is_displayed()
+    button.click()
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results a")) == 120)
+    assert not browser.find_element(By.ID, "more").is_displayed()
