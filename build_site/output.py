@@ -12,6 +12,7 @@ from pathlib import Path
 
 from photoseek.ownership import (
     LOCK_NAME,
+    PART_PREFIX,
     OwnershipError,
     WriterLock,
     contained,
@@ -96,7 +97,7 @@ class SiteFolder:
             except (OSError, OwnershipError):
                 continue
         # Files a killed run was writing (each under a name of its own) are never reused.
-        for leftover in self.out.rglob(".photoseek-*.part"):
+        for leftover in self.out.rglob(f"{PART_PREFIX}*.part"):
             leftover.unlink(missing_ok=True)
         self._write_manifest(self.produced)
         write_marker(self.out, MARKER_NAME, {"kind": "site", "state": "complete"})

@@ -79,14 +79,11 @@ class PhotosLibrarySource:
 
     def _render(self, asset: Asset) -> Path | None:
         folder = self.root / "resources" / "renders" / asset.uuid[:1]
-        return next(
-            (
-                folder / f"{asset.uuid}{s}"
-                for s in RENDERS
-                if (folder / f"{asset.uuid}{s}").is_file()
-            ),
-            None,
-        )
+        for suffix in RENDERS:
+            path = folder / f"{asset.uuid}{suffix}"
+            if path.is_file():
+                return path
+        return None
 
     def _read(self) -> list[Asset]:
         try:

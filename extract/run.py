@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -81,22 +80,10 @@ def _picture_bytes(loaded: Loaded, picture: images.Picture, meta: dict) -> bytes
     return jpeg.with_metadata(loaded.data, exif=exif.encode(meta, picture.exif), icc=profile)
 
 
-def _stage(library: Library, data: bytes) -> Path:
-    """Write bytes to a fresh file in tmp/, invisible until renamed into place."""
-    fd, tmp = tempfile.mkstemp(dir=library.tmp_dir, prefix="photoseek-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
-
-
 def _write_atomic(library: Library, target: Path, data: bytes) -> None:
     """Write via a temporary file and a rename, so no half-written picture is ever visible."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(_stage(library, data), target)
+    os.replace(library.stage(data), target)
 
 
 def _prepare(library: Library, item: Item) -> Prepared:
@@ -114,7 +101,7 @@ def _prepare(library: Library, item: Item) -> Prepared:
     if loaded.on_disk is not None:
         return Prepared(loaded, picture, meta, None, len(loaded.data))
     data = _picture_bytes(loaded, picture, meta)
-    return Prepared(loaded, picture, meta, _stage(library, data), len(data))
+    return Prepared(loaded, picture, meta, library.stage(data), len(data))
 
 
 def _store(library: Library, item: Item, prepared: Prepared) -> str:

@@ -34,7 +34,6 @@ YEAR_FOLDER = re.compile(r"^Photos from (18|19|20)\d\d$")
 ZIP_PART = re.compile(r"^(?P<stem>.*)-\d{3}\.zip$", re.IGNORECASE)
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mp", ".3gp", ".avi", ".mkv", ".webm"}
 MAX_SIDECAR = 16 << 20
-MAX_PICTURE = MAX_FILE
 
 
 @dataclass
@@ -258,7 +257,7 @@ class TakeoutSource:
         how: tuple[str, str] | None,
         folder_warnings: list[str],
     ) -> Loaded:
-        data = entry.read(MAX_PICTURE)
+        data = entry.read(MAX_FILE)
         warnings = list(folder_warnings)
         meta: dict[str, Any] = {"takeout_path": str(entry.path)}
         if sidecar is None:

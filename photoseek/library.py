@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,7 +41,8 @@ TMP_DIR = "tmp"
 MARKER_NAME = ".photoseek-library"
 # What photoseek itself names files in photos/ and tmp/; nothing else there is ever deleted.
 _MANAGED_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{16,64}\.[a-z0-9]{2,5}$")
-_STAGED_NAME = re.compile(r"^photoseek-[A-Za-z0-9_]+\.part$")
+_STAGED_PREFIX, _STAGED_SUFFIX = "photoseek-", ".part"
+_STAGED_NAME = re.compile(rf"^{_STAGED_PREFIX}[A-Za-z0-9_]+\{_STAGED_SUFFIX}$")
 
 # Scalar fields are taken from the first source that has them, in this order
 # of trust: the Lightroom catalog and the Photos library were curated by their owner, Takeout's
@@ -284,6 +286,17 @@ class Library:
     def tmp_dir(self) -> Path:
         """Where files are written before they are renamed into place."""
         return self.root / TMP_DIR
+
+    def stage(self, data: bytes) -> Path:
+        """Write bytes to a fresh file in tmp/, invisible until renamed into place."""
+        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix=_STAGED_PREFIX, suffix=_STAGED_SUFFIX)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return Path(tmp)
 
     def picture_path(self, photo_id: str, extension: str) -> Path:
         """Where a managed picture of this id lives; names come from the id alone."""

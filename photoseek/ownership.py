@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 LOCK_NAME = ".photoseek-lock"
+# Files being written get names of their own that start so: `{PART_PREFIX}*.part`.
+PART_PREFIX = ".photoseek-"
 
 
 class OwnershipError(Exception):
@@ -64,7 +66,7 @@ def contained(root: Path, relative: str) -> Path:
 def write_whole(path: Path, data: bytes) -> None:
     """Write under a name no other run shares, then rename into place: never half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".photoseek-", suffix=".part")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=PART_PREFIX, suffix=".part")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -11,6 +11,14 @@ from pathlib import Path
 import pytest
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+CLIP_VOCAB = SHARED_DATA / "clip-tokenizer"
+
+
+def clip_vocab() -> Path:
+    """The real CLIP vocabulary, or a skip saying why it is missing."""
+    if not CLIP_VOCAB.is_dir():
+        pytest.skip(f"the real CLIP vocabulary is not at {CLIP_VOCAB}")
+    return CLIP_VOCAB
 
 
 def run_cli(

@@ -17,19 +17,16 @@ from photoseek import samples
 from photoseek.concurrency import default_workers, usable_cores
 
 from . import reference_models as ref
-from .conftest import SHARED_DATA, ls_json, run_cli
+from .conftest import clip_vocab, ls_json, run_cli
 
-VOCAB = SHARED_DATA / "clip-tokenizer"
 STOP_WITHIN = 2.0
 
 
 @pytest.fixture(scope="module")
 def b32(tmp_path_factory) -> Path:
     """A ViT-B/32 CLIP with random weights: slow enough on a CPU that a batch takes seconds."""
-    if not VOCAB.is_dir():
-        pytest.skip(f"the real CLIP vocabulary is not at {VOCAB}")
     folder = tmp_path_factory.mktemp("b32") / "clip-b32"
-    ref.clip_checkpoint(folder, VOCAB, ref.CLIP_B32)
+    ref.clip_checkpoint(folder, clip_vocab(), ref.CLIP_B32)
     return folder
 
 

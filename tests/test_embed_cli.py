@@ -16,17 +16,13 @@ from photoseek.embed.weights import cache_root
 from photoseek.library import Library
 
 from . import reference_models as ref
-from .conftest import SHARED_DATA, run_cli
-
-VOCAB = SHARED_DATA / "clip-tokenizer"
+from .conftest import clip_vocab, run_cli
 
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory) -> Path:
-    if not VOCAB.is_dir():
-        pytest.skip(f"the real CLIP vocabulary is not at {VOCAB}")
     folder = tmp_path_factory.mktemp("ckpt") / "tiny-clip"
-    ref.clip_checkpoint(folder, VOCAB, ref.CLIP_TINY)
+    ref.clip_checkpoint(folder, clip_vocab(), ref.CLIP_TINY)
     return folder
 
 

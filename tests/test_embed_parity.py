@@ -23,9 +23,8 @@ from photoseek.embed.preprocess import to_rgb
 from photoseek.embed.tokenizer import ClipTokenizer
 
 from . import reference_models as ref
-from .conftest import SHARED_DATA
+from .conftest import CLIP_VOCAB, clip_vocab
 
-VOCAB = SHARED_DATA / "clip-tokenizer"
 HARD_TEXTS = [
     "",
     "a photo of a dog",
@@ -48,7 +47,7 @@ HARD_TEXTS = [
 PARITY = 2e-6
 
 needs_vocab = pytest.mark.skipif(
-    not VOCAB.is_dir(), reason=f"the real CLIP vocabulary is not at {VOCAB}"
+    not CLIP_VOCAB.is_dir(), reason=f"the real CLIP vocabulary is not at {CLIP_VOCAB}"
 )
 
 
@@ -78,8 +77,8 @@ def _test_images() -> list[Image.Image]:
 
 @needs_vocab
 def test_clip_tokens_match_reference_on_hard_strings():
-    ours = ClipTokenizer(VOCAB)
-    reference = CLIPTokenizer.from_pretrained(str(VOCAB))
+    ours = ClipTokenizer(CLIP_VOCAB)
+    reference = CLIPTokenizer.from_pretrained(str(CLIP_VOCAB))
     expected = reference(HARD_TEXTS, padding=True, max_length=77, truncation=True)
     assert ours(HARD_TEXTS).tolist() == expected["input_ids"]
     assert ours(["a dog"]).tolist() == [reference("a dog")["input_ids"]]
@@ -87,10 +86,8 @@ def test_clip_tokens_match_reference_on_hard_strings():
 
 @pytest.fixture(scope="module")
 def tiny_clip(tmp_path_factory):
-    if not VOCAB.is_dir():
-        pytest.skip(f"the real CLIP vocabulary is not at {VOCAB}")
     folder = tmp_path_factory.mktemp("tiny-clip")
-    return folder, ref.clip_checkpoint(folder, VOCAB, ref.CLIP_TINY)
+    return folder, ref.clip_checkpoint(folder, clip_vocab(), ref.CLIP_TINY)
 
 
 @pytest.fixture(scope="module")
@@ -152,10 +149,8 @@ def test_exif_orientation_is_applied_before_everything(tiny_clip):
 
 
 def test_draft_decoding_stays_close_to_full_decoding(tmp_path, shared_photos):
-    if not VOCAB.is_dir():
-        pytest.skip(f"the real CLIP vocabulary is not at {VOCAB}")
     # Sharpened random weights amplify pixel noise far beyond a trained model's.
-    ref.clip_checkpoint(tmp_path, VOCAB, ref.CLIP_TINY, sharp=False)
+    ref.clip_checkpoint(tmp_path, clip_vocab(), ref.CLIP_TINY, sharp=False)
     embedder = MLXEmbedder("tiny", tmp_path)
     large = [p for p in shared_photos if Image.open(p).width >= 4 * 64][:20]
     assert large
@@ -185,7 +180,7 @@ def _real_size_parity(folder: Path, model, processor_class, tokenizer_kwargs) ->
 @pytest.mark.slow
 @needs_vocab
 def test_clip_vit_b32_real_architecture(tmp_path):
-    model = ref.clip_checkpoint(tmp_path, VOCAB, ref.CLIP_B32)
+    model = ref.clip_checkpoint(tmp_path, clip_vocab(), ref.CLIP_B32)
     assert model.config.vision_config.num_hidden_layers == 12
     _real_size_parity(
         tmp_path,
