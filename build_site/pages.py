@@ -11,7 +11,15 @@ from photoseek.ownership import write_whole
 
 from .output import SiteFolder
 
-ASSETS = ("core.js", "site.js", "search.js", "photo.js", "site.css", "icon.svg")
+ASSETS = (
+    "core.js",
+    "site.js",
+    "search.js",
+    "textmodel.js",
+    "photo.js",
+    "site.css",
+    "icon.svg",
+)
 
 
 class PageWriter:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from photoseek.concurrency import default_workers
-from photoseek.embed import Embedder, VectorIndex, embed_texts_cached
+from photoseek.embed import Embedder, VectorIndex, embed_texts_cached, text_tower
 from photoseek.library import Library
 
 from . import searchdata
@@ -23,6 +23,7 @@ from .output import SiteFolder, check_out
 from .pages import PageWriter
 from .pictures import SIZES, render_all, rendition_path
 from .tags import auto_tags
+from .textmodel import TextModelFiles, export
 from .vocabulary import THEMES, concepts, prompt
 
 PER_PAGE = 200
@@ -58,7 +59,16 @@ class SiteSummary:
             f"search data: {per_photo:.0f} bytes per photo, plus "
             f"{self.data_bytes.get('concepts', 0) / 1e6:.1f} MB for {self.concepts} concepts "
             "(loaded only when search is used)",
-        ]
+        ] + (
+            [
+                f"text model: {self.data_bytes['text model'] / 1e6:.1f} MB, and "
+                f"{self.data_bytes['fine'] / max(self.photos, 1):.0f} bytes per photo to rank "
+                "with it (loaded only when a search needs words the vocabulary lacks; "
+                "--no-text-model leaves it out)"
+            ]
+            if "text model" in self.data_bytes
+            else []
+        )
 
 
 LIBRARY_WORD_KINDS = {"keywords": "keyword", "albums": "album", "people": "person"}
@@ -389,6 +399,13 @@ def _group_pages(writer: PageWriter, entries: list[Entry]) -> None:
         )
 
 
+def _text_model(embedder: Embedder) -> TextModelFiles | None:
+    """The text tower's gallery files, or None for a model without one (colour)."""
+    if not embedder.has_text:
+        return None
+    return export(text_tower(embedder))
+
+
 def build_site(
     library_root: Path,
     out: Path,
@@ -397,6 +414,7 @@ def build_site(
     strip_location: bool = False,
     show_paths: bool = False,
     title: str = "Photos",
+    text_model: bool = True,
     queries: list[str] | None = None,
     progress: bool | None = None,
     workers: int | None = None,
@@ -417,6 +435,7 @@ def build_site(
             strip_location=strip_location,
             show_paths=show_paths,
             title=title,
+            text_model=text_model,
             queries=queries or [],
             progress=progress,
             workers=default_workers(workers),
@@ -438,6 +457,7 @@ def _build(
     strip_location: bool,
     show_paths: bool,
     title: str,
+    text_model: bool,
     queries: list[str],
     progress: bool | None,
     workers: int,
@@ -456,6 +476,7 @@ def _build(
     texts, kinds, text_vectors = _search_entries(library_root, embedder, entries, queries, progress)
     summary.concepts = len(texts)
     _tag(entries, vectors, texts, kinds, text_vectors)
+    model_files = _text_model(embedder) if text_model else None
 
     writer = PageWriter(
         folder,
@@ -464,6 +485,7 @@ def _build(
             "photo_count": len(entries),
             "model": embedder.name,
             "text_search": embedder.has_text,
+            "text_model_bytes": model_files.bytes if model_files else 0,
         },
     )
     projection = searchdata.Projection.fit(vectors)
@@ -476,9 +498,14 @@ def _build(
             "photos", {"ids": [e.sid for e in entries], "text": [e.search_text() for e in entries]}
         ),
     }
+    if model_files:
+        data["fine"] = searchdata.fine_js(projection, vectors)
+        data.update(model_files.files)
     for name, text in data.items():
         writer.write(f"data/{name}.js", text)
         summary.data_bytes[name] = len(text.encode())
+    if model_files:
+        summary.data_bytes["text model"] = model_files.bytes
 
     _paged(
         writer,

@@ -167,3 +167,25 @@ def concepts_js(
             ).decode("ascii"),
         },
     )
+
+
+def fine_js(projection: Projection, vectors: np.ndarray) -> str:
+    """What ranks free-text queries closely, loaded with the text model.
+
+    `axes` turns a model's query vector into code space for the first, coarse pass over
+    every photo; `codes` (each photo's own vector as int8, one scale per photo) re-rank
+    the best few hundred, so the top results agree with exact float ranking.
+    """
+    rows, scales = (
+        quantise_rows(vectors) if len(vectors) else (np.zeros((0, 0), np.int8), np.zeros(0))
+    )
+    axes = (projection.axes * projection.scales[:, None]).astype("<f4")
+    return js_payload(
+        "fine",
+        {
+            "dim": int(vectors.shape[1]),
+            "axes": base64.b64encode(axes.tobytes()).decode("ascii"),
+            "scales": base64.b64encode(np.asarray(scales, "<f4").tobytes()).decode("ascii"),
+            "codes": base64.b64encode(np.asarray(rows, np.int8).tobytes()).decode("ascii"),
+        },
+    )

@@ -4,6 +4,7 @@ from .embedder import Embedder, load_embedder, model_key
 from .hub import DEFAULT_MODEL, FALLBACK_MODEL, ModelUnavailable
 from .index import VectorIndex
 from .run import EmbedSummary, embed_library, embed_texts_cached
+from .texttower import TextTower, text_tower
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -11,9 +12,11 @@ __all__ = [
     "EmbedSummary",
     "Embedder",
     "ModelUnavailable",
+    "TextTower",
     "VectorIndex",
     "embed_library",
     "embed_texts_cached",
     "load_embedder",
     "model_key",
+    "text_tower",
 ]

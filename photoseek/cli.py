@@ -408,6 +408,14 @@ site_options = [
         help="Show where each photo lies on this machine (for a gallery that stays on your "
         "own disk; by default a site shows only each source's kind and file name).",
     ),
+    click.option(
+        "--text-model/--no-text-model",
+        default=True,
+        show_default=True,
+        help="Ship the model's text tower (int8, about 65 MB for ViT-B/32; loaded only when "
+        "a search needs it) so that the gallery understands any words, not only its "
+        "phrase vocabulary.",
+    ),
     click.option("--progress/--no-progress", default=None, help="Show progress bars."),
     workers_option,
 ]
@@ -437,6 +445,7 @@ def _write_site(
         strip_location=options["strip_location"],
         show_paths=options["show_paths"],
         title=options["title"],
+        text_model=options["text_model"],
         queries=_queries(options["queries"]),
         progress=options["progress"],
         workers=options["workers"],

@@ -161,6 +161,40 @@
     return best;
   }
 
+  /* Float32 numbers from base64 (copied, so that the bytes are aligned). */
+  function decodeFloats(text) {
+    const bytes = decodeBase64(text);
+    const out = new Float32Array(bytes.length >> 2);
+    new Uint8Array(out.buffer).set(new Uint8Array(bytes.buffer, bytes.byteOffset, out.length * 4));
+    return out;
+  }
+
+  /* A model's query vector in code space (what rank() takes): the axes carry the scales. */
+  function projectQuery(vector, fine) {
+    const dims = fine.axes.length / fine.dim;
+    const out = new Float32Array(dims);
+    for (let d = 0; d < dims; d++) {
+      let sum = 0;
+      for (let i = 0; i < fine.dim; i++) sum += fine.axes[d * fine.dim + i] * vector[i];
+      out[d] = sum;
+    }
+    return out;
+  }
+
+  /* The k best of the candidates by each photo's own int8 vector: the second, finer pass.
+     `vector` is the model's normalised query; candidates come from rank(). */
+  function refine(vector, fine, candidates, k) {
+    const dim = fine.dim;
+    const scored = candidates.map(function (hit) {
+      const base = hit.index * dim;
+      let sum = 0;
+      for (let i = 0; i < dim; i++) sum += vector[i] * fine.codes[base + i];
+      return { index: hit.index, score: sum * fine.scales[hit.index] };
+    });
+    scored.sort(function (a, b) { return b.score - a.score || a.index - b.index; });
+    return scored.slice(0, k);
+  }
+
   /* The photos a single concept ranks best, computed exactly at build time. */
   function conceptTop(concepts, topBytes, i) {
     const out = [];
@@ -234,6 +268,9 @@
     conceptTop: conceptTop,
     photoQuery: photoQuery,
     rank: rank,
+    decodeFloats: decodeFloats,
+    projectQuery: projectQuery,
+    refine: refine,
     textMatches: textMatches,
     count: count,
     completions: completions,

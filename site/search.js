@@ -13,6 +13,15 @@
   // How many results are shown; "More results" raises it, a new query starts again.
   let limit = LIMIT;
   let again = null;
+  // The text model (when the gallery ships one): loaded on demand, then it reads any words.
+  const modelButton = document.getElementById("load-model");
+  const modelNote = document.getElementById("model-note");
+  const modelProgress = document.getElementById("model-progress");
+  // How many photos the coarse codes hand to the finer second pass.
+  const CANDIDATES = 512;
+  let model = null;
+  let fine = null;
+  let modelLoading = null;
 
   function ready() {
     if (data) return Promise.resolve(data);
@@ -31,6 +40,73 @@
     });
   }
 
+  function partName(i) {
+    return "text/part-" + String(i).padStart(3, "0");
+  }
+
+  /* Load the text model and the finer photo codes, showing progress; resolves when ready. */
+  function loadModel() {
+    if (!modelButton) return Promise.reject(new Error("this gallery was built without its text model"));
+    if (modelLoading) return modelLoading;
+    const started = performance.now();
+    modelButton.disabled = true;
+    modelProgress.hidden = false;
+    modelProgress.value = 0;
+    modelNote.textContent = "Loading the text model…";
+    modelLoading = Promise.all([ready(), Photoseek.load("text/model")]).then(function (first) {
+      const meta = first[1];
+      const names = ["fine"];
+      for (let i = 0; i < meta.parts; i++) names.push(partName(i));
+      let done = 0;
+      return Promise.all(names.map(function (name) {
+        return Photoseek.load(name).then(function (payload) {
+          done += 1;
+          modelProgress.value = done / names.length;
+          modelNote.textContent = "Loading the text model: " + Math.round(100 * done / names.length) + "%";
+          return payload;
+        });
+      })).then(function (payloads) {
+        const f = payloads[0];
+        fine = {
+          dim: f.dim,
+          axes: core.decodeFloats(f.axes),
+          scales: core.decodeFloats(f.scales),
+          codes: core.decodeBase64(f.codes),
+        };
+        model = new PhotoseekText.TextModel(meta, payloads.slice(1).map(function (p) { return p.data; }));
+        names.concat(["text/model"]).forEach(Photoseek.forget);
+        modelProgress.hidden = true;
+        modelButton.hidden = true;
+        modelNote.textContent = "The text model is ready (" + ((performance.now() - started) / 1000).toFixed(1) +
+          " s): searches understand any words." + (model.simd ? "" : " This browser runs it without WebAssembly SIMD, so more slowly.");
+      });
+    });
+    modelLoading.catch(function (error) {
+      modelLoading = null;
+      modelProgress.hidden = true;
+      modelButton.disabled = false;
+      modelNote.textContent = "The text model could not be loaded (" + error.message +
+        "); searches use the gallery's phrase vocabulary. Try again with the button.";
+    });
+    return modelLoading;
+  }
+
+  /* The model's query for a text: as typed when it has no +/- operators (as `photoseek
+     search` takes it), else the sum of its terms' vectors with their signs. */
+  function modelQuery(text) {
+    const parts = core.parseQuery(text);
+    const plain = parts.length === 1 && parts[0].sign > 0;
+    const vector = new Float32Array(fine.dim);
+    const used = [];
+    for (const part of parts) {
+      const words = plain ? text.trim() : part.term;
+      const v = model.embed(words);
+      for (let i = 0; i < v.length; i++) vector[i] += part.sign * v[i];
+      used.push({ text: words, sign: part.sign });
+    }
+    return { vector: vector, used: used };
+  }
+
   function tile(index, reason) {
     const sid = data.photos.ids[index];
     const item = document.createElement("li");
@@ -46,7 +122,7 @@
     return item;
   }
 
-  function show(list, used, unknown, seconds) {
+  function show(list, used, unknown, seconds, note) {
     results.replaceChildren.apply(results, list.map(function (hit) { return tile(hit.index, hit.reason); }));
     try {
       // A photo opened from the results steps through them and Escape comes back here.
@@ -63,7 +139,7 @@
     more.hidden = list.length < limit;
     const parts = used.map(function (u) { return (u.sign < 0 ? "− " : "") + u.text; });
     usedLine.textContent = (parts.length ? "Searched for: " + parts.join(", ") + "." : "") +
-      (unknown.length ? " Not understood: " + unknown.join(", ") + "." : "");
+      (unknown.length ? " Not understood: " + unknown.join(", ") + "." : "") + (note ? " " + note : "");
   }
 
   /* The query lives in the address: Back, reload and bookmarks bring the search back. */
@@ -99,6 +175,25 @@
       list.push({ index: index, reason: "matches the text" });
     }
     const query = core.composeQuery(text, data.concepts, data.conceptCodes, data.index);
+    if (query.unknown.length && model) {
+      // Words the vocabulary lacks: the model reads the whole text, the coarse codes pick
+      // candidates, each photo's own vector orders them.
+      const asked = modelQuery(text);
+      const candidates = core.rank(core.projectQuery(asked.vector, fine), data.vectors, data.codes,
+        Math.max(CANDIDATES, 2 * limit));
+      for (const hit of core.refine(asked.vector, fine, candidates, limit)) {
+        if (!seen.has(hit.index) && list.length < limit) list.push({ index: hit.index, reason: "similar in meaning" });
+      }
+      show(list, asked.used, [], (performance.now() - started) / 1000, "(read by the text model)");
+      return;
+    }
+    let note = "";
+    if (query.unknown.length && modelButton) {
+      note = "Loading the text model to read them…";
+      loadModel().then(function () {
+        if (box.value === text) run(text, false, limit);
+      }, function () {});
+    }
     if (query.entries.length === 1 && query.used[0].sign > 0) {
       for (const index of core.conceptTop(data.concepts, data.conceptTop, query.entries[0])) {
         if (!seen.has(index) && list.length < limit) {
@@ -112,7 +207,7 @@
         if (!seen.has(hit.index) && list.length < limit) list.push({ index: hit.index, reason: "similar in meaning" });
       }
     }
-    show(list, query.used, query.unknown, (performance.now() - started) / 1000);
+    show(list, query.used, query.unknown, (performance.now() - started) / 1000, note);
   }
 
   function like(index, shown) {
@@ -167,6 +262,31 @@
   more.addEventListener("click", function () {
     if (again) again();
   });
+  if (modelButton) {
+    modelButton.addEventListener("click", function () {
+      loadModel().then(function () {
+        if (box.value.trim()) run(box.value, false);
+      }, function () {});
+    });
+  }
+
+  /* For tests and scripts: the model's query vector, and a search that resolves when shown. */
+  window.photoseek = {
+    textVector: function (text) {
+      return loadModel().then(function () { return Array.from(model.embed(text)); });
+    },
+    search: function (text) {
+      box.value = text;
+      return ready().then(function () {
+        const query = core.composeQuery(text, data.concepts, data.conceptCodes, data.index);
+        if (query.unknown.length && modelButton) return loadModel();
+        return null;
+      }).then(function () {
+        run(text, true);
+        return Array.from(results.querySelectorAll("a")).map(function (a) { return a.getAttribute("href"); });
+      });
+    },
+  };
   window.addEventListener("popstate", fromAddress);
   fromAddress();
   box.focus();

@@ -26,7 +26,12 @@
     });
   }
 
-  window.Photoseek = { root: root, load: load };
+  /* Drop a loaded file's data once it has been used (the text model's parts are large). */
+  function forget(name) {
+    delete loaded[name];
+  }
+
+  window.Photoseek = { root: root, load: load, forget: forget };
 
   const box = document.getElementById("q");
   const list = document.getElementById("completions");

@@ -132,7 +132,7 @@ def sentencepiece_model(folder: Path, vocab_size: int = 200) -> Path:
     return folder / "spiece.model"
 
 
-def siglip_checkpoint(folder: Path, sizes: dict, seed: int = 0) -> SiglipModel:
+def siglip_checkpoint(folder: Path, sizes: dict, seed: int = 0, sharp: bool = True) -> SiglipModel:
     """Save a random SigLIP with `sizes` and a small trained sentencepiece; returns the model."""
     import sentencepiece
 
@@ -141,7 +141,7 @@ def siglip_checkpoint(folder: Path, sizes: dict, seed: int = 0) -> SiglipModel:
     pieces = sentencepiece.SentencePieceProcessor(model_file=str(spiece)).get_piece_size()
     text = {"vocab_size": pieces, **sizes["text_config"]}
     model = SiglipModel(SiglipConfig(text_config=text, vision_config=sizes["vision_config"])).eval()
-    _perturb(model, seed)
+    _perturb(model, seed, sharp)
     model.save_pretrained(folder)
     length = model.config.text_config.max_position_embeddings
     SiglipTokenizer(str(spiece), model_max_length=length).save_pretrained(folder)

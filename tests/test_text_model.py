@@ -1,0 +1,161 @@
+"""The gallery's text tower (site/textmodel.js under node) against transformers.
+
+Checkpoints are random-weight CLIPs and SigLIPs in the real architectures; the browser's
+tokenizer must give the reference token ids, its forward pass the reference vectors for
+the same (int8) weights, and its quantised weights nearly the float model's vectors.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+from transformers import CLIPTokenizer, SiglipTokenizer
+
+from photoseek.build_site.kernels import compile_source
+from photoseek.build_site.textmodel import export, quantise
+from photoseek.embed import load_embedder, text_tower
+
+from . import reference_models as ref
+from .conftest import clip_vocab
+from .test_embed_parity import HARD_TEXTS
+
+NODE = shutil.which("node")
+SITE = Path(__file__).resolve().parents[1] / "site"
+RUNNER = Path(__file__).parent / "js" / "embed_texts.js"
+pytestmark = pytest.mark.skipif(not NODE, reason="needs node (.ci/run installs it)")
+
+# Texts in no vocabulary: what a user types into the gallery.
+FREE_TEXTS = [
+    "two dogs fighting over a tennis ball in the snow",
+    "Mount Fuji from a plane",
+    "bokeh",
+    "a receipt from a café in Zürich, crumpled",
+    "the printer is on fire again",
+]
+# Same weights, different arithmetic (float32 sums in another order, erf and exp from
+# other formulas): measured at most 4e-6 per component; the bound is the issue's.
+SAME_WEIGHTS = 1e-4
+# What int8 weights cost. Measured on the real-size checkpoints at the initial scale:
+# cosine at least 0.99957; on the sharpened tiny ones (32 to 48 wide, far from linear),
+# at least 0.9967. The real-size bound is the issue's target.
+QUANTISED_COSINE = {"real": 0.999, "tiny": 0.995}
+
+
+def _reference_ids(kind: str, folder: Path, texts: list[str], length: int) -> list[list[int]]:
+    if kind == "clip":
+        tokenizer = CLIPTokenizer.from_pretrained(str(folder))
+        return [tokenizer(t, truncation=True, max_length=length)["input_ids"] for t in texts]
+    tokenizer = SiglipTokenizer.from_pretrained(str(folder))
+    return [
+        tokenizer(t, padding="max_length", truncation=True, max_length=length)["input_ids"]
+        for t in texts
+    ]
+
+
+def _features(model: torch.nn.Module, ids: list[list[int]]) -> np.ndarray:
+    rows = []
+    with torch.no_grad():
+        for row in ids:
+            out = model.get_text_features(input_ids=torch.tensor([row]))
+            tensor = out if isinstance(out, torch.Tensor) else out.pooler_output
+            rows.append(tensor[0].numpy())
+    rows = np.array(rows)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _with_gallery_weights(model: torch.nn.Module) -> torch.nn.Module:
+    """A copy with the text tower's matrices as the gallery ships them (int8 per row)."""
+    model = copy.deepcopy(model)
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            text = name.startswith(("text_model.", "text_projection."))
+            if text and param.ndim == 2 and "position_embedding" not in name:
+                codes, scales = quantise(param.numpy())
+                param.copy_(torch.from_numpy(codes.astype(np.float32) * scales[:, None]))
+    return model
+
+
+def run_node(data: Path, texts: list[str], simd: bool = True) -> dict:
+    """Token ids and vectors from the gallery's own code, run by node."""
+    args = [NODE, str(RUNNER), str(data)] + ([] if simd else ["--no-simd"])
+    done = subprocess.run(
+        args, input=json.dumps(texts), capture_output=True, text=True, check=True, timeout=600
+    )
+    return json.loads(done.stdout)
+
+
+def _tower(kind: str, size: str, folder: Path) -> SimpleNamespace:
+    if kind == "clip":
+        sizes = ref.CLIP_TINY if size == "tiny" else ref.CLIP_B32
+        model = ref.clip_checkpoint(folder / "ckpt", clip_vocab(), sizes, sharp=size == "tiny")
+        length = model.config.text_config.max_position_embeddings
+    else:
+        sizes = ref.SIGLIP_TINY if size == "tiny" else ref.SIGLIP_BASE
+        model = ref.siglip_checkpoint(folder / "ckpt", sizes, sharp=size == "tiny")
+        length = model.config.text_config.max_position_embeddings
+    files = export(text_tower(load_embedder(str(folder / "ckpt"))))
+    for name, text in files.files.items():
+        path = folder / "data" / f"{name}.js"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return SimpleNamespace(kind=kind, size=size, model=model, folder=folder, length=length)
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        ("clip", "tiny"),
+        ("siglip", "tiny"),
+        pytest.param(("clip", "real"), marks=pytest.mark.slow),
+        pytest.param(("siglip", "real"), marks=pytest.mark.slow),
+    ],
+    ids=["clip-tiny", "siglip-tiny", "clip-vit-b32", "siglip-base"],
+)
+def tower(request, tmp_path_factory) -> SimpleNamespace:
+    kind, size = request.param
+    return _tower(kind, size, tmp_path_factory.mktemp(f"{kind}-{size}"))
+
+
+def test_token_ids_equal_the_reference_tokenizer(tower):
+    texts = HARD_TEXTS + FREE_TEXTS
+    ours = run_node(tower.folder / "data", texts)["ids"]
+    expected = _reference_ids(tower.kind, tower.folder / "ckpt", texts, tower.length)
+    for text, got, want in zip(texts, ours, expected, strict=True):
+        assert got == want, text
+
+
+def test_the_same_weights_give_the_reference_vectors(tower):
+    texts = FREE_TEXTS + HARD_TEXTS[:8]
+    ours = run_node(tower.folder / "data", texts)
+    assert ours["simd"], "the WebAssembly kernel must run under node"
+    ids = _reference_ids(tower.kind, tower.folder / "ckpt", texts, tower.length)
+    expected = _features(_with_gallery_weights(tower.model), ids)
+    np.testing.assert_allclose(np.array(ours["vectors"]), expected, atol=SAME_WEIGHTS)
+    if tower.size == "tiny":
+        # The plain JavaScript path (no WebAssembly SIMD) computes the same sums.
+        plain = run_node(tower.folder / "data", texts, simd=False)
+        assert not plain["simd"]
+        np.testing.assert_allclose(np.array(plain["vectors"]), expected, atol=SAME_WEIGHTS)
+
+
+def test_int8_weights_keep_the_query_vectors(tower):
+    texts = FREE_TEXTS + HARD_TEXTS
+    ours = np.array(run_node(tower.folder / "data", texts)["vectors"])
+    ids = _reference_ids(tower.kind, tower.folder / "ckpt", texts, tower.length)
+    cosine = (ours * _features(tower.model, ids)).sum(axis=1)
+    assert cosine.min() >= QUANTISED_COSINE[tower.size], dict(zip(texts, cosine, strict=True))
+
+
+def test_the_shipped_kernel_is_built_from_its_source():
+    built = compile_source(SITE / "kernels.wat")
+    assert built == (SITE / "kernels.wasm").read_bytes(), (
+        "site/kernels.wasm is stale: run python -m photoseek.build_site.kernels"
+    )
