@@ -122,18 +122,14 @@ def browser_latency(site: Path, queries: list[str]) -> tuple[float, list[float]]
     return load, times
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--keep", type=Path, help="build here and keep it (default: temporary)")
-    args = parser.parse_args()
-    from photoseek.build_site import build_site
+def synthetic_library(work: Path, count: int, sharp: bool = True):  # noqa: ANN201
+    """(library folder, embedder, vectors): `count` generated pictures, extracted, with
+    synthetic photo vectors stored under a random-weight ViT-B/32 CLIP."""
     from photoseek.embed import load_embedder
     from photoseek.extract import extract
     from photoseek.library import Library
     from tests import reference_models as ref
 
-    work = args.keep or Path(tempfile.mkdtemp())
     work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PHOTOSEEK_CACHE", str(work / "cache"))
     pictures = work / "pictures"
@@ -144,7 +140,7 @@ def main() -> None:
             list(
                 pool.map(
                     _write_pictures,
-                    [(pictures, s, min(s + step, args.count)) for s in range(0, args.count, step)],
+                    [(pictures, s, min(s + step, count)) for s in range(0, count, step)],
                 )
             )
     library = work / "library"
@@ -153,7 +149,7 @@ def main() -> None:
 
     checkpoint = work / "clip-b32"
     if not checkpoint.is_dir():
-        ref.clip_checkpoint(checkpoint, VOCAB, ref.CLIP_B32)
+        ref.clip_checkpoint(checkpoint, VOCAB, ref.CLIP_B32, sharp=sharp)
     embedder = load_embedder(str(checkpoint))
     with Library(library) as lib:
         ids = lib.photo_ids()
@@ -163,6 +159,18 @@ def main() -> None:
             lib.put_vectors(
                 embedder.name, ids[start : start + 10_000], vectors[start : start + 10_000]
             )
+    return library, embedder, vectors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="build here and keep it (default: temporary)")
+    args = parser.parse_args()
+    from photoseek.build_site import build_site
+
+    work = args.keep or Path(tempfile.mkdtemp())
+    library, embedder, vectors = synthetic_library(work, args.count)
     site = work / "site"
     started = time.perf_counter()
     summary = build_site(library, site, embedder, progress=False)

@@ -169,15 +169,25 @@ def concepts_js(
     )
 
 
+def residuals(projection: Projection, vectors: np.ndarray) -> np.ndarray:
+    """What each photo's coarse codes leave out of its vector (less the shared centre)."""
+    decoded = projection.decode(projection.codes(vectors)) * projection.scales
+    return vectors - projection.mean - decoded @ projection.axes
+
+
 def fine_js(projection: Projection, vectors: np.ndarray) -> str:
     """What ranks free-text queries closely, loaded with the text model.
 
     `axes` turns a model's query vector into code space for the first, coarse pass over
-    every photo; `codes` (each photo's own vector as int8, one scale per photo) re-rank
-    the best few hundred, so the top results agree with exact float ranking.
+    every photo; `codes` (what the coarse codes leave out of each photo's vector, as int8
+    with one scale per photo) then complete the scores of the best few hundred, so the top
+    results agree with exact float ranking. The residual is several times smaller than
+    the vector, and so is its rounding error.
     """
     rows, scales = (
-        quantise_rows(vectors) if len(vectors) else (np.zeros((0, 0), np.int8), np.zeros(0))
+        quantise_rows(residuals(projection, vectors))
+        if len(vectors)
+        else (np.zeros((0, 0), np.int8), np.zeros(0))
     )
     axes = (projection.axes * projection.scales[:, None]).astype("<f4")
     return js_payload(

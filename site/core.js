@@ -181,15 +181,16 @@
     return out;
   }
 
-  /* The k best of the candidates by each photo's own int8 vector: the second, finer pass.
-     `vector` is the model's normalised query; candidates come from rank(). */
+  /* The k best of the candidates once each score is completed with what the photo's coarse
+     codes left out (its int8 residual): the second, finer pass. `vector` is the model's
+     query; candidates come from rank() with projectQuery(vector). */
   function refine(vector, fine, candidates, k) {
     const dim = fine.dim;
     const scored = candidates.map(function (hit) {
       const base = hit.index * dim;
       let sum = 0;
       for (let i = 0; i < dim; i++) sum += vector[i] * fine.codes[base + i];
-      return { index: hit.index, score: sum * fine.scales[hit.index] };
+      return { index: hit.index, score: hit.score + sum * fine.scales[hit.index] };
     });
     scored.sort(function (a, b) { return b.score - a.score || a.index - b.index; });
     return scored.slice(0, k);

@@ -168,11 +168,13 @@
     relu: function (x) { return x > 0 ? x : 0; },
   };
 
-  /* y (rows x out) = x (rows x in) . W^T * scale + bias, in plain JavaScript. */
-  function matmulJS(heap, x, w, scale, bias, y, rows, inDim, outDim) {
+  /* y (rows x out) = x (rows x in) . W^T + bias, W as int8 with a scale per group of a
+     row: the WebAssembly kernel's sums in plain JavaScript. */
+  function matmulJS(heap, x, w, scale, bias, y, rows, inDim, outDim, group) {
     const X = new Float32Array(heap, x, rows * inDim);
     const W = new Int8Array(heap, w, outDim * inDim);
-    const S = new Float32Array(heap, scale, outDim);
+    const groups = inDim / group;
+    const S = new Float32Array(heap, scale, outDim * groups);
     const B = new Float32Array(heap, bias, outDim);
     const Y = new Float32Array(heap, y, rows * outDim);
     for (let o = 0; o < outDim; o++) {
@@ -180,8 +182,12 @@
       for (let t = 0; t < rows; t++) {
         const xr = t * inDim;
         let sum = 0;
-        for (let i = 0; i < inDim; i++) sum += W[row + i] * X[xr + i];
-        Y[t * outDim + o] = sum * S[o] + B[o];
+        for (let g = 0; g < groups; g++) {
+          let part = 0;
+          for (let i = g * group; i < (g + 1) * group; i++) part += W[row + i] * X[xr + i];
+          sum += part * S[o * groups + g];
+        }
+        Y[t * outDim + o] = sum + B[o];
       }
     }
   }
@@ -256,8 +262,9 @@
 
   TextModel.prototype.linear = function (name, x, y, rows, hasBias) {
     const t = this.tensors.get(name + ".weight");
+    const scales = this.tensors.get(name + ".weight.scale");
     const bias = hasBias === false ? this.zeros : this.tensors.get(name + ".bias").offset;
-    this.matmul(x, t.offset, this.tensors.get(name + ".weight.scale").offset, bias, y, rows, t.shape[1], t.shape[0]);
+    this.matmul(x, t.offset, scales.offset, bias, y, rows, t.shape[1], t.shape[0], t.shape[1] / scales.shape[1]);
   };
 
   TextModel.prototype.layerNorm = function (name, from, to, n) {
@@ -338,10 +345,14 @@
     const tokens = this.tensors.get("token_embedding");
     const codes = new Int8Array(buf, tokens.offset, tokens.shape[0] * h);
     const scales = this.f32("token_embedding.scale");
+    const groups = this.tensors.get("token_embedding.scale").shape[1];
+    const group = h / groups;
     const positions = this.f32("position_embedding");
     for (let t = 0; t < n; t++) {
       const id = ids[t];
-      for (let i = 0; i < h; i++) X[t * h + i] = codes[id * h + i] * scales[id] + positions[t * h + i];
+      for (let i = 0; i < h; i++) {
+        X[t * h + i] = codes[id * h + i] * scales[id * groups + Math.floor(i / group)] + positions[t * h + i];
+      }
     }
     const wideSize = this.tensors.get("layers.0.fc1.weight").shape[0];
     for (let l = 0; l < c.layers; l++) {

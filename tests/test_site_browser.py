@@ -10,7 +10,9 @@ import shutil
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
+import torch
 
 from photoseek import samples
 
@@ -356,3 +358,70 @@ def test_more_results_come_on_demand(browser, tmp_path):
     button.click()
     _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results a")) == 120)
     assert not browser.find_element(By.ID, "more").is_displayed()
+
+
+def _run_async(driver, script: str, *args):  # noqa: ANN001, ANN202
+    """A promise-returning expression's value (or the error's text, prefixed)."""
+    return driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        f"({script}).then(done, e => done('error: ' + e));",
+        *args,
+    )
+
+
+def test_the_text_model_reads_words_the_vocabulary_lacks(browser, base, site):
+    from selenium.webdriver.common.by import By
+    from transformers import CLIPModel, CLIPTokenizer
+
+    browser.get_log("browser")
+    browser.get_log("performance")
+    browser.get(base + "search.html")
+    policy = browser.find_element(
+        By.CSS_SELECTOR, "meta[http-equiv=Content-Security-Policy]"
+    ).get_attribute("content")
+    if not (site / "data" / "text" / "model.js").exists():
+        # The colour model has no text tower: no model, and no WebAssembly allowed.
+        assert "wasm" not in policy
+        assert not browser.find_elements(By.ID, "load-model")
+        return
+    assert "script-src 'self' file: 'wasm-unsafe-eval';" in policy
+
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("red door")
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results img")) > 0)
+    assert not [u for u in _requests(browser) if "/data/text/" in u], "the model loads lazily"
+
+    text = "two dogs fighting over a tennis ball in the snow"
+    box.clear()
+    box.send_keys(text)
+    _wait(browser, lambda d: "read by the text model" in d.find_element(By.ID, "used").text, 60)
+    assert "ready" in browser.find_element(By.ID, "model-note").text
+    assert any("/data/text/part-000.js" in u for u in _requests(browser))
+    shown = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")]
+
+    vector = np.array(_run_async(browser, "photoseek.textVector(arguments[0])", text))
+    folder = site.parent / "tiny-clip"
+    model = CLIPModel.from_pretrained(str(folder)).eval()
+    ids = CLIPTokenizer.from_pretrained(str(folder))(text, return_tensors="pt")["input_ids"]
+    with torch.no_grad():
+        out = model.get_text_features(input_ids=ids)
+    expected = (out if isinstance(out, torch.Tensor) else out.pooler_output)[0].numpy()
+    assert vector @ expected / np.linalg.norm(expected) >= 0.995
+
+    # The order is exact float ranking's (photoseek search), up to near-ties.
+    hits = [
+        json.loads(line)
+        for line in run_cli(
+            "search", "--library", f"{site}-library", text, "--json", "-k", "100"
+        ).stdout.splitlines()
+    ]
+    score = {h["id"][:12]: h["score"] for h in hits}
+    got = [score[re.search(r"photo/(\w+)\.html", href).group(1)] for href in shown]
+    assert got[0] >= max(score.values()) - 0.01
+    assert all(a >= b - 0.01 for a, b in zip(got, got[1:], strict=False)), got
+    listed = _run_async(browser, "photoseek.search(arguments[0])", text)
+    assert [base + h for h in listed] == shown
+
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    outside = [u for u in _requests(browser) if not (u.startswith(base) or u.startswith("data:"))]
+    assert outside == []

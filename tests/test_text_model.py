@@ -20,7 +20,7 @@ import torch
 from transformers import CLIPTokenizer, SiglipTokenizer
 
 from photoseek.build_site.kernels import compile_source
-from photoseek.build_site.textmodel import export, quantise
+from photoseek.build_site.textmodel import dequantise, export, quantise
 from photoseek.embed import load_embedder, text_tower
 
 from . import reference_models as ref
@@ -72,14 +72,13 @@ def _features(model: torch.nn.Module, ids: list[list[int]]) -> np.ndarray:
 
 
 def _with_gallery_weights(model: torch.nn.Module) -> torch.nn.Module:
-    """A copy with the text tower's matrices as the gallery ships them (int8 per row)."""
+    """A copy with the text tower's matrices as the gallery ships them (int8, group scales)."""
     model = copy.deepcopy(model)
     with torch.no_grad():
         for name, param in model.named_parameters():
             text = name.startswith(("text_model.", "text_projection."))
             if text and param.ndim == 2 and "position_embedding" not in name:
-                codes, scales = quantise(param.numpy())
-                param.copy_(torch.from_numpy(codes.astype(np.float32) * scales[:, None]))
+                param.copy_(torch.from_numpy(dequantise(*quantise(param.numpy()))))
     return model
 
 

@@ -91,3 +91,18 @@ test("counts say one photo, two photos", () => {
   assert.equal(core.count(0, "photo"), "0 photos");
   assert.equal(core.count(2, "photo"), "2 photos");
 });
+
+test("refine completes the coarse scores with the residuals and orders best first", () => {
+  // Three photos in two dimensions: coarse scores say 0 > 1 > 2, residuals turn it round.
+  const fine = {
+    dim: 2,
+    axes: new Float32Array([1, 0, 0, 1]),
+    scales: new Float32Array([0.01, 0.01, 0.01]),
+    codes: new Int8Array([0, 0, 10, 0, 100, 0]),
+  };
+  const candidates = [{ index: 0, score: 0.5 }, { index: 1, score: 0.45 }, { index: 2, score: 0.4 }];
+  const best = core.refine(new Float32Array([1, 0]), fine, candidates, 2);
+  assert.deepEqual(best.map((h) => h.index), [2, 1]);
+  assert.ok(Math.abs(best[0].score - 1.4) < 1e-6 && Math.abs(best[1].score - 0.55) < 1e-6);
+  assert.deepEqual(Array.from(core.projectQuery(new Float32Array([0.25, -2]), fine)), [0.25, -2]);
+});

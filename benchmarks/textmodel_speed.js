@@ -1,0 +1,35 @@
+/* Time the gallery's text model under node: `node textmodel_speed.js <site>/data < texts.json`
+   prints, per text, its token count and the median milliseconds with and without SIMD. */
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { TextModel } = require("../site/textmodel.js");
+
+const folder = process.argv[2];
+const store = {};
+global.photoseekData = function (name, payload) { store[name] = payload; };
+function load(name) {
+  require(path.resolve(folder, name + ".js"));
+  return store[name];
+}
+const meta = load("text/model");
+const parts = [];
+for (let i = 0; i < meta.parts; i++) parts.push(load("text/part-" + String(i).padStart(3, "0")).data);
+const texts = JSON.parse(fs.readFileSync(0, "utf8"));
+const out = [];
+for (const simd of [true, false]) {
+  const model = new TextModel(meta, parts, { simd: simd });
+  texts.forEach(function (text, i) {
+    model.embed(text);
+    const times = [];
+    for (let r = 0; r < (simd ? 5 : 2); r++) {
+      const started = performance.now();
+      model.embed(text);
+      times.push(performance.now() - started);
+    }
+    times.sort(function (a, b) { return a - b; });
+    out[i] = out[i] || { text: text, tokens: model.poolAt(model.tokenizer.encode(text)) + 1 };
+    out[i][simd ? "simd_ms" : "plain_ms"] = times[times.length >> 1];
+  });
+}
+process.stdout.write(JSON.stringify(out));
