@@ -152,6 +152,28 @@ def chromium(site: Path, texts: list[str]) -> tuple[float, list[float]]:
     return ready / 1000, times
 
 
+def siglip_speed(work: Path, texts: list[str]) -> None:
+    """SigLIP's text tower runs all its 64 positions, however short the text: its speed."""
+    from photoseek.build_site.textmodel import export
+    from photoseek.embed import load_embedder, text_tower
+    from tests import reference_models as ref
+
+    checkpoint = work / "siglip-base"
+    if not checkpoint.is_dir():
+        ref.siglip_checkpoint(checkpoint, ref.SIGLIP_BASE, sharp=False)
+    files = export(text_tower(load_embedder(str(checkpoint))))
+    data = work / "siglip-data"
+    for name, text in files.files.items():
+        (data / f"{name}.js").parent.mkdir(parents=True, exist_ok=True)
+        (data / f"{name}.js").write_text(text)
+    rows = node_run("benchmarks/textmodel_speed.js", data, texts)
+    print(
+        f"node, SigLIP base ({rows[0]['tokens']} positions, any text): WebAssembly SIMD "
+        f"{np.median([r['simd_ms'] for r in rows]):.0f} ms, plain JavaScript "
+        f"{np.median([r['plain_ms'] for r in rows]):.0f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
@@ -189,6 +211,7 @@ def main() -> None:
             f"node, {row['tokens']:2d} tokens: WebAssembly SIMD {row['simd_ms']:.0f} ms, "
             f"plain JavaScript {row['plain_ms']:.0f} ms"
         )
+    siglip_speed(work, texts[:3])
     if shutil.which("chromium") and shutil.which("chromedriver"):
         ready, times = chromium(site, texts[: min(len(texts), 30)])
         print(

@@ -92,10 +92,19 @@ class SiteFolder:
         keep = {MARKER_NAME, MANIFEST_NAME, LOCK_NAME}
         for relative in sorted(self.previous - self.produced - keep):
             try:
-                contained(self.out, relative).unlink()
+                path = contained(self.out, relative)
+                path.unlink()
                 removed += 1
             except (OSError, OwnershipError):
                 continue
+            # The folders it was in go too once empty (rmdir refuses any that are not).
+            for folder in path.parents:
+                if folder == self.out:
+                    break
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
         # Files a killed run was writing (each under a name of its own) are never reused.
         for leftover in self.out.rglob(f"{PART_PREFIX}*.part"):
             leftover.unlink(missing_ok=True)

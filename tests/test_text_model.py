@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,12 +20,13 @@ import pytest
 import torch
 from transformers import CLIPTokenizer, SiglipTokenizer
 
+from photoseek import samples
 from photoseek.build_site.kernels import compile_source
 from photoseek.build_site.textmodel import dequantise, export, quantise
 from photoseek.embed import load_embedder, text_tower
 
 from . import reference_models as ref
-from .conftest import clip_vocab
+from .conftest import CHROMIUM, DRIVER, clip_vocab, run_cli
 from .test_embed_parity import HARD_TEXTS
 
 NODE = shutil.which("node")
@@ -153,8 +155,73 @@ def test_int8_weights_keep_the_query_vectors(tower):
     assert cosine.min() >= QUANTISED_COSINE[tower.size], dict(zip(texts, cosine, strict=True))
 
 
+HARNESS = """<!doctype html><meta charset="utf-8"><title>text model</title>
+<script>
+window.store = {{}};
+function photoseekData(name, payload) {{ store[name] = payload; }}
+</script>
+<script src="{script}"></script>
+{data}
+"""
+
+
+@pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="needs Debian's chromium and its driver")
+def test_chromium_gives_the_same_ids_and_vectors(tower, browser):
+    """The gallery's code in the browser that runs it: same ids, same vectors as under node."""
+    texts = HARD_TEXTS + FREE_TEXTS
+    data = tower.folder / "data" / "text"
+    names = ["model"] + sorted(p.stem for p in data.glob("part-*.js"))
+    page = tower.folder / "harness.html"
+    page.write_text(
+        HARNESS.format(
+            script=(SITE / "textmodel.js").as_uri(),
+            data="\n".join(f'<script src="data/text/{n}.js"></script>' for n in names),
+        )
+    )
+    browser.get(page.as_uri())
+    got = browser.execute_script(
+        "const meta = store['text/model'];"
+        "const parts = Object.keys(store).filter(k => k.startsWith('text/part-')).sort()"
+        "  .map(k => store[k].data);"
+        "const model = new PhotoseekText.TextModel(meta, parts);"
+        "return {simd: model.simd, ids: arguments[0].map(t => model.tokenizer.encode(t)),"
+        "  vectors: arguments[0].map(t => Array.from(model.embed(t)))};",
+        texts,
+    )
+    assert got["simd"]
+    assert got["ids"] == _reference_ids(tower.kind, tower.folder / "ckpt", texts, tower.length)
+    node = run_node(tower.folder / "data", texts)
+    np.testing.assert_allclose(np.array(got["vectors"]), np.array(node["vectors"]), atol=1e-6)
+
+
 def test_the_shipped_kernel_is_built_from_its_source():
     built = compile_source(SITE / "kernels.wat")
     assert built == (SITE / "kernels.wasm").read_bytes(), (
         "site/kernels.wasm is stale: run python -m photoseek.build_site.kernels"
     )
+
+
+def test_no_text_model_leaves_it_out_and_a_rebuild_brings_it_back(tmp_path):
+    model = tmp_path / "tiny-clip"
+    ref.clip_checkpoint(model, clip_vocab(), ref.CLIP_TINY)
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for i, image in enumerate(samples.demo_pictures(6)):
+        image.save(photos / f"IMG_{i}.jpg", quality=85)
+    site = tmp_path / "site"
+    build = ["build", str(photos), "--out", str(site), "--model", str(model)]
+
+    out = run_cli(*build, "--no-text-model").stdout
+    assert "text model" not in out
+    assert not (site / "data" / "text").exists() and not (site / "data" / "fine.js").exists()
+    search = (site / "search.html").read_text()
+    assert "wasm" not in search and "load-model" not in search and "textmodel.js" not in search
+
+    out = run_cli(*build).stdout
+    assert re.search(r"text model: [\d.]+ MB", out)
+    assert (site / "data" / "text" / "model.js").is_file() and (site / "data" / "fine.js").is_file()
+    search = (site / "search.html").read_text()
+    assert "script-src 'self' file: 'wasm-unsafe-eval';" in search and 'id="load-model"' in search
+
+    run_cli(*build, "--no-text-model")
+    assert not (site / "data" / "text").exists(), "a stale model is removed"
