@@ -56,10 +56,12 @@ def _exposure(meta: dict[str, Any]) -> str | None:
 
 @dataclass(frozen=True)
 class Privacy:
-    """What a published site leaves out: local paths unless asked, places when stripped."""
+    """What a published site leaves out: local paths unless asked, places when stripped,
+    the text read in pictures when kept private."""
 
     strip_location: bool = False
     show_paths: bool = False
+    ocr: bool = True
 
 
 def source_text(kind: str, locator: str, show_paths: bool) -> str:
@@ -102,9 +104,16 @@ class Entry:
         return str(self.meta.get("taken") or "")
 
     @property
+    def text(self) -> str:
+        """The text read in the picture (lines separated by newlines), if it may be published."""
+        return str(self.photo.meta.get("ocr") or "") if self.privacy.ocr else ""
+
+    @property
     def alt(self) -> str:
         """Alternative text: what the photo shows as far as anything says."""
         words = self.meta.get("caption") or self.meta.get("title")
+        if not words and self.text:
+            words = "Text in the picture: " + " / ".join(self.text.splitlines())
         if not words and (self.tags or self.meta.get("keywords")):
             words = "Photo: " + ", ".join((self.meta.get("keywords") or []) + self.tags)
         text = str(words or f"Photo {self.title}")

@@ -270,6 +270,7 @@ def _photo_pages(
             "title": entry.title,
             "alt": entry.alt,
             "caption": entry.meta.get("caption"),
+            "text": entry.text,
             "facts": entry.facts(),
             "keywords": [{"name": k, "slug": slug(str(k))} for k in entry.meta.get("keywords", [])],
             "albums": [{"name": a, "slug": slug(str(a))} for a in entry.meta.get("albums", [])],
@@ -415,6 +416,7 @@ def build_site(
     show_paths: bool = False,
     title: str = "Photos",
     text_model: bool = True,
+    ocr: bool = True,
     queries: list[str] | None = None,
     progress: bool | None = None,
     workers: int | None = None,
@@ -436,6 +438,7 @@ def build_site(
             show_paths=show_paths,
             title=title,
             text_model=text_model,
+            ocr=ocr,
             queries=queries or [],
             progress=progress,
             workers=default_workers(workers),
@@ -458,6 +461,7 @@ def _build(
     show_paths: bool,
     title: str,
     text_model: bool,
+    ocr: bool,
     queries: list[str],
     progress: bool | None,
     workers: int,
@@ -466,7 +470,7 @@ def _build(
     with Library(library_root, readonly=True) as library:
         photos = order(list(library.photos()))
         index = VectorIndex.of_library(library, embedder.name)
-    privacy = Privacy(strip_location=strip_location, show_paths=show_paths)
+    privacy = Privacy(strip_location=strip_location, show_paths=show_paths, ocr=ocr)
     entries = _pictures(photos, folder, workers, progress, summary, privacy)
     summary.photos = len(entries)
     vectors = np.zeros((len(entries), embedder.dim), dtype=np.float32)
@@ -477,6 +481,7 @@ def _build(
     summary.concepts = len(texts)
     _tag(entries, vectors, texts, kinds, text_vectors)
     model_files = _text_model(embedder) if text_model else None
+    texts_read = [e.text for e in entries]
 
     writer = PageWriter(
         folder,
@@ -486,6 +491,7 @@ def _build(
             "model": embedder.name,
             "text_search": embedder.has_text,
             "text_model_bytes": model_files.bytes if model_files else 0,
+            "picture_text": any(texts_read),
         },
     )
     projection = searchdata.Projection.fit(vectors)
@@ -501,6 +507,9 @@ def _build(
     if model_files:
         data["fine"] = searchdata.fine_js(projection, vectors)
         data.update(model_files.files)
+    if any(texts_read):
+        # Loaded with the search data; a photo without text costs two bytes.
+        data["ocr"] = searchdata.js_payload("ocr", {"texts": texts_read})
     for name, text in data.items():
         writer.write(f"data/{name}.js", text)
         summary.data_bytes[name] = len(text.encode())

@@ -190,6 +190,29 @@ def run_embed(
     return summary
 
 
+def run_ocr(library_dir: Path, progress: bool | None, required: bool) -> bool:
+    """Read the text in pictures not read yet; without an engine, say how to get one.
+
+    Returns whether pictures were skipped. `required`: a missing engine is an error, else
+    a note.
+    """
+    from photoseek.embed.ocr import OcrUnavailable, TextReader
+    from photoseek.embed.read_text import read_library
+
+    try:
+        reader = TextReader()
+    except OcrUnavailable as err:
+        if required:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"note: text in pictures is not read; {err} (or --no-ocr)", err=True)
+        return False
+    summary = read_library(library_dir, reader, progress=progress)
+    for path, reason in summary.failed:
+        click.echo(f"skipped {path}: {reason}", err=True)
+    click.echo(summary.line())
+    return bool(summary.failed)
+
+
 def load_model(model: str):  # noqa: ANN201 - an embed.Embedder
     """Load a model; a failure is a ModelUnavailable that says what failed and what to do."""
     from photoseek.embed import load_embedder
@@ -268,6 +291,20 @@ def embed(
     return bool(summary.failed)
 
 
+@main.command()
+@library_option
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+@command
+def ocr(library_dir: Path, progress: bool | None) -> bool:
+    """Read the text in every photo not read yet (memes, screenshots, documents, signs).
+
+    The text is stored in the library (`ls --json` shows it as meta.ocr) and found by
+    `search` and the gallery. Needs the OCR extra: pip install 'photoseek[ocr]'.
+    """
+    open_library(library_dir).close()
+    return run_ocr(library_dir, progress, required=True)
+
+
 def hits_options(function):  # noqa: ANN001, ANN201 - a click decorator
     """-k and --json, for the commands that list photos by score."""
     function = click.option(
@@ -283,12 +320,25 @@ def hits_options(function):  # noqa: ANN001, ANN201 - a click decorator
     )(function)
 
 
-def _print_hits(hits: list[tuple[str, float]], library: Library, as_json: bool) -> None:
+def _print_hits(
+    hits: list[tuple[str, float | None]],
+    library: Library,
+    as_json: bool,
+    matched: dict[str, tuple[str, ...]] | None = None,
+) -> None:
+    """One line per photo; a photo found by the text in its picture shows the words found."""
     photos = {p.id: p for p in library.photos([pid for pid, _ in hits])}
+    matched = matched or {}
     for pid, score in hits:
         photo = photos[pid]
         if as_json:
-            click.echo(json.dumps({"id": pid, "score": round(score, 6), "path": str(photo.path)}))
+            row = {"id": pid, "score": None if score is None else round(score, 6)}
+            row["path"] = str(photo.path)
+            if pid in matched:
+                row["text_match"] = list(matched[pid])
+            click.echo(json.dumps(row, ensure_ascii=False))
+        elif pid in matched:
+            click.echo(f"text    {pid}  {photo.path}  (its text: {' '.join(matched[pid])})")
         else:
             click.echo(f"{score:.4f}  {pid}  {photo.path}")
 
@@ -300,10 +350,17 @@ def _print_hits(hits: list[tuple[str, float]], library: Library, as_json: bool) 
 @hits_options
 @command
 def search(library_dir: Path, text: str, model: str | None, top: int, as_json: bool) -> None:
-    """Find photos by what TEXT describes."""
+    """Find photos by what TEXT describes, and by the text in their pictures.
+
+    Photos whose picture's text matches come first (read by `photoseek ocr`), then photos
+    by meaning.
+    """
     from photoseek.embed import VectorIndex
+    from photoseek.textmatch import best_matches
 
     with open_library(library_dir) as library:
+        found = best_matches(text, library.ocr_texts(), top)
+        matched = {pid: m.words for pid, m in found}
         key = library_model(library, model)
         embedder = load_model(model or library.model_info(key).get("source", key))
         if not embedder.has_text:
@@ -313,10 +370,13 @@ def search(library_dir: Path, text: str, model: str | None, top: int, as_json: b
                 err=True,
             )
         query = embedder.embed_texts([text])
-        if not query.any():
+        if not query.any() and not matched:
             raise click.ClickException(f"{key} cannot turn {text!r} into a query")
-        hits = VectorIndex.of_library(library, key).search(query, top)[0]
-        _print_hits(hits, library, as_json)
+        hits: list[tuple[str, float | None]] = [(pid, None) for pid in matched]
+        if query.any():
+            by_meaning = VectorIndex.of_library(library, key).search(query, top + len(hits))[0]
+            hits += [(pid, score) for pid, score in by_meaning if pid not in matched]
+        _print_hits(hits[:top], library, as_json, matched)
 
 
 @main.command()
@@ -416,6 +476,12 @@ site_options = [
         "a search needs it) so that the gallery understands any words, not only its "
         "phrase vocabulary.",
     ),
+    click.option(
+        "--ocr-private",
+        is_flag=True,
+        help="Keep the text read in pictures out of the site: it stays searchable with "
+        "`photoseek search` on this machine only.",
+    ),
     click.option("--progress/--no-progress", default=None, help="Show progress bars."),
     workers_option,
 ]
@@ -446,6 +512,7 @@ def _write_site(
         show_paths=options["show_paths"],
         title=options["title"],
         text_model=options["text_model"],
+        ocr=not options["ocr_private"] and options.get("ocr") is not False,
         queries=_queries(options["queries"]),
         progress=options["progress"],
         workers=options["workers"],
@@ -500,6 +567,12 @@ def site(library_dir: Path, out: Path, model: str | None, **options: Any) -> boo
     help="The Lightroom .lrcat, when it is not beside the previews.",
 )
 @model_option
+@click.option(
+    "--ocr/--no-ocr",
+    default=None,
+    help="Read the text in pictures (default: when the OCR extra is installed). --no-ocr "
+    "neither reads it nor puts it in the site.",
+)
 @with_site_options
 @command
 def build(
@@ -532,8 +605,11 @@ def build(
         raise KeyboardInterrupt
     embedded = run_embed(library_dir, embedder, options["progress"], workers=options["workers"])
     click.echo(embedded.line())
+    unread = False
+    if options["ocr"] is not False:
+        unread = run_ocr(library_dir, options["progress"], required=options["ocr"] is True)
     skipped = _write_site(library_dir, out, embedder, options, list(sources))
-    return bool(summary.skipped or embedded.failed or skipped)
+    return bool(summary.skipped or embedded.failed or unread or skipped)
 
 
 @main.command()
@@ -576,6 +652,8 @@ def demo(out: Path, model: str | None) -> bool:
         "strip_location": False,
         "show_paths": False,
         "title": "photoseek demo",
+        "text_model": True,
+        "ocr_private": False,
         "queries": None,
         "progress": None,
         "workers": None,

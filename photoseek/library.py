@@ -93,6 +93,13 @@ CREATE TABLE IF NOT EXISTS vectors(
     vector BLOB NOT NULL,
     PRIMARY KEY(model, photo_id)
 );
+CREATE TABLE IF NOT EXISTS ocr(
+    photo_id TEXT NOT NULL REFERENCES photos(id),
+    engine TEXT NOT NULL,
+    text TEXT NOT NULL,
+    read REAL NOT NULL,
+    PRIMARY KEY(photo_id, engine)
+);
 """
 
 
@@ -441,11 +448,28 @@ class Library:
             links.setdefault(photo_id, {}).setdefault(relation, []).append(other)
         return links
 
+    def _ocr(self, where: str = "", args: tuple = ()) -> dict[str, str]:
+        """Each photo's text in its picture, as last read (photos with none are left out)."""
+        if not self._has_table("ocr"):
+            return {}
+        rows = self.db.execute(
+            "SELECT photo_id, text FROM ocr WHERE text != ''" + where + " ORDER BY read", args
+        )
+        return dict(rows.fetchall())
+
+    def _has_table(self, name: str) -> bool:
+        # A library written by an older photoseek and opened read-only lacks newer tables.
+        row = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)
+        ).fetchone()
+        return row is not None
+
     def _assemble(
         self,
         photo_rows: Iterable[tuple],
         source_rows: Iterator[tuple],
         links: dict[str, dict[str, list[str]]],
+        texts: dict[str, str],
     ) -> Iterator[Photo]:
         """Photos from rows ordered by id and their sources ordered by photo id."""
         pending = next(source_rows, None)
@@ -458,17 +482,10 @@ class Library:
                     sources.append(Source(pending[1], pending[2], meta))
                 pending = next(source_rows, None)
             path = self.root / file if managed else Path(file)
-            yield Photo(
-                pid,
-                path,
-                fmt,
-                width,
-                height,
-                size,
-                sources,
-                merge_meta(sources),
-                links.get(pid, {}),
-            )
+            meta = merge_meta(sources)
+            if pid in texts:
+                meta["ocr"] = texts[pid]
+            yield Photo(pid, path, fmt, width, height, size, sources, meta, links.get(pid, {}))
 
     def photos(self, ids: Iterable[str] | None = None) -> Iterator[Photo]:
         """Every photo (or the given ones), with merged metadata, ordered by id."""
@@ -479,6 +496,7 @@ class Library:
                 self.db.execute(f"{columns} ORDER BY id"),
                 self.db.execute(f"{sources} ORDER BY photo_id, locator"),
                 self._links(),
+                self._ocr(),
             )
             return
         wanted = sorted(set(ids))
@@ -494,6 +512,7 @@ class Library:
                     ).fetchall()
                 ),
                 self._links(f" AND a.photo_id IN ({marks})", chunk),
+                self._ocr(f" AND photo_id IN ({marks})", chunk),
             )
 
     def photo(self, photo_id: str) -> Photo:
@@ -599,3 +618,30 @@ class Library:
                 "INSERT OR REPLACE INTO text_vectors(model, text, vector) VALUES(?,?,?)",
                 [(model, text, data[i].tobytes()) for i, text in enumerate(texts)],
             )
+
+    # -- text in pictures (ocr) ---------------------------------------------
+
+    def missing_ocr(self, engine: str) -> list[str]:
+        """Ids of photos this engine (name, version and settings) has not read yet."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM photos WHERE id NOT IN"
+                " (SELECT photo_id FROM ocr WHERE engine=?) ORDER BY id",
+                (engine,),
+            )
+        ]
+
+    def put_ocr(self, engine: str, texts: list[tuple[str, str]]) -> None:
+        """Store what an engine read in photos (an empty text: it found none), in one go."""
+        now = time.time()
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO ocr(photo_id, engine, text, read) VALUES(?,?,?,?)",
+                [(pid, engine, text, now) for pid, text in texts],
+            )
+
+    def ocr_texts(self) -> dict[str, str]:
+        """Every photo's text in its picture, as last read; photos with none are left out."""
+        return self._ocr()

@@ -236,6 +236,67 @@
     return found;
   }
 
+  /* Finding photos by the text read in their pictures: the rules of photoseek/textmatch.py
+     (tests/textmatch_cases.json holds cases both must answer alike). */
+  const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/;
+
+  function foldText(text) {
+    return text.normalize("NFKD").toLowerCase().replace(/ß/g, "ss").replace(/\p{M}+/gu, "")
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  }
+
+  function close(word, other) {
+    if (Math.abs(word.length - other.length) > 1) return false;
+    if (word.length === other.length) {
+      let diff = 0;
+      for (let i = 0; i < word.length; i++) if (word[i] !== other[i]) diff++;
+      return diff <= 1;
+    }
+    const short = word.length < other.length ? word : other;
+    const long = word.length < other.length ? other : word;
+    for (let i = 0; i < long.length; i++) {
+      if (long.slice(0, i) + long.slice(i + 1) === short) return true;
+    }
+    return false;
+  }
+
+  function longEnough(word, size) {
+    return Array.from(word).length >= size || (Array.from(word).length >= 2 && CJK.test(word));
+  }
+
+  /* {score: 3 phrase, 2 every word, 1 forgiven; words: the query words found}, or null. */
+  function textMatch(query, text) {
+    const folded = foldText(text);
+    const words = foldText(query).split(" ").filter(Boolean);
+    if (!words.length || !folded) return null;
+    const squashed = folded.replace(/ /g, "");
+    const phrase = words.join("");
+    if (longEnough(phrase, 4) && squashed.includes(phrase)) return { score: 3, words: words };
+    const textWords = folded.split(" ");
+    const long = words.filter(function (w) { return longEnough(w, 3); });
+    const needed = long.length ? long : words;
+    let score = 2;
+    for (const word of needed) {
+      if (textWords.some(function (t) { return t.startsWith(word); })) continue;
+      if (longEnough(word, 4) && squashed.includes(word)) score = 1;
+      else if (Array.from(word).length >= 5 && textWords.some(function (t) { return close(word, t); })) score = 1;
+      else return null;
+    }
+    return { score: score, words: needed };
+  }
+
+  /* Photos whose picture's text matches: [{index, score, words}], best first. */
+  function textInPictures(texts, query, limit) {
+    const found = [];
+    texts.forEach(function (text, index) {
+      if (!text) return;
+      const m = textMatch(query, text);
+      if (m) found.push({ index: index, score: m.score, words: m.words });
+    });
+    found.sort(function (a, b) { return b.score - a.score || a.index - b.index; });
+    return found.slice(0, limit);
+  }
+
   /* "1 photo", "2 photos". */
   function count(n, word) {
     return n + " " + word + (n === 1 ? "" : "s");
@@ -274,6 +335,9 @@
     refine: refine,
     textMatches: textMatches,
     count: count,
+    foldText: foldText,
+    textMatch: textMatch,
+    textInPictures: textInPictures,
     completions: completions,
   };
 });

@@ -26,8 +26,12 @@
   function ready() {
     if (data) return Promise.resolve(data);
     status.textContent = "Loading search data…";
-    return Promise.all(["photos", "vectors", "concepts"].map(Photoseek.load)).then(function (parts) {
+    const names = ["photos", "vectors", "concepts"];
+    // The text read in pictures, when the gallery has any (the page says so: no failed load).
+    if (results.dataset.pictureText) names.push("ocr");
+    return Promise.all(names.map(Photoseek.load)).then(function (parts) {
       data = {
+        pictureTexts: parts[3] ? parts[3].texts : [],
         photos: parts[0],
         vectors: parts[1],
         codes: core.decodeBase64(parts[1].codes),
@@ -107,7 +111,16 @@
     return { vector: vector, used: used };
   }
 
-  function tile(index, reason) {
+  /* The line of a picture's text where the query's words were found. */
+  function matchedLine(text, words) {
+    const lines = text.split("\n");
+    return lines.find(function (line) {
+      const folded = core.foldText(line).replace(/ /g, "");
+      return words.some(function (w) { return folded.includes(w); });
+    }) || lines[0];
+  }
+
+  function tile(index, reason, words) {
     const sid = data.photos.ids[index];
     const item = document.createElement("li");
     const link = document.createElement("a");
@@ -118,12 +131,18 @@
     img.loading = "lazy";
     link.title = reason;
     link.appendChild(img);
+    if (words) {
+      const line = document.createElement("span");
+      line.className = "matched";
+      line.textContent = "“" + matchedLine(data.pictureTexts[index], words) + "”";
+      link.appendChild(line);
+    }
     item.appendChild(link);
     return item;
   }
 
   function show(list, used, unknown, seconds, note) {
-    results.replaceChildren.apply(results, list.map(function (hit) { return tile(hit.index, hit.reason); }));
+    results.replaceChildren.apply(results, list.map(function (hit) { return tile(hit.index, hit.reason, hit.words); }));
     try {
       // A photo opened from the results steps through them and Escape comes back here.
       sessionStorage.setItem("photoseek-search", JSON.stringify({
@@ -173,6 +192,11 @@
     for (const index of core.textMatches(data.photos.text, text, limit)) {
       seen.add(index);
       list.push({ index: index, reason: "matches the text" });
+    }
+    for (const hit of core.textInPictures(data.pictureTexts, text, limit)) {
+      if (seen.has(hit.index) || list.length >= limit) continue;
+      seen.add(hit.index);
+      list.push({ index: hit.index, reason: "its picture's text: " + hit.words.join(" "), words: hit.words });
     }
     const query = core.composeQuery(text, data.concepts, data.conceptCodes, data.index);
     if (query.unknown.length && model) {

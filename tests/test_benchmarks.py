@@ -59,3 +59,9 @@ def test_bench_index():
 def test_bench_site():
     out = bench("bench_site.py", "--count", "60")
     assert "search data:" in out and "query median" in out
+
+
+def test_bench_textmodel():
+    out = bench("bench_textmodel.py", "--count", "60", "--texts", "4")
+    assert "query cosine to the float model" in out and "(shipped)" in out
+    assert "SigLIP base" in out and "search median" in out
