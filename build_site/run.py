@@ -52,23 +52,28 @@ class SiteSummary:
         """The closing lines, as printed."""
         per_photo = sum(self.data_bytes.get(k, 0) for k in ("vectors", "photos"))
         per_photo /= max(self.photos, 1)
-        return [
+        lines = [
             f"{self.photos} photos, {self.pages_written} pages written, "
             f"{self.pages_unchanged} unchanged, {self.removed} stale files removed, "
             f"{len(self.pictures_failed)} pictures unreadable",
             f"search data: {per_photo:.0f} bytes per photo, plus "
             f"{self.data_bytes.get('concepts', 0) / 1e6:.1f} MB for {self.concepts} concepts "
             "(loaded only when search is used)",
-        ] + (
-            [
+        ]
+        photos = max(self.photos, 1)
+        if "text model" in self.data_bytes:
+            lines.append(
                 f"text model: {self.data_bytes['text model'] / 1e6:.1f} MB, and "
-                f"{self.data_bytes['fine'] / max(self.photos, 1):.0f} bytes per photo to rank "
-                "with it (loaded only when a search needs words the vocabulary lacks; "
+                f"{self.data_bytes['fine'] / photos:.0f} bytes per photo to rank with it "
+                "(loaded only when a search needs words the vocabulary lacks; "
                 "--no-text-model leaves it out)"
-            ]
-            if "text model" in self.data_bytes
-            else []
-        )
+            )
+        if "ocr" in self.data_bytes:
+            lines.append(
+                f"text in pictures: {self.data_bytes['ocr'] / photos:.0f} bytes per photo "
+                "(--ocr-private leaves it out)"
+            )
+        return lines
 
 
 LIBRARY_WORD_KINDS = {"keywords": "keyword", "albums": "album", "people": "person"}

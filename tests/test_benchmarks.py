@@ -65,3 +65,9 @@ def test_bench_textmodel():
     out = bench("bench_textmodel.py", "--count", "60", "--texts", "4")
     assert "query cosine to the float model" in out and "(shipped)" in out
     assert "SigLIP base" in out and "search median" in out
+
+
+@NEEDS_PHOTOS
+def test_bench_ocr():
+    out = bench("bench_ocr.py", "--per-kind", "1", "--plain", "4")
+    assert "photoseek / defaults" in out and "10,000-photo library" in out

@@ -230,3 +230,34 @@ def test_without_the_engine_one_message_says_how_to_get_it(tmp_path):
     )
     assert built.returncode == 0, built.stderr
     assert built.stderr.count("note: text in pictures is not read") == 1
+
+
+def test_a_killed_run_loses_nothing_and_the_next_reads_only_the_rest(tmp_path):
+    import signal
+    import sqlite3
+    import time
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    photos = text_pictures.without_text(sorted(PHOTOS.iterdir()))
+    for path in photos[:60]:
+        shutil.copy(path, inputs / path.name)
+    library = tmp_path / "library"
+    run_cli("extract", str(inputs), "--library", str(library))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "photoseek", "ocr", "--library", str(library)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    read = 0
+    while read == 0 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        with sqlite3.connect(f"file:{library / 'library.db'}?mode=ro", uri=True) as db:
+            read = db.execute("SELECT count(*) FROM ocr").fetchone()[0]
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert 0 < read < 60, "killed after the first batch and before the end"
+    done = run_cli("ocr", "--library", str(library)).stdout
+    counts = re.search(r"(\d+) read, \d+ with text, (\d+) already read", done)
+    assert counts and int(counts[1]) + int(counts[2]) == 60 and int(counts[2]) >= read
