@@ -2,19 +2,10 @@
    prints, per text, its token count and the median milliseconds with and without SIMD. */
 "use strict";
 const fs = require("fs");
-const path = require("path");
 const { TextModel } = require("../site/textmodel.js");
+const { readTextModel } = require("../tests/js/textmodel_data.js");
 
-const folder = process.argv[2];
-const store = {};
-global.photoseekData = function (name, payload) { store[name] = payload; };
-function load(name) {
-  require(path.resolve(folder, name + ".js"));
-  return store[name];
-}
-const meta = load("text/model");
-const parts = [];
-for (let i = 0; i < meta.parts; i++) parts.push(load("text/part-" + String(i).padStart(3, "0")).data);
+const { meta, parts } = readTextModel(process.argv[2]);
 const texts = JSON.parse(fs.readFileSync(0, "utf8"));
 const out = [];
 for (const simd of [true, false]) {

@@ -47,6 +47,7 @@ class SiteSummary:
     concepts: int = 0
     removed: int = 0
     data_bytes: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The closing lines, as printed."""
@@ -73,7 +74,7 @@ class SiteSummary:
                 f"text in pictures: {self.data_bytes['ocr'] / photos:.0f} bytes per photo "
                 "(--ocr-private leaves it out)"
             )
-        return lines
+        return lines + [f"note: {note}" for note in self.notes]
 
 
 LIBRARY_WORD_KINDS = {"keywords": "keyword", "albums": "album", "people": "person"}
@@ -405,11 +406,16 @@ def _group_pages(writer: PageWriter, entries: list[Entry]) -> None:
         )
 
 
-def _text_model(embedder: Embedder) -> TextModelFiles | None:
-    """The text tower's gallery files, or None for a model without one (colour)."""
+def _text_model(embedder: Embedder, summary: SiteSummary) -> TextModelFiles | None:
+    """The text tower's gallery files, or None for a model without one (colour) or one
+    whose sizes the browser's kernel cannot run (said in the summary)."""
     if not embedder.has_text:
         return None
-    return export(text_tower(embedder))
+    try:
+        return export(text_tower(embedder))
+    except ValueError as err:
+        summary.notes.append(f"the gallery has no text model: {err}")
+        return None
 
 
 def build_site(
@@ -485,7 +491,7 @@ def _build(
     texts, kinds, text_vectors = _search_entries(library_root, embedder, entries, queries, progress)
     summary.concepts = len(texts)
     _tag(entries, vectors, texts, kinds, text_vectors)
-    model_files = _text_model(embedder) if text_model else None
+    model_files = _text_model(embedder, summary) if text_model else None
     texts_read = [e.text for e in entries]
 
     writer = PageWriter(

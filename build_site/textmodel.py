@@ -3,9 +3,9 @@
 Matrices (token embeddings, every linear layer, the projection) are int8 with one float
 scale per group of 32 weights of a row (16 where a row's length needs it): one scale per
 row costs twice the query error for 12% less size. The small vectors (biases, layer
-norms, positions) stay float32. All
-tensors lie in one byte buffer, aligned for SIMD loads, which the browser decodes straight
-into WebAssembly memory; the buffer is cut into parts so that loading shows progress.
+norms, positions) stay float32. All tensors lie in one byte buffer, aligned for SIMD
+loads, which the browser decodes straight into WebAssembly memory; the buffer is cut
+into parts so that loading shows progress.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def group_size(columns: int) -> int:
     """Weights per scale: 32, or 16 for rows whose length 32 does not divide."""
     if columns % 16:
         raise ValueError(
-            f"the text tower has rows of {columns} weights, not a multiple of 16, which the "
-            "gallery's text model cannot run; build with --no-text-model"
+            f"its rows of {columns} weights are not a multiple of 16, which the browser's "
+            "kernel needs"
         )
     return 32 if columns % 32 == 0 else 16
 

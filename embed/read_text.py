@@ -60,7 +60,7 @@ def read_library(
         summary.already = library.count() - len(missing)
         # Listed up front: the catalog is written between batches.
         photos = [(p.id, p.path) for p in library.photos(missing)] if missing else []
-        bar = progress_bar("reading text in pictures", "photos", progress, len(photos))
+        bar = progress_bar("reading text", "photos", progress, len(photos))
         done: list[tuple[str, str]] = []
         for photo_id, path in photos:
             try:

@@ -201,7 +201,7 @@
     const query = core.composeQuery(text, data.concepts, data.conceptCodes, data.index);
     if (query.unknown.length && model) {
       // Words the vocabulary lacks: the model reads the whole text, the coarse codes pick
-      // candidates, each photo's own vector orders them.
+      // candidates, and their residual codes complete the scores that order them.
       const asked = modelQuery(text);
       const candidates = core.rank(core.projectQuery(asked.vector, fine), data.vectors, data.codes,
         Math.max(CANDIDATES, 2 * limit));

@@ -225,3 +225,19 @@ def test_no_text_model_leaves_it_out_and_a_rebuild_brings_it_back(tmp_path):
 
     run_cli(*build, "--no-text-model")
     assert not (site / "data" / "text").exists(), "a stale model is removed"
+
+
+def test_a_tower_the_kernel_cannot_run_is_left_out_with_a_note(tmp_path):
+    sizes = {
+        **ref.CLIP_TINY,
+        "text_config": {**ref.CLIP_TINY["text_config"], "hidden_size": 40},
+    }
+    model = tmp_path / "odd-clip"
+    ref.clip_checkpoint(model, clip_vocab(), sizes)
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    samples.demo_pictures(1)[0].save(photos / "IMG_0.jpg")
+    site = tmp_path / "site"
+    out = run_cli("build", str(photos), "--out", str(site), "--model", str(model)).stdout
+    assert "note: the gallery has no text model: its rows of 40 weights" in out
+    assert not (site / "data" / "text").exists()
