@@ -117,6 +117,21 @@ def _caches(report: Report) -> None:
     )
 
 
+def _ocr(report: Report) -> None:
+    from photoseek.embed.ocr import INSTALL
+
+    try:
+        import onnxruntime
+        import rapidocr  # noqa: F401 - only whether it imports
+    except ImportError as err:
+        report.add("text in pictures", f"not read: {err.name or err} missing; {INSTALL}")
+        return
+    report.add(
+        "text in pictures",
+        f"rapidocr {_version('rapidocr')}, onnxruntime {onnxruntime.__version__}",
+    )
+
+
 def _browser(report: Report) -> None:
     for program in ("chromium", "chromedriver"):
         path = shutil.which(program)
@@ -142,5 +157,6 @@ def diagnose() -> Report:
     )
     _blas(report)
     _caches(report)
+    _ocr(report)
     _browser(report)
     return report

@@ -177,6 +177,31 @@
     status.textContent = hint;
   }
 
+  /* Photos whose own text matches (names, captions, keywords; then the text in their
+     pictures), and the query with the words they found taken out of "not understood". */
+  function textHits(text, limit) {
+    const list = [];
+    const found = new Set();
+    for (const index of core.textMatches(data.photos.text, text, limit)) {
+      list.push({ index: index, reason: "matches the text" });
+    }
+    if (list.length) {
+      core.parseQuery(text).forEach(function (part) {
+        if (part.sign > 0) core.foldText(part.term).split(" ").forEach(function (w) { found.add(w); });
+      });
+    }
+    const listed = new Set(list.map(function (hit) { return hit.index; }));
+    for (const hit of core.textInPictures(data.pictureTexts, text, limit)) {
+      hit.words.forEach(function (w) { found.add(w); });
+      if (listed.has(hit.index) || list.length >= limit) continue;
+      listed.add(hit.index);
+      list.push({ index: hit.index, reason: "its picture's text: " + hit.words.join(" "), words: hit.words });
+    }
+    const query = core.composeQuery(text, data.concepts, data.conceptCodes, data.index);
+    query.unknown = query.unknown.filter(function (w) { return !found.has(core.foldText(w)); });
+    return { list: list, query: query };
+  }
+
   function run(text, push, shown) {
     limit = shown || LIMIT;
     again = function () { run(text, false, limit + LIMIT); };
@@ -187,18 +212,10 @@
     }
     remember({ q: text }, push);
     const started = performance.now();
-    const seen = new Set();
-    const list = [];
-    for (const index of core.textMatches(data.photos.text, text, limit)) {
-      seen.add(index);
-      list.push({ index: index, reason: "matches the text" });
-    }
-    for (const hit of core.textInPictures(data.pictureTexts, text, limit)) {
-      if (seen.has(hit.index) || list.length >= limit) continue;
-      seen.add(hit.index);
-      list.push({ index: hit.index, reason: "its picture's text: " + hit.words.join(" "), words: hit.words });
-    }
-    const query = core.composeQuery(text, data.concepts, data.conceptCodes, data.index);
+    const hits = textHits(text, limit);
+    const list = hits.list;
+    const seen = new Set(list.map(function (hit) { return hit.index; }));
+    const query = hits.query;
     if (query.unknown.length && model) {
       // Words the vocabulary lacks: the model reads the whole text, the coarse codes pick
       // candidates, and their residual codes complete the scores that order them.
@@ -302,8 +319,7 @@
     search: function (text) {
       box.value = text;
       return ready().then(function () {
-        const query = core.composeQuery(text, data.concepts, data.conceptCodes, data.index);
-        if (query.unknown.length && modelButton) return loadModel();
+        if (textHits(text, LIMIT).query.unknown.length && modelButton) return loadModel();
         return null;
       }).then(function () {
         run(text, true);

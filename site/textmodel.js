@@ -197,7 +197,6 @@
   /* A loaded text tower. `meta` is data/text/model; `parts` the base64 strings of its bytes. */
   function TextModel(meta, parts, options) {
     const c = meta.config;
-    this.meta = meta;
     this.config = c;
     this.tokenizer = tokenizer(meta.tokenizer);
     this.tensors = new Map(meta.tensors.map(function (t) { return [t.name, t]; }));
@@ -212,7 +211,6 @@
     if (at !== meta.bytes) throw new Error("text model data is incomplete: " + at + " of " + meta.bytes + " bytes");
     let free = total;
     const take = function (floats) { const p = free; free += floats * 4; return p; };
-    this.rows = rows;
     this.x = take(rows * c.hidden);
     this.a = take(rows * c.hidden);
     this.q = take(rows * c.hidden);

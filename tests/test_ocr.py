@@ -151,6 +151,8 @@ def test_the_gallery_finds_them_too_and_shows_the_text(built, browser):
     )
     shown = browser.find_element(By.CSS_SELECTOR, "#results li .matched").text
     assert picture.lines[1] in shown
+    # Words found in a picture are not reported as not understood.
+    assert "Not understood" not in browser.find_element(By.ID, "used").text
 
     sid = built["photos"][name]["id"][:12]
     browser.get((site / "photo" / f"{sid}.html").as_uri())
@@ -230,6 +232,8 @@ def test_without_the_engine_one_message_says_how_to_get_it(tmp_path):
     )
     assert built.returncode == 0, built.stderr
     assert built.stderr.count("note: text in pictures is not read") == 1
+    doctor = subprocess.run([*args, "doctor"], capture_output=True, text=True, env=env)
+    assert re.search(r"text in pictures +not read: .*pip install 'photoseek\[ocr\]'", doctor.stdout)
 
 
 def test_a_killed_run_loses_nothing_and_the_next_reads_only_the_rest(tmp_path):
