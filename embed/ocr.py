@@ -15,6 +15,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from PIL import Image, ImageOps
 
+from .preprocess import to_rgb
+
 # Bump when the settings below change, so that every photo is read again.
 SETTINGS_VERSION = 1
 DETECT_SIDE = 640
@@ -59,7 +61,8 @@ class TextReader:
 
     def read(self, image: Image.Image) -> str:
         """The picture's text, lines separated by newlines; empty when it shows none."""
-        image = ImageOps.exif_transpose(image).convert("RGB")
+        # Transparency goes onto white: dark text on a transparent background stays legible.
+        image = to_rgb(ImageOps.exif_transpose(image))
         if max(image.size) > MAX_SIDE:
             image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
         result = self.engine(image)

@@ -265,3 +265,12 @@ def test_a_killed_run_loses_nothing_and_the_next_reads_only_the_rest(tmp_path):
     done = run_cli("ocr", "--library", str(library)).stdout
     counts = re.search(r"(\d+) read, \d+ with text, (\d+) already read", done)
     assert counts and int(counts[1]) + int(counts[2]) == 60 and int(counts[2]) >= read
+
+
+def test_dark_text_on_a_transparent_background_is_read():
+    from photoseek.embed.ocr import TextReader
+
+    image = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
+    font = ImageFont.truetype(str(text_pictures.BOLD), 48)
+    ImageDraw.Draw(image).text((20, 60), "Dark words here", font=font, fill=(0, 0, 0, 255))
+    assert TextReader().read(image) == "Dark words here"
