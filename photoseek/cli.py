@@ -472,9 +472,9 @@ site_options = [
         "--text-model/--no-text-model",
         default=True,
         show_default=True,
-        help="Ship the model's text tower (int8, about 65 MB for ViT-B/32; loaded only when "
-        "a search needs it) so that the gallery understands any words, not only its "
-        "phrase vocabulary.",
+        help="Ship the model's text tower (int8, about 97 MB on disk for ViT-B/32; loaded "
+        "only when a search needs it) so that the gallery understands any words, not only "
+        "its phrase vocabulary.",
     ),
     click.option(
         "--ocr-private",
