@@ -240,9 +240,10 @@
      (tests/textmatch_cases.json holds cases both must answer alike). */
   const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/;
 
+  /* folded(), with compatibility forms split ("ﬁ" is "fi"), "ß" as "ss", and anything but
+     letters and digits as single spaces. */
   function foldText(text) {
-    return text.normalize("NFKD").toLowerCase().replace(/ß/g, "ss").replace(/\p{M}+/gu, "")
-      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+    return folded(text.normalize("NFKD")).replace(/ß/g, "ss").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
   }
 
   function close(word, other) {
