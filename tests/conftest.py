@@ -106,3 +106,22 @@ def browser(tmp_path_factory):
     driver.set_page_load_timeout(30)
     yield driver
     driver.quit()
+
+
+AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(driver) -> list[tuple[str, int, str]]:  # noqa: ANN001 - a selenium driver
+    """axe-core's WCAG 2.2 A/AA violations on the page the driver shows: (rule, nodes, first)."""
+    if not AXE.is_file():
+        pytest.skip(f"axe-core is not installed at {AXE} (npm install --prefix tests/js)")
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    found = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(r => done(r.violations.map(v => [v.id, v.nodes.length,"
+        " v.nodes[0].target.join(' ')])), e => done([['axe failed', 0, String(e)]]));",
+        WCAG,
+    )
+    return [tuple(v) for v in found]

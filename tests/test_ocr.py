@@ -23,7 +23,7 @@ from photoseek.library import Library
 from photoseek.textmatch import best_matches
 
 from . import text_pictures
-from .conftest import CHROMIUM, DRIVER, SHARED_DATA, ls_json, run_cli
+from .conftest import CHROMIUM, DRIVER, SHARED_DATA, axe_violations, ls_json, run_cli
 
 pytest.importorskip("rapidocr", reason="needs the OCR extra: pip install 'photoseek[ocr]'")
 PHOTOS = SHARED_DATA / "photos"
@@ -96,6 +96,13 @@ def test_pictures_without_text_get_none(built):
     assert len(with_text) <= 0.05 * len(built["plain"]), with_text
 
 
+def _wait_for_results(browser) -> None:  # noqa: ANN001 - a selenium driver
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#results img"))
+
+
 def _rates(found_in_top3: dict[str, list[bool]]) -> tuple[float, dict[str, float]]:
     every = [hit for hits in found_in_top3.values() for hit in hits]
     return sum(every) / len(every), {k: sum(v) / len(v) for k, v in found_in_top3.items()}
@@ -161,6 +168,12 @@ def test_the_gallery_finds_them_too_and_shows_the_text(built, browser):
     )
     alt = browser.find_element(By.CSS_SELECTOR, "img.large").get_attribute("alt")
     assert alt == "Text in the picture: " + " / ".join(picture.lines)
+    # The text on the page and the matched lines under results pass WCAG 2.2 A/AA.
+    assert axe_violations(browser) == []
+    browser.get((site / "search.html").as_uri() + "?q=" + picture.lines[1].lower())
+    _wait_for_results(browser)
+    assert browser.find_elements(By.CSS_SELECTOR, "#results .matched")
+    assert axe_violations(browser) == []
 
 
 def test_kept_private_the_text_stays_out_of_the_site(built, tmp_path):

@@ -395,3 +395,42 @@ def test_the_text_model_reads_words_the_vocabulary_lacks(browser, base, site):
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
     outside = [u for u in _requests(browser) if not (u.startswith(base) or u.startswith("data:"))]
     assert outside == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_page_type_passes_axe(browser, site, width):
+    from selenium.webdriver.common.by import By
+
+    from .conftest import axe_violations
+
+    photo = next((site / "photo").glob("*.html")).name
+    album = next(p.name for p in (site / "albums").glob("*.html") if p.name != "index.html")
+    pages = [
+        "index.html",
+        f"photo/{photo}",
+        "search.html?q=red+door",
+        "albums/index.html",
+        f"albums/{album}",
+        "timeline/index.html",
+        "duplicates.html",
+        "people/index.html",
+        "tags/index.html",
+        "keywords/index.html",
+        "ratings/index.html",
+        "cameras/index.html",
+        "favourites/index.html",
+    ]
+    browser.set_window_size(width, 900)
+    found = {}
+    for page in pages:
+        browser.get(site.as_uri() + "/" + page)
+        if page.startswith("search"):
+            _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#results img"))
+        found[page] = axe_violations(browser)
+    if (site / "data" / "text" / "model.js").exists():
+        # The search page with the text model loaded and its answer shown.
+        browser.get(site.as_uri() + "/search.html")
+        _run_async(browser, "photoseek.search(arguments[0])", "two dogs fighting in the snow")
+        found["search.html, model loaded"] = axe_violations(browser)
+    browser.set_window_size(1200, 900)
+    assert {page: v for page, v in found.items() if v} == {}
