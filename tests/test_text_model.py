@@ -43,12 +43,13 @@ FREE_TEXTS = [
     "the printer is on fire again",
 ]
 # Same weights, different arithmetic (float32 sums in another order, erf and exp from
-# other formulas): measured at most 4e-6 per component; the bound is the issue's.
-SAME_WEIGHTS = 1e-4
-# What int8 weights cost. Measured on the real-size checkpoints at the initial scale:
-# cosine at least 0.99957; on the sharpened tiny ones (32 to 48 wide, far from linear),
-# at least 0.9967. The real-size bound is the issue's target.
-QUANTISED_COSINE = {"real": 0.999, "tiny": 0.995}
+# other formulas): measured at most 5.7e-7 per component, on every checkpoint and both
+# paths; the bound is a few times that (the issue asks 1e-4).
+SAME_WEIGHTS = 2e-6
+# What int8 weights cost. Measured: cosine at least 0.99978 on the real-size checkpoints at
+# the initial scale, 0.99914 on the sharpened tiny ones (32 to 48 wide, far from linear).
+# The real-size bound is the issue's target; the tiny one is three times the measured loss.
+QUANTISED_COSINE = {"real": 0.999, "tiny": 0.997}
 
 
 def _reference_ids(kind: str, folder: Path, texts: list[str], length: int) -> list[list[int]]:
