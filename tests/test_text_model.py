@@ -94,9 +94,11 @@ def run_node(data: Path, texts: list[str], simd: bool = True) -> dict:
     return json.loads(done.stdout)
 
 
-def _tower(kind: str, size: str, folder: Path) -> SimpleNamespace:
+def _tower(kind: str, size: str, folder: Path, act: str | None = None) -> SimpleNamespace:
     if kind == "clip":
         sizes = ref.CLIP_TINY if size == "tiny" else ref.CLIP_B32
+        if act:
+            sizes = {**sizes, "text_config": {**sizes["text_config"], "hidden_act": act}}
         model = ref.clip_checkpoint(folder / "ckpt", clip_vocab(), sizes, sharp=size == "tiny")
         length = model.config.text_config.max_position_embeddings
     else:
@@ -114,16 +116,18 @@ def _tower(kind: str, size: str, folder: Path) -> SimpleNamespace:
 @pytest.fixture(
     scope="module",
     params=[
-        ("clip", "tiny"),
-        ("siglip", "tiny"),
-        pytest.param(("clip", "real"), marks=pytest.mark.slow),
-        pytest.param(("siglip", "real"), marks=pytest.mark.slow),
+        ("clip", "tiny", None),
+        # LAION's CLIPs use the exact GELU, which the browser computes through erf.
+        ("clip", "tiny", "gelu"),
+        ("siglip", "tiny", None),
+        pytest.param(("clip", "real", None), marks=pytest.mark.slow),
+        pytest.param(("siglip", "real", None), marks=pytest.mark.slow),
     ],
-    ids=["clip-tiny", "siglip-tiny", "clip-vit-b32", "siglip-base"],
+    ids=["clip-tiny", "clip-tiny-exact-gelu", "siglip-tiny", "clip-vit-b32", "siglip-base"],
 )
 def tower(request, tmp_path_factory) -> SimpleNamespace:
-    kind, size = request.param
-    return _tower(kind, size, tmp_path_factory.mktemp(f"{kind}-{size}"))
+    kind, size, act = request.param
+    return _tower(kind, size, tmp_path_factory.mktemp(f"{kind}-{size}"), act)
 
 
 def test_token_ids_equal_the_reference_tokenizer(tower):
