@@ -3,13 +3,12 @@
    in WebAssembly SIMD (kernels.wat), everything else here. Node's test runner loads it too. */
 (function (root, factory) {
   "use strict";
-  const api = factory();
   if (typeof module === "object" && module.exports) {
-    module.exports = api;
+    module.exports = factory(require("./core.js"));
   } else {
-    root.PhotoseekText = api;
+    root.PhotoseekText = factory(root.PhotoseekCore);
   }
-})(typeof self !== "undefined" ? self : this, function () {
+})(typeof self !== "undefined" ? self : this, function (core) {
   "use strict";
 
   /* ---- CLIP: byte-level BPE ---- */
@@ -207,7 +206,11 @@
     this.memory = new WebAssembly.Memory({ initial: Math.ceil((total + scratchBytes) / PAGE) + 1 });
     const heap = new Uint8Array(this.memory.buffer);
     let at = 0;
-    for (const part of parts) at += decodeInto(part, heap, at);
+    for (const part of parts) {
+      const data = bytes(part);
+      heap.set(data, at);
+      at += data.length;
+    }
     if (at !== meta.bytes) throw new Error("text model data is incomplete: " + at + " of " + meta.bytes + " bytes");
     let free = total;
     const take = function (floats) { const p = free; free += floats * 4; return p; };
@@ -219,38 +222,27 @@
     this.wide = take(rows * wide);
     this.zeros = take(wide);
     this.matmul = matmulJS.bind(null, this.memory.buffer);
-    // Whether the WebAssembly kernel runs (else why not, in `fallback`).
+    // Whether the WebAssembly kernel runs. The export makes every row a multiple of 16
+    // weights long, as the kernel needs.
     this.simd = false;
-    this.fallback = "";
-    const simd = !(options && options.simd === false) && meta.kernels && c.hidden % 16 === 0 &&
-      this.tensors.get("layers.0.fc1.weight").shape[0] % 16 === 0;
-    if (simd) {
+    if (!(options && options.simd === false)) {
       try {
-        const module = new WebAssembly.Module(decodeBase64(meta.kernels));
+        const module = new WebAssembly.Module(bytes(meta.kernels));
         const kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports;
         this.matmul = kernels.matmul;
         this.simd = true;
       } catch (error) {
         // No WebAssembly SIMD here (or a policy forbids it): the same sums in JavaScript.
-        this.fallback = String(error);
       }
     }
     this.activation = ACTIVATIONS[c.activation];
     if (!this.activation) throw new Error("unknown activation " + c.activation);
   }
 
-  function decodeBase64(text) {
-    if (typeof atob !== "function") return new Uint8Array(Buffer.from(text, "base64"));
-    const raw = atob(text);
-    const out = new Uint8Array(raw.length);
-    for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
-    return out;
-  }
-
-  function decodeInto(text, heap, at) {
-    const bytes = decodeBase64(text);
-    heap.set(bytes, at);
-    return bytes.length;
+  /* Unsigned bytes from base64, through core.js's decoder. */
+  function bytes(text) {
+    const signed = core.decodeBase64(text);
+    return new Uint8Array(signed.buffer, signed.byteOffset, signed.length);
   }
 
   TextModel.prototype.f32 = function (name) {
@@ -387,5 +379,5 @@
     return this.embedIds(this.tokenizer.encode(text));
   };
 
-  return { TextModel: TextModel, tokenizer: tokenizer, decodeBase64: decodeBase64 };
+  return { TextModel: TextModel, tokenizer: tokenizer };
 });

@@ -165,6 +165,7 @@ HARNESS = """<!doctype html><meta charset="utf-8"><title>text model</title>
 window.store = {{}};
 function photoseekData(name, payload) {{ store[name] = payload; }}
 </script>
+<script src="{core}"></script>
 <script src="{script}"></script>
 {data}
 """
@@ -179,6 +180,7 @@ def test_chromium_gives_the_same_ids_and_vectors(tower, browser):
     page = tower.folder / "harness.html"
     page.write_text(
         HARNESS.format(
+            core=(SITE / "core.js").as_uri(),
             script=(SITE / "textmodel.js").as_uri(),
             data="\n".join(f'<script src="data/text/{n}.js"></script>' for n in names),
         )
