@@ -104,6 +104,11 @@ class Entry:
         return str(self.meta.get("taken") or "")
 
     @property
+    def heading(self) -> str:
+        """What the photo's page is headed with: its title where it has one, else its name."""
+        return str(self.meta.get("title") or self.title)
+
+    @property
     def text(self) -> str:
         """The text read in the picture (lines separated by newlines), if it may be published."""
         return str(self.photo.meta.get("ocr") or "") if self.privacy.ocr else ""
@@ -137,7 +142,6 @@ class Entry:
         rating = meta.get("rating")
         rows = [
             ("Taken", self.date.replace("T", " ") if self.date else None),
-            ("Title", meta.get("title")),
             ("Original", meta.get("original_path") or meta.get("original_name")),
             ("Camera", meta.get("camera")),
             ("Lens", meta.get("lens")),

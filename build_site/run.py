@@ -273,7 +273,7 @@ def _photo_pages(
             "sid": entry.sid,
             # The page of the home grid that shows this photo, for Escape.
             "home": _home_page(entry.index // PER_PAGE + 1),
-            "title": entry.title,
+            "title": entry.heading,
             "alt": entry.alt,
             "caption": entry.meta.get("caption"),
             "text": entry.text,

@@ -628,11 +628,16 @@ def demo(out: Path, model: str | None) -> bool:
     Uses the default CLIP model when it can be had, else the model-free colour
     embedding, and says which.
     """
-    from photoseek.demo import make_sample
+    from photoseek.demo import INSTALL_HINT, make_sample
     from photoseek.embed import DEFAULT_MODEL, FALLBACK_MODEL, ModelUnavailable, load_embedder
 
-    sources = make_sample(out / "inputs")
+    sources, real = make_sample(out / "inputs")
     click.echo(f"sample inputs written to {out / 'inputs'}")
+    if not real:
+        click.echo(
+            f"note: the demo's photographs are not installed ({INSTALL_HINT} adds them); "
+            "using generated pictures instead."
+        )
     try:
         embedder = load_embedder(model or DEFAULT_MODEL)
     except ModelUnavailable as err:

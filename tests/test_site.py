@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import piexif
 from PIL import Image
 
-from photoseek import samples
+from photoseek import demo, samples
 
 from .conftest import run_cli
 
@@ -97,11 +98,40 @@ def test_demo_runs_offline_and_says_which_model(tmp_path):
     result = run_cli("demo", "--out", str(tmp_path / "demo"))
     assert "using the model-free 'colour' embedding" in result.stdout
     assert "open file://" in result.stdout
+    assert "generated pictures" not in result.stdout
     site = tmp_path / "demo" / "site"
-    assert len(list((site / "photo").iterdir())) >= 20
     assert (site / "data" / "vectors.js").stat().st_size > 0
     again = run_cli("demo", "--out", str(tmp_path / "demo"))
     assert "0 new" in again.stdout
+
+
+def test_demo_shows_real_credited_photographs_in_their_own_colours(tmp_path):
+    run_cli("demo", "--out", str(tmp_path / "demo"))
+    site = tmp_path / "demo" / "site"
+    pages = sorted((site / "photo").glob("*.html"))
+    assert len(pages) == len(demo.LIGHTROOM) + len(demo.TAKEOUT)
+    for page in pages:
+        html = page.read_text()
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", html).group(1)
+        assert re.search(r"(public domain|CC0|no known copyright restrictions)\.$", caption, re.I)
+        assert "<script>x" not in html and "&lt;b&gt;" not in html
+    # The astronaut went through Lightroom as an AdobeRGB preview: the gallery shows her in
+    # the colours of the original, not AdobeRGB numbers read as sRGB (washed out).
+    page = next(p for p in pages if "<h1>Eileen Collins</h1>" in p.read_text())
+    large = re.search(r'src="\.\./(img/medium/[^"]+)"', page.read_text()).group(1)
+    with Image.open(demo.photos_folder() / "astronaut.png") as original:
+        expected = np.asarray(original.convert("RGB").resize((64, 64)), dtype=float)
+    with Image.open(site / large) as shown:
+        got = np.asarray(shown.convert("RGB").resize((64, 64)), dtype=float)
+    assert np.abs(got - expected).mean() < 4
+
+
+def test_demo_without_its_photographs_generates_plain_pictures(tmp_path, monkeypatch):
+    monkeypatch.setattr(demo, "photos_folder", lambda: None)
+    sources, real = demo.make_sample(tmp_path / "inputs", count=6)
+    assert not real
+    assert sources[0].name == "Demo Previews.lrdata" and len(sources) == 3
+    assert demo.make_sample(tmp_path / "inputs")[1] is False
 
 
 def test_people_favourites_ratings_and_cameras_have_pages(tmp_path):
