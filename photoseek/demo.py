@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -37,82 +38,140 @@ class DemoPhoto:
     people: tuple[str, ...] = ()
     rating: int | None = None
     favourite: bool = False
-    crop: tuple[int, int, int, int] | None = field(default=None)
+    crop: tuple[int, int, int, int] | None = None
     brighten: float | None = None
 
 
 # Licences as scikit-image's documentation of each picture states them.
 LIGHTROOM = [
     DemoPhoto(
-        "astronaut.png", "IMG_4102", "Eileen Collins",
+        "astronaut.png",
+        "IMG_4102",
+        "Eileen Collins",
         "Astronaut Eileen Collins in her launch suit. Photo: NASA, public domain.",
-        "2019-07-20T10:12:00", (29.5593, -95.0900), ("astronaut", "portrait", "space"),
-        "Space", rating=5,
+        taken="2019-07-20T10:12:00",
+        place=(29.5593, -95.0900),
+        keywords=("astronaut", "portrait", "space"),
+        album="Space",
+        rating=5,
     ),
     DemoPhoto(
-        "rocket.jpg", "IMG_4187", "DSCOVR on the pad",
+        "rocket.jpg",
+        "IMG_4187",
+        "DSCOVR on the pad",
         "Falcon 9 with DSCOVR on the pad at Cape Canaveral before launch. "
         "Photo: SpaceX, public domain.",
-        "2015-02-11T18:40:00", (28.5618, -80.5772), ("rocket", "launch", "night", "space"),
-        "Space", rating=4,
+        taken="2015-02-11T18:40:00",
+        place=(28.5618, -80.5772),
+        keywords=("rocket", "launch", "night", "space"),
+        album="Space",
+        rating=4,
     ),
     DemoPhoto(
-        "hubble_deep_field.jpg", "IMG_4190", "Hubble eXtreme Deep Field",
+        "hubble_deep_field.jpg",
+        "IMG_4190",
+        "Hubble eXtreme Deep Field",
         "The farthest view of the universe the Hubble telescope has taken. "
         "Photo: NASA, public domain.",
-        "2012-09-25T21:05:00", None, ("galaxies", "stars", "space"), "Space", rating=3,
+        taken="2012-09-25T21:05:00",
+        keywords=("galaxies", "stars", "space"),
+        album="Space",
+        rating=3,
     ),
     DemoPhoto(
-        "coins.png", "IMG_3310", "Greek coins from Pompeii",
+        "coins.png",
+        "IMG_3310",
+        "Greek coins from Pompeii",
         "Greek coins found at Pompeii, in a museum case. No known copyright restrictions.",
-        "2018-04-03T11:30:00", (40.7490, 14.4848), ("coins", "museum", "history"),
-        "Italy 2018", rating=2,
+        taken="2018-04-03T11:30:00",
+        place=(40.7490, 14.4848),
+        keywords=("coins", "museum", "history"),
+        album="Italy 2018",
+        rating=2,
     ),
     DemoPhoto(
-        "camera.png", "IMG_2051", "The cameraman",
+        "camera.png",
+        "IMG_2051",
+        "The cameraman",
         "A photographer at his tripod on the lawn. Photo: Lav Varshney, CC0.",
-        "2017-10-14T15:20:00", (42.3591, -71.0934), ("camera", "black and white", "portrait"),
-        None, rating=4,
+        taken="2017-10-14T15:20:00",
+        place=(42.3591, -71.0934),
+        keywords=("camera", "black and white", "portrait"),
+        rating=4,
     ),
     DemoPhoto(
-        "coffee.png", "IMG_2230", "Espresso",
+        "coffee.png",
+        "IMG_2230",
+        "Espresso",
         "An espresso at Pikolo Espresso Bar. Photo: Rachel Michetti, CC0.",
-        "2020-02-08T09:15:00", (44.9483, -93.2877), ("coffee", "cafe", "breakfast"),
-        None, rating=3,
+        taken="2020-02-08T09:15:00",
+        place=(44.9483, -93.2877),
+        keywords=("coffee", "cafe", "breakfast"),
+        rating=3,
     ),
 ]
 TAKEOUT = [
     DemoPhoto(
-        "chelsea.png", "PXL_20210612_101500", "Chelsea",
+        "chelsea.png",
+        "PXL_20210612_101500",
+        "Chelsea",
         "Chelsea the cat. Photo: Stefan van der Walt, CC0.",
-        "2021-06-12T10:15:00", (-33.9321, 18.8602), ("cat",), "Chelsea", ("Chelsea",),
+        taken="2021-06-12T10:15:00",
+        place=(-33.9321, 18.8602),
+        keywords=("cat",),
+        album="Chelsea",
+        people=("Chelsea",),
         favourite=True,
     ),
     DemoPhoto(
-        "chelsea.png", "PXL_20210612_101502", "Chelsea, closer",
+        "chelsea.png",
+        "PXL_20210612_101502",
+        "Chelsea, closer",
         "Chelsea the cat, a second later. Photo: Stefan van der Walt, CC0.",
-        "2021-06-12T10:15:02", (-33.9321, 18.8602), ("cat",), "Chelsea", ("Chelsea",),
+        taken="2021-06-12T10:15:02",
+        place=(-33.9321, 18.8602),
+        keywords=("cat",),
+        album="Chelsea",
+        people=("Chelsea",),
         crop=(30, 10, 430, 290),
     ),
     DemoPhoto(
-        "rocket.jpg", "IMG_4187-edited", "DSCOVR on the pad",
+        "rocket.jpg",
+        "IMG_4187-edited",
+        "DSCOVR on the pad",
         "Falcon 9 with DSCOVR, brightened. Photo: SpaceX, public domain.",
-        "2015-02-11T18:40:00", (28.5618, -80.5772), ("rocket",), None, brighten=1.4,
+        taken="2015-02-11T18:40:00",
+        place=(28.5618, -80.5772),
+        keywords=("rocket",),
+        brighten=1.4,
     ),
     DemoPhoto(
-        "text.png", "PXL_20220302_141000", "Blackboard",
+        "text.png",
+        "PXL_20220302_141000",
+        "Blackboard",
         "Equations left on a blackboard. Public domain.",
-        "2022-03-02T14:10:00", (52.2053, 0.1218), ("blackboard", "maths"), None,
+        taken="2022-03-02T14:10:00",
+        place=(52.2053, 0.1218),
+        keywords=("blackboard", "maths"),
     ),
     DemoPhoto(
-        "retina.jpg", "PXL_20230517_083000", "Eye exam",
+        "retina.jpg",
+        "PXL_20230517_083000",
+        "Eye exam",
         "A fundus photograph of a healthy left eye. Photo: Mikael Häggström, CC0.",
-        "2023-05-17T08:30:00", (59.8586, 17.6389), ("eye", "medical"), None,
+        taken="2023-05-17T08:30:00",
+        place=(59.8586, 17.6389),
+        keywords=("eye", "medical"),
     ),
     DemoPhoto(
-        "coffee.png", "IMG_2230", "Espresso",
+        "coffee.png",
+        "IMG_2230",
+        "Espresso",
         "An espresso at Pikolo Espresso Bar. Photo: Rachel Michetti, CC0.",
-        "2020-02-08T09:15:00", (44.9483, -93.2877), ("coffee",), None, favourite=True,
+        taken="2020-02-08T09:15:00",
+        place=(44.9483, -93.2877),
+        keywords=("coffee",),
+        favourite=True,
     ),
 ]
 
@@ -197,10 +256,8 @@ def _real_sample(folder: Path, photos: Path) -> None:
         if photo.album:
             files[f"{prefix}/{photo.album}/{photo.name}.jpg"] = data
             files[f"{prefix}/{photo.album}/{photo.name}.jpg.supplemental-metadata.json"] = meta
-            files[f"{prefix}/{photo.album}/metadata.json"] = (
-                b'{"title": "%s", "description": "", "access": "protected"}'
-                % photo.album.encode()
-            )
+            album = {"title": photo.album, "description": "", "access": "protected"}
+            files[f"{prefix}/{photo.album}/metadata.json"] = json.dumps(album).encode()
     samples.write_zips(folder / "takeout", files, parts=2)
 
 
