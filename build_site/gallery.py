@@ -13,7 +13,7 @@ from photoseek import locators
 from photoseek.facts import public_meta
 from photoseek.library import Photo
 
-from .pictures import rendition_path, rendition_size
+from .pictures import rendition_kinds, rendition_path, rendition_size
 
 KIND_NAMES = {
     "lightroom": "Lightroom preview",
@@ -84,6 +84,7 @@ class Entry:
     size: tuple[int, int]
     privacy: Privacy = field(default_factory=Privacy)
     tags: list[str] = field(default_factory=list)
+    full_size: bool = True
 
     @functools.cached_property
     def meta(self) -> dict[str, Any]:
@@ -126,7 +127,12 @@ class Entry:
         return text if len(text) <= ALT_MAX else text[: ALT_MAX - 1] + "…"
 
     def tile(self, kind: str = "thumb") -> dict[str, Any]:
-        """What a grid needs to show this photo."""
+        """What a grid needs to show this photo.
+
+        "full" falls back to "large" where the photo has no full-size rendition of its own.
+        """
+        if kind not in rendition_kinds(*self.size, full=self.full_size):
+            kind = "large"
         width, height = rendition_size(kind, *self.size)
         return {
             "sid": self.sid,

@@ -17,6 +17,7 @@ ASSETS = (
     "search.js",
     "textmodel.js",
     "photo.js",
+    "viewer.js",
     "site.css",
     "icon.svg",
 )

@@ -22,7 +22,11 @@ pillow_heif.register_heif_opener()
 
 # Widths of the renditions; pages pick one per use and offer the others in srcset.
 SIZES = {"thumb": 320, "medium": 720, "large": 1600}
+# The picture at its own size, for the viewer's zoom and to download; only for pictures larger
+# than "large", which is already the whole picture otherwise.
+FULL = "full"
 QUALITY = 82
+FULL_QUALITY = 90
 _SRGB = ImageCms.createProfile("sRGB")
 _LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform.startswith("linux") else None
 _PR_SET_PDEATHSIG = 1
@@ -33,8 +37,16 @@ def rendition_path(kind: str, photo_id: str) -> str:
     return f"img/{kind}/{photo_id[:2]}/{photo_id}.jpg"
 
 
+def rendition_kinds(width: int, height: int, full: bool = True) -> list[str]:
+    """The renditions an upright picture of this size gets."""
+    larger = full and max(width, height) > SIZES["large"]
+    return [*SIZES, FULL] if larger else list(SIZES)
+
+
 def rendition_size(kind: str, width: int, height: int) -> tuple[int, int]:
     """The size of one rendition of an upright picture of this size (never enlarged)."""
+    if kind == FULL:
+        return width, height
     scale = min(1.0, SIZES[kind] / max(width, height))
     return max(1, round(width * scale)), max(1, round(height * scale))
 
@@ -71,20 +83,25 @@ def _die_with_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def render(source: Path, photo_id: str, out: Path) -> tuple[str, tuple[int, int] | None, str]:
-    """Write the missing renditions of one picture.
+def render(
+    source: Path, photo_id: str, out: Path, full: bool = True
+) -> tuple[str, tuple[int, int] | None, str]:
+    """Write the missing renditions of one picture (the full-size one too, if `full`).
 
     Returns (photo id, upright size or None when only reading it failed, error or "").
     """
-    missing = [(kind, out / rendition_path(kind, photo_id)) for kind in SIZES]
-    missing = [(kind, path) for kind, path in missing if not is_complete(path)]
     try:
         with Image.open(source) as opened:
             swap = opened.getexif().get(0x0112, 1) in (5, 6, 7, 8)
             size = opened.size[::-1] if swap else opened.size
+            missing = [
+                (kind, out / rendition_path(kind, photo_id))
+                for kind in rendition_kinds(*size, full=full)
+            ]
+            missing = [(kind, path) for kind, path in missing if not is_complete(path)]
             if not missing:
                 return photo_id, size, ""
-            if opened.format == "JPEG":
+            if opened.format == "JPEG" and all(kind != FULL for kind, _ in missing):
                 opened.draft("RGB", (SIZES["large"], SIZES["large"]))
             icc = opened.info.get("icc_profile")
             image = ImageOps.exif_transpose(opened)
@@ -98,7 +115,8 @@ def render(source: Path, photo_id: str, out: Path) -> tuple[str, tuple[int, int]
             copy = image.copy()
             copy.thumbnail(rendition_size(kind, *image.size), Image.Resampling.LANCZOS)
             encoded = io.BytesIO()
-            copy.save(encoded, "JPEG", quality=QUALITY, optimize=True, progressive=kind != "thumb")
+            quality = FULL_QUALITY if kind == FULL else QUALITY
+            copy.save(encoded, "JPEG", quality=quality, optimize=True, progressive=kind != "thumb")
             write_whole(path, encoded.getvalue())
     except (OSError, ValueError, Image.DecompressionBombError) as err:
         return photo_id, None, f"{type(err).__name__}: {err}"
@@ -106,12 +124,16 @@ def render(source: Path, photo_id: str, out: Path) -> tuple[str, tuple[int, int]
 
 
 def render_all(
-    jobs: list[tuple[Path, str]], out: Path, workers: int, progress: bool | None = None
+    jobs: list[tuple[Path, str]],
+    out: Path,
+    workers: int,
+    progress: bool | None = None,
+    full: bool = True,
 ) -> Iterator[tuple[str, tuple[int, int] | None, str]]:
     """Render pictures on a pool of processes, yielding each result as render() gives it."""
     bar = progress_bar("pictures", "photos", progress, len(jobs))
     if workers <= 1 or len(jobs) < 64:
-        results: Iterable = (render(source, pid, out) for source, pid in jobs)
+        results: Iterable = (render(source, pid, out, full) for source, pid in jobs)
         for result in results:
             bar.update()
             yield result
@@ -119,7 +141,8 @@ def render_all(
         pool = ProcessPoolExecutor(workers, initializer=_die_with_parent)
         try:
             sources, ids = zip(*jobs, strict=True)
-            for result in pool.map(render, sources, ids, [out] * len(jobs), chunksize=8):
+            fulls = [full] * len(jobs)
+            for result in pool.map(render, sources, ids, [out] * len(jobs), fulls, chunksize=8):
                 bar.update()
                 yield result
         finally:

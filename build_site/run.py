@@ -21,7 +21,7 @@ from . import searchdata
 from .gallery import Entry, Privacy, order, short_ids, slug, title_of
 from .output import SiteFolder, check_out
 from .pages import PageWriter
-from .pictures import SIZES, render_all, rendition_path
+from .pictures import render_all, rendition_kinds, rendition_path
 from .tags import auto_tags
 from .textmodel import TextModelFiles, export
 from .vocabulary import THEMES, concepts, prompt
@@ -197,22 +197,24 @@ def _pictures(
     progress: bool | None,
     summary: SiteSummary,
     privacy: Privacy,
+    full_size: bool,
 ) -> list[Entry]:
     """Make the renditions; photos whose picture cannot be read are left out, and reported."""
     sids = short_ids([p.id for p in photos])
     by_sid = {sids[p.id]: p for p in photos}
     sizes: dict[str, tuple[int, int]] = {}
     jobs = [(p.path, sids[p.id]) for p in photos]
-    for sid, size, error in render_all(jobs, folder.out, workers, progress):
+    for sid, size, error in render_all(jobs, folder.out, workers, progress, full_size):
         if size is None:
             summary.pictures_failed.append((str(by_sid[sid].path), error))
         else:
             sizes[sid] = size
-            for kind in SIZES:
+            for kind in rendition_kinds(*size, full=full_size):
                 folder.path(rendition_path(kind, sid))
     kept = [p for p in photos if sids[p.id] in sizes]
     return [
-        Entry(p, sids[p.id], i, title_of(p), sizes[sids[p.id]], privacy) for i, p in enumerate(kept)
+        Entry(p, sids[p.id], i, title_of(p), sizes[sids[p.id]], privacy, full_size=full_size)
+        for i, p in enumerate(kept)
     ]
 
 
@@ -292,7 +294,7 @@ def _photo_pages(
             "similar": [e.tile() for e, score in similar if score < near],
             "duplicates": [e.tile() for e in duplicates],
         }
-        for kind in ("medium", "large"):
+        for kind in ("medium", "large", "full"):
             tile = entry.tile(kind)
             view[kind] = tile["thumb"]
             view[f"{kind}_width"], view[f"{kind}_height"] = tile["width"], tile["height"]
@@ -427,6 +429,7 @@ def build_site(
     show_paths: bool = False,
     title: str = "Photos",
     text_model: bool = True,
+    full_size: bool = True,
     ocr: bool = True,
     queries: list[str] | None = None,
     progress: bool | None = None,
@@ -449,6 +452,7 @@ def build_site(
             show_paths=show_paths,
             title=title,
             text_model=text_model,
+            full_size=full_size,
             ocr=ocr,
             queries=queries or [],
             progress=progress,
@@ -472,6 +476,7 @@ def _build(
     show_paths: bool,
     title: str,
     text_model: bool,
+    full_size: bool,
     ocr: bool,
     queries: list[str],
     progress: bool | None,
@@ -482,7 +487,7 @@ def _build(
         photos = order(list(library.photos()))
         index = VectorIndex.of_library(library, embedder.name)
     privacy = Privacy(strip_location=strip_location, show_paths=show_paths, ocr=ocr)
-    entries = _pictures(photos, folder, workers, progress, summary, privacy)
+    entries = _pictures(photos, folder, workers, progress, summary, privacy, full_size)
     summary.photos = len(entries)
     vectors = np.zeros((len(entries), embedder.dim), dtype=np.float32)
     for entry in entries:

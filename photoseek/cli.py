@@ -469,6 +469,13 @@ site_options = [
         "own disk; by default a site shows only each source's kind and file name).",
     ),
     click.option(
+        "--full-size/--no-full-size",
+        default=True,
+        show_default=True,
+        help="Also publish each picture larger than 1600 px at its own size, for the viewer's "
+        "zoom and to download (no metadata, sRGB). --no-full-size keeps the site small.",
+    ),
+    click.option(
         "--text-model/--no-text-model",
         default=True,
         show_default=True,
@@ -512,6 +519,7 @@ def _write_site(
         show_paths=options["show_paths"],
         title=options["title"],
         text_model=options["text_model"],
+        full_size=options["full_size"],
         ocr=not options["ocr_private"] and options.get("ocr") is not False,
         queries=_queries(options["queries"]),
         progress=options["progress"],
@@ -658,6 +666,7 @@ def demo(out: Path, model: str | None) -> bool:
         "show_paths": False,
         "title": "photoseek demo",
         "text_model": True,
+        "full_size": True,
         "ocr_private": False,
         "queries": None,
         "progress": None,

@@ -7,7 +7,10 @@
   const article = document.querySelector("article.photo");
   const sid = article.dataset.sid;
   const steps = document.querySelector("nav.step");
-  let back = root + article.dataset.home;
+  let back = root + article.dataset.home + "#p-" + sid;
+  let settle = null;
+  // Settled once the previous and next links follow the list (the viewer waits for it).
+  Photoseek.steps = new Promise(function (resolve) { settle = resolve; });
 
   function place(rel, target) {
     let link = document.getElementById(rel);
@@ -52,17 +55,22 @@
     if (saved && Array.isArray(saved.ids)) {
       follow(saved.ids, context, function () { return root + "search.html" + (saved.address || ""); });
     }
+    settle();
   } else if (/^(albums|keywords|tags|timeline|people|favourites|ratings|cameras)\/[A-Za-z0-9_.-]+$/.test(context)) {
     Photoseek.load("in/" + context).then(function (list) {
       follow(list.ids, context, function (at) {
         const page = Math.floor(at / list.per_page) + 1;
         return root + context + (page === 1 ? "" : "-" + page) + ".html#p-" + sid;
       });
-    }, function () {});
+    }, function () {}).then(settle);
+  } else {
+    settle();
   }
 
   document.addEventListener("keydown", function (event) {
     if (event.target instanceof HTMLInputElement || event.altKey || event.ctrlKey || event.metaKey) return;
+    // The open viewer has keys of its own (its Escape closes it).
+    if (document.querySelector("dialog[open]")) return;
     const target = { ArrowLeft: "prev", ArrowRight: "next" }[event.key];
     const link = target && document.getElementById(target);
     if (link) {

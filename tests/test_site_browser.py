@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 from photoseek import samples
 
@@ -330,6 +331,129 @@ def test_more_results_come_on_demand(browser, tmp_path):
     assert not browser.find_element(By.ID, "more").is_displayed()
 
 
+@pytest.fixture(scope="module")
+def album(tmp_path_factory) -> Path:
+    """Four dated pictures, the second larger than the site's 1600 px renditions."""
+    import piexif
+
+    folder = tmp_path_factory.mktemp("album")
+    pics = folder / "pics"
+    pics.mkdir()
+    sizes = [(640, 480), (2400, 1800), (500, 700), (800, 600)]
+    for i, size in enumerate(sizes):
+        taken = f"2021:0{9 - i}:01 10:00:00"
+        exif = piexif.dump({"Exif": {piexif.ExifIFD.DateTimeOriginal: taken}})
+        samples.picture(i, size).save(pics / f"p{i}.jpg", exif=exif, quality=90)
+    run_cli("build", str(pics), "--out", str(folder / "site"), "--model", "colour")
+    return folder / "site"
+
+
+def _viewer_state(driver) -> dict:  # noqa: ANN001
+    return driver.execute_script(
+        "const v = document.getElementById('viewer'), i = v.querySelector('img');"
+        "const r = i.getBoundingClientRect();"
+        "const s = v.querySelector('.stage').getBoundingClientRect();"
+        "return {open: v.open, scale: Number(v.dataset.scale), width: r.width, left: r.left,"
+        " top: r.top, stage: s.width, src: i.getAttribute('src'), complete: i.complete,"
+        " natural: i.naturalWidth, url: location.href};"
+    )
+
+
+def _photo_page(site: Path, name: str) -> str:
+    """The page of the photo recovered from pics/`name`."""
+    for page in (site / "photo").glob("*.html"):
+        if f"<h1>{name}</h1>" in page.read_text():
+            return page.as_uri()
+    raise AssertionError(name)
+
+
+def _drag(driver, element, dx: int, dy: int = 0) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    chain = ActionChains(driver).move_to_element(element).click_and_hold()
+    for _ in range(4):
+        chain = chain.move_by_offset(dx // 4, dy // 4)
+    chain.release().perform()
+
+
+def test_the_viewer_zooms_to_the_pictures_own_pixels_and_pans_with_the_hand(browser, album):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.set_window_size(1200, 900)
+    browser.get(_photo_page(album, "p1.jpg"))
+    full = browser.find_element(By.ID, "full-size")
+    assert "2400 × 1800" in full.text
+    path = album / full.get_attribute("href").split("/site/", 1)[1]
+    with Image.open(path) as picture:
+        # Its own size, and nothing of the original's metadata.
+        assert picture.size == (2400, 1800) and "exif" not in picture.info
+    browser.find_element(By.CSS_SELECTOR, "a.view").click()
+    state = _viewer_state(browser)
+    assert state["open"] and state["scale"] == 1 and state["width"] <= state["stage"]
+    assert "view=1" in state["url"]
+    stage = browser.find_element(By.CSS_SELECTOR, "#viewer .stage")
+    zoom_in = browser.find_element(By.CSS_SELECTOR, "button[data-act=zoom-in]")
+    while zoom_in.is_enabled():
+        zoom_in.click()
+    _wait(browser, lambda d: _viewer_state(d)["natural"] == 2400)
+    state = _viewer_state(browser)
+    # Zoomed all the way in, one pixel of the picture is one pixel of the screen, from the
+    # full-size rendition; never more.
+    assert "img/full/" in state["src"] and abs(state["width"] - 2400) < 1
+    _drag(browser, stage, -200, 120)
+    moved = _viewer_state(browser)
+    assert abs(moved["left"] - (state["left"] - 200)) < 2
+    assert abs(moved["top"] - (state["top"] + 120)) < 2
+    keys = ActionChains(browser)
+    keys.send_keys("0").perform()
+    assert _viewer_state(browser)["scale"] == 1
+    url = browser.current_url
+    keys.send_keys(Keys.ESCAPE).perform()
+    # Escape closes the viewer and stays on the photo; a second one returns to the list.
+    _wait(browser, lambda d: "view=" not in d.current_url)
+    assert not _viewer_state(browser)["open"] and url.startswith(browser.current_url)
+    ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+    _wait(browser, lambda d: "/index.html#p-" in d.current_url)
+
+    # A picture smaller than the screen is never blown up, in the viewer either.
+    browser.get(_photo_page(album, "p2.jpg"))
+    browser.find_element(By.CSS_SELECTOR, "a.view").click()
+    state = _viewer_state(browser)
+    assert state["width"] == 500
+    assert not browser.find_element(By.CSS_SELECTOR, "button[data-act=zoom-in]").is_enabled()
+
+
+def test_the_viewer_swipes_and_plays_through_the_list(browser, album):
+    from selenium.webdriver.common.by import By
+
+    for width in (1200, 390):
+        browser.set_window_size(width, 800)
+        browser.get(_photo_page(album, "p1.jpg"))
+        after = browser.find_element(By.ID, "next").get_attribute("href")
+        before = browser.find_element(By.ID, "prev").get_attribute("href")
+        assert after == _photo_page(album, "p2.jpg") and before == _photo_page(album, "p0.jpg")
+        browser.find_element(By.CSS_SELECTOR, "a.view").click()
+        stage = browser.find_element(By.CSS_SELECTOR, "#viewer .stage")
+        # Swiping right to left brings the next photo, and the viewer opens there again.
+        _drag(browser, stage, -160)
+        _wait(browser, lambda d, after=after: d.current_url == after + "?view=1")
+        _wait(browser, lambda d: _viewer_state(d)["open"])
+        assert _viewer_state(browser)["width"] <= width
+        _drag(browser, browser.find_element(By.CSS_SELECTOR, "#viewer .stage"), 160)
+        _wait(browser, lambda d: d.current_url == _photo_page(album, "p1.jpg") + "?view=1")
+    browser.set_window_size(1200, 900)
+
+    browser.find_element(By.CSS_SELECTOR, "button[data-act=play]").click()
+    _wait(browser, lambda d: d.current_url == _photo_page(album, "p2.jpg") + "?view=play", 10)
+    _wait(browser, lambda d: _viewer_state(d)["open"])
+    play = browser.find_element(By.CSS_SELECTOR, "button[data-act=play]")
+    assert play.get_attribute("aria-pressed") == "true"
+    play.click()
+    assert browser.current_url.endswith("?view=1")
+
+
 def _run_async(driver, script: str, *args):  # noqa: ANN001, ANN202
     """A promise-returning expression's value (or the error's text, prefixed)."""
     return driver.execute_async_script(
@@ -427,6 +551,9 @@ def test_every_page_type_passes_axe(browser, site, width):
         if page.startswith("search"):
             _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#results img"))
         found[page] = axe_violations(browser)
+    browser.get(site.as_uri() + f"/photo/{photo}?view=1")
+    _wait(browser, lambda d: d.execute_script("return document.getElementById('viewer').open"))
+    found["the photo viewer"] = axe_violations(browser)
     if (site / "data" / "text" / "model.js").exists():
         # The search page with the text model loaded and its answer shown.
         browser.get(site.as_uri() + "/search.html")
