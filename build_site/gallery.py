@@ -158,10 +158,13 @@ class Entry:
             ("Favourite", "yes" if meta.get("favourite") else None),
             ("Size", f"{self.photo.width} × {self.photo.height} px"),
         ]
-        gps = meta.get("gps")
-        if gps:
-            rows.append(("Place", f"{gps['lat']:.5f}, {gps['lon']:.5f}"))
         return [(label, str(value)) for label, value in rows if value]
+
+    @property
+    def place(self) -> tuple[float, float] | None:
+        """Latitude and longitude where it was taken, if known and publishable."""
+        gps = self.meta.get("gps")
+        return (round(gps["lat"], 5), round(gps["lon"], 5)) if gps else None
 
     def search_text(self) -> str:
         """What plain-text search looks through: name first (it is shown), then the rest."""

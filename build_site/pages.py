@@ -18,6 +18,8 @@ ASSETS = (
     "textmodel.js",
     "photo.js",
     "viewer.js",
+    "places.js",
+    "world.js",
     "site.css",
     "icon.svg",
 )

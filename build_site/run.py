@@ -33,6 +33,8 @@ SIMILAR = 12
 # Cosine similarity above which two different files count as near duplicates.
 NEAR_DUPLICATE = {"colour": 0.985}
 NEAR_DUPLICATE_DEFAULT = 0.95
+# The places page's thumbnails: alternative text shortened, since every located photo has one.
+PLACE_ALT_MAX = 80
 LINK_LABELS = {"edited_from": "Edited from", "virtual_copy_of": "Virtual copy of"}
 
 
@@ -280,6 +282,7 @@ def _photo_pages(
             "caption": entry.meta.get("caption"),
             "text": entry.text,
             "facts": entry.facts(),
+            "place": entry.place,
             "keywords": [{"name": k, "slug": slug(str(k))} for k in entry.meta.get("keywords", [])],
             "albums": [{"name": a, "slug": slug(str(a))} for a in entry.meta.get("albums", [])],
             "people": [{"name": n, "slug": slug(str(n))} for n in entry.meta.get("people", [])],
@@ -498,6 +501,7 @@ def _build(
     _tag(entries, vectors, texts, kinds, text_vectors)
     model_files = _text_model(embedder, summary) if text_model else None
     texts_read = [e.text for e in entries]
+    located = [e for e in entries if e.place]
 
     writer = PageWriter(
         folder,
@@ -508,6 +512,7 @@ def _build(
             "text_search": embedder.has_text,
             "text_model_bytes": model_files.bytes if model_files else 0,
             "picture_text": any(texts_read),
+            "places": bool(located),
         },
     )
     projection = searchdata.Projection.fit(vectors)
@@ -523,6 +528,16 @@ def _build(
     if model_files:
         data["fine"] = searchdata.fine_js(projection, vectors)
         data.update(model_files.files)
+    if located:
+        data["places"] = searchdata.js_payload(
+            "places",
+            {
+                "ids": [e.sid for e in located],
+                "lat": [e.place[0] for e in located],
+                "lon": [e.place[1] for e in located],
+                "alt": [e.alt[:PLACE_ALT_MAX] for e in located],
+            },
+        )
     if any(texts_read):
         # Loaded with the search data; a photo without text costs two bytes.
         data["ocr"] = searchdata.js_payload("ocr", {"texts": texts_read})
@@ -551,6 +566,8 @@ def _build(
     ]
     writer.page("duplicates.html", "duplicates.html", exact=exact, near=near_groups)
     writer.page("search.html", "search.html")
+    if located:
+        writer.page("places.html", "places.html", located=len(located))
     writer.copy_assets()
     summary.pages_written, summary.pages_unchanged = writer.written, writer.unchanged
     return summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -89,9 +90,47 @@ def test_strip_location_leaves_no_trace_of_gps(tmp_path):
         elif path.suffix == ".jpg":
             image = Image.open(path)
             assert "exif" not in image.info or not piexif.load(image.info["exif"])["GPS"]
+    assert not (out / "places.html").exists() and not (out / "data" / "places.js").exists()
+    assert ">Places</a>" not in (out / "index.html").read_text()
     # The library itself keeps the location; only the published site drops it.
     library = run_cli("ls", "--library", str(tmp_path / "site-library"), "--json").stdout
     assert "46.123456" in library
+    # Built again without the option, the places come back: the checks above can fail.
+    run_cli("site", "--library", str(tmp_path / "site-library"), "--out", str(out))
+    assert "46.12346" in (out / "data" / "places.js").read_text()
+    assert ">Places</a>" in (out / "index.html").read_text()
+
+
+def _world() -> dict:
+    text = (Path(__file__).parents[1] / "site" / "world.js").read_text()
+    return json.loads(text[text.index("= ") + 2 :].rstrip().rstrip(";"))
+
+
+def _on_land(world: dict, lat: float, lon: float) -> bool:
+    """Even-odd rule over every ring of the shipped outline: lakes inside land are water."""
+    inside = False
+    step = world["step"]
+    for ring in world["rings"]:
+        xs = np.cumsum(ring[0::2]) * step
+        ys = np.cumsum(ring[1::2]) * step
+        for (x0, y0), (x1, y1) in zip(
+            zip(xs, ys, strict=True), zip(np.roll(xs, 1), np.roll(ys, 1), strict=True), strict=True
+        ):
+            if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
+                inside = not inside
+    return inside
+
+
+def test_the_world_outline_has_land_and_sea_where_they_are():
+    world = _world()
+    land = {"Paris": (48.86, 2.35), "Sydney": (-33.87, 151.0), "Cape Town": (-33.93, 18.86),
+            "Denver": (39.74, -104.99), "Buenos Aires": (-34.6, -58.6), "Tokyo": (35.68, 139.69),
+            "Chukotka": (66.0, -175.0), "Fiji": (-17.8, 178.0)}  # fmt: skip
+    sea = {"Atlantic": (30.0, -40.0), "Pacific": (0.0, -140.0), "Indian Ocean": (-30.0, 80.0),
+           "Mediterranean": (35.0, 18.0), "Caspian": (42.0, 50.5),
+           "Tasman Sea": (-40.0, 160.0)}  # fmt: skip
+    assert {name: _on_land(world, *at) for name, at in land.items()} == dict.fromkeys(land, True)
+    assert {name: _on_land(world, *at) for name, at in sea.items()} == dict.fromkeys(sea, False)
 
 
 def test_demo_runs_offline_and_says_which_model(tmp_path):

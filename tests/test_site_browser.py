@@ -454,6 +454,94 @@ def test_the_viewer_swipes_and_plays_through_the_list(browser, album):
     assert browser.current_url.endswith("?view=1")
 
 
+PLACES = {"paris-a": (48.8566, 2.3522), "paris-b": (48.8600, 2.3400),
+          "sydney": (-33.8688, 151.2093), "new-york": (40.7128, -74.0060)}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def travels(tmp_path_factory) -> Path:
+    """Photos taken in Paris (two), Sydney and New York, and one with no place."""
+    folder = tmp_path_factory.mktemp("travels")
+    files = {}
+    for i, (name, (lat, lon)) in enumerate([*PLACES.items(), ("home", (0.0, 0.0))]):
+        rel = f"Takeout/Google Photos/Photos from 2022/{name}.jpg"
+        files[rel] = samples.jpeg_bytes(samples.picture(i))
+        files[rel + ".json"] = samples.sidecar(f"{name}.jpg", 1650000000 + i, lat=lat, lon=lon)
+    zips = samples.write_zips(folder / "zips", files, parts=1)
+    run_cli("build", *map(str, zips), "--out", str(folder / "site"), "--model", "colour")
+    return folder / "site"
+
+
+def _marks(driver) -> list[dict]:  # noqa: ANN001
+    return driver.execute_script(
+        "const f = document.getElementById('map').getBoundingClientRect();"
+        "return Array.from(document.querySelectorAll('.mark')).map(m => {"
+        " const r = m.getBoundingClientRect();"
+        " return {count: Number(m.textContent), x: (r.left + r.right) / 2 - f.left,"
+        " y: (r.top + r.bottom) / 2 - f.top, w: f.width, h: f.height}; });"
+    )
+
+
+def _expected(mark: dict, zoom: float, centre: tuple[float, float], lat: float, lon: float):  # noqa: ANN202
+    """Where the map must draw (lat, lon): equirectangular, north up, east right."""
+    per_px = 360 / 2**zoom / mark["w"]
+    return (mark["w"] / 2 + (lon - centre[1]) / per_px, mark["h"] / 2 - (lat - centre[0]) / per_px)
+
+
+def test_the_places_map_puts_each_photo_where_it_was_taken(browser, travels):
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(1200, 900)
+    browser.get_log("performance")
+    browser.get((travels / "places.html").as_uri())
+    _wait(browser, lambda d: len(_marks(d)) == 3)
+    marks = sorted(_marks(browser), key=lambda m: m["x"])
+    # West to east: New York, the two Paris photos as one mark, Sydney.
+    assert [m["count"] for m in marks] == [1, 2, 1]
+    paris = [PLACES["paris-a"], PLACES["paris-b"]]
+    wanted = [PLACES["new-york"], tuple(np.mean(paris, axis=0)), PLACES["sydney"]]
+    for mark, (lat, lon) in zip(marks, wanted, strict=True):
+        x, y = _expected(mark, 0, (20, 0), lat, lon)
+        assert abs(mark["x"] - x) < 2 and abs(mark["y"] - y) < 2, (mark, lat, lon)
+    assert "4 photos in view" in browser.find_element(By.ID, "listed-heading").text
+
+    # The Paris mark zooms into Paris, and the view lives in the address.
+    browser.find_elements(By.CSS_SELECTOR, ".mark")[
+        [m["count"] for m in _marks(browser)].index(2)
+    ].click()
+    _wait(browser, lambda d: len(_marks(d)) == 2)
+    at, zoom = re.search(r"at=([-\d.]+)%2C([-\d.]+)&z=([\d.]+)", browser.current_url).group(1, 3)
+    assert abs(float(at) - 48.858) < 0.01 and float(zoom) > 8
+    found = sorted(
+        a.get_attribute("href").rsplit("/", 1)[1]
+        for a in browser.find_elements(By.CSS_SELECTOR, "#listed a")
+    )
+    pages = sorted(
+        p.name for p in (travels / "photo").glob("*.html") if "<h1>paris-" in p.read_text()
+    )
+    assert found == pages and len(pages) == 2
+    browser.refresh()
+    _wait(browser, lambda d: len(_marks(d)) == 2)
+    browser.find_element(By.CSS_SELECTOR, ".mark").click()
+    _wait(browser, lambda d: "taken here" in d.find_element(By.ID, "listed-heading").text)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#listed a")) == 1
+    assert [u for u in _requests(browser) if not u.startswith(("file:", "data:"))] == []
+
+
+def test_a_photos_place_opens_the_map_there(browser, travels):
+    from selenium.webdriver.common.by import By
+
+    page = next(p for p in (travels / "photo").glob("*.html") if "<h1>sydney.jpg" in p.read_text())
+    browser.get(page.as_uri())
+    browser.find_element(By.ID, "place").click()
+    _wait(browser, lambda d: len(_marks(d)) == 1)
+    (mark,) = _marks(browser)
+    assert abs(mark["x"] - mark["w"] / 2) < 2 and abs(mark["y"] - mark["h"] / 2) < 2
+    browser.get((travels / "index.html").as_uri())
+    nowhere = next(p for p in (travels / "photo").glob("*.html") if "<h1>home.jpg" in p.read_text())
+    assert 'id="place"' not in nowhere.read_text()
+
+
 def _run_async(driver, script: str, *args):  # noqa: ANN001, ANN202
     """A promise-returning expression's value (or the error's text, prefixed)."""
     return driver.execute_async_script(
@@ -543,6 +631,7 @@ def test_every_page_type_passes_axe(browser, site, width):
         "ratings/index.html",
         "cameras/index.html",
         "favourites/index.html",
+        "places.html",
     ]
     browser.set_window_size(width, 900)
     found = {}
