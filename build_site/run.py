@@ -18,6 +18,7 @@ from photoseek.embed import Embedder, VectorIndex, embed_texts_cached, text_towe
 from photoseek.library import Library
 
 from . import searchdata
+from .facets import facets
 from .gallery import Entry, Privacy, order, short_ids, slug, title_of
 from .output import SiteFolder, check_out
 from .pages import PageWriter
@@ -528,6 +529,8 @@ def _build(
     if model_files:
         data["fine"] = searchdata.fine_js(projection, vectors)
         data.update(model_files.files)
+    filters = facets(entries)
+    data["facets"] = searchdata.js_payload("facets", filters)
     if located:
         data["places"] = searchdata.js_payload(
             "places",
@@ -565,7 +568,15 @@ def _build(
         if len(e.photo.sources) > 1
     ]
     writer.page("duplicates.html", "duplicates.html", exact=exact, near=near_groups)
-    writer.page("search.html", "search.html")
+    writer.page(
+        "search.html",
+        "search.html",
+        cameras=filters["cameras"],
+        people=filters["people"],
+        rated=any(filters["rating"]),
+        favourites=any(filters["favourite"]),
+        dated=any(filters["taken"]),
+    )
     if located:
         writer.page("places.html", "places.html", located=len(located))
     writer.copy_assets()

@@ -128,8 +128,9 @@
     return out;
   }
 
-  /* The k best photos for a query in code space: [{index, score}], best first. */
-  function rank(query, vectors, codes, k) {
+  /* The k best photos for a query in code space: [{index, score}], best first; only those
+     `allowed` marks (one byte a photo) when it is given. */
+  function rank(query, vectors, codes, k, allowed) {
     const high = vectors.high;
     const pairs = (vectors.dims - high) >> 1;
     const rowBytes = vectors.rowBytes;
@@ -146,6 +147,7 @@
     const best = [];
     let floor = -Infinity;
     for (let i = 0; i < vectors.count; i++) {
+      if (allowed && !allowed[i]) continue;
       const base = i * rowBytes;
       let score = 0;
       for (let d = 0; d < high; d++) score += query[d] * codes[base + d];
@@ -207,7 +209,6 @@
     return out;
   }
 
-  /* Photos whose text holds every word of the query, in list order. */
   /* Lower case without accents, so that "cafe" finds "Café". */
   function folded(text) {
     return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
@@ -218,8 +219,8 @@
   }
 
   /* Photos whose text holds every positive word, each at the start of a word of the text:
-     "red" finds "Red door" but not "haired". */
-  function textMatches(texts, query, limit) {
+     "red" finds "Red door" but not "haired". `allowed`, when given, as for rank(). */
+  function textMatches(texts, query, limit, allowed) {
     const patterns = [];
     for (const part of parseQuery(query)) {
       if (part.sign <= 0) continue;
@@ -230,6 +231,7 @@
     const found = [];
     if (!patterns.length) return found;
     for (let i = 0; i < texts.length && found.length < limit; i++) {
+      if (allowed && !allowed[i]) continue;
       const hay = folded(texts[i]);
       if (patterns.every(function (p) { return p.test(hay); })) found.push(i);
     }
@@ -287,15 +289,41 @@
   }
 
   /* Photos whose picture's text matches: [{index, score, words}], best first. */
-  function textInPictures(texts, query, limit) {
+  function textInPictures(texts, query, limit, allowed) {
     const found = [];
     texts.forEach(function (text, index) {
-      if (!text) return;
+      if (!text || (allowed && !allowed[index])) return;
       const m = textMatch(query, text);
       if (m) found.push({ index: index, score: m.score, words: m.words });
     });
     found.sort(function (a, b) { return b.score - a.score || a.index - b.index; });
     return found.slice(0, limit);
+  }
+
+  /* The photos a search's filters let through: one byte a photo, or null when nothing is
+     filtered. Dates are inclusive days ("2021-06-01"); an undated photo fails any date. */
+  function filterMask(facets, filters) {
+    const day = function (text) { return text ? Number(text.replace(/-/g, "").slice(0, 8)) : 0; };
+    const from = day(filters.from);
+    const to = day(filters.to);
+    const rating = Number(filters.rating) || 0;
+    const camera = filters.camera ? facets.cameras.indexOf(filters.camera) : -1;
+    const person = filters.person ? facets.people.indexOf(filters.person) : -1;
+    if (!from && !to && !rating && !filters.fav && !filters.camera && !filters.person) return null;
+    const count = facets.taken.length;
+    const mask = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      const taken = facets.taken[i];
+      mask[i] = Number(
+        (!from || (taken && taken >= from)) &&
+        (!to || (taken && taken <= to)) &&
+        facets.rating[i] >= rating &&
+        (!filters.fav || facets.favourite[i] === 1) &&
+        (!filters.camera || (camera >= 0 && facets.camera[i] === camera)) &&
+        (!filters.person || (person >= 0 && facets.person[i].indexOf(person) >= 0))
+      );
+    }
+    return mask;
   }
 
   /* "1 photo", "2 photos". */
@@ -336,6 +364,7 @@
     refine: refine,
     textMatches: textMatches,
     count: count,
+    filterMask: filterMask,
     foldText: foldText,
     textMatch: textMatch,
     textInPictures: textInPictures,

@@ -9,6 +9,11 @@
   const LIMIT = 96;
   const hint = status.textContent;
   const more = document.getElementById("more");
+  // Filters (dates, rating, favourites, camera, person) narrow every search; they live in the
+  // address with the query. The page has none when the gallery holds nothing to filter by.
+  const filterForm = document.getElementById("filter-form");
+  const filterCount = document.getElementById("filter-count");
+  const FILTERS = ["from", "to", "rating", "fav", "camera", "person"];
   let data = null;
   // How many results are shown; "More results" raises it, a new query starts again.
   let limit = LIMIT;
@@ -29,9 +34,11 @@
     const names = ["photos", "vectors", "concepts"];
     // The text read in pictures, when the gallery has any (the page says so: no failed load).
     if (results.dataset.pictureText) names.push("ocr");
+    if (filterForm) names.push("facets");
     return Promise.all(names.map(Photoseek.load)).then(function (parts) {
       data = {
-        pictureTexts: parts[3] ? parts[3].texts : [],
+        pictureTexts: results.dataset.pictureText ? parts[3] : { texts: [] },
+        facets: filterForm ? parts[parts.length - 1] : null,
         photos: parts[0],
         vectors: parts[1],
         codes: core.decodeBase64(parts[1].codes),
@@ -39,6 +46,7 @@
         conceptCodes: core.decodeBase64(parts[2].codes),
         conceptTop: core.decodeBase64(parts[2].top),
       };
+      data.pictureTexts = data.pictureTexts.texts;
       data.index = core.conceptIndex(data.concepts);
       return data;
     });
@@ -154,15 +162,37 @@
     }
     status.textContent = list.length
       ? core.count(list.length, "photo") + " (" + Math.round(seconds * 1000) + " ms)"
-      : "Nothing found.";
+      : Object.keys(filters()).length ? "Nothing found with these filters." : "Nothing found.";
     more.hidden = list.length < limit;
     const parts = used.map(function (u) { return (u.sign < 0 ? "− " : "") + u.text; });
     usedLine.textContent = (parts.length ? "Searched for: " + parts.join(", ") + "." : "") +
       (unknown.length ? " Not understood: " + unknown.join(", ") + "." : "") + (note ? " " + note : "");
   }
 
+  /* The filters set in the form, by name: only those that filter. */
+  function filters() {
+    const set = {};
+    if (!filterForm) return set;
+    FILTERS.forEach(function (name) {
+      const field = filterForm.elements[name];
+      const value = field && (field.type === "checkbox" ? (field.checked ? "1" : "") : field.value);
+      if (value) set[name] = value;
+    });
+    if (filterCount) {
+      const on = Object.keys(set).length;
+      filterCount.textContent = on ? "(" + on + " on)" : "";
+    }
+    return set;
+  }
+
+  /* The photos the filters let through (one byte each), or null when none is set. */
+  function allowed() {
+    return data.facets ? core.filterMask(data.facets, filters()) : null;
+  }
+
   /* The query lives in the address: Back, reload and bookmarks bring the search back. */
   function remember(params, push) {
+    Object.assign(params, filters());
     const query = new URLSearchParams(params).toString();
     if ((query ? "?" + query : "") === location.search) return;
     const address = query ? "?" + query : location.pathname;
@@ -179,10 +209,10 @@
 
   /* Photos whose own text matches (names, captions, keywords; then the text in their
      pictures), and the query with the words they found taken out of "not understood". */
-  function textHits(text, limit) {
+  function textHits(text, limit, mask) {
     const list = [];
     const found = new Set();
-    for (const index of core.textMatches(data.photos.text, text, limit)) {
+    for (const index of core.textMatches(data.photos.text, text, limit, mask)) {
       list.push({ index: index, reason: "matches the text" });
     }
     if (list.length) {
@@ -191,7 +221,7 @@
       });
     }
     const listed = new Set(list.map(function (hit) { return hit.index; }));
-    for (const hit of core.textInPictures(data.pictureTexts, text, limit)) {
+    for (const hit of core.textInPictures(data.pictureTexts, text, limit, mask)) {
       hit.words.forEach(function (w) { found.add(w); });
       if (listed.has(hit.index) || list.length >= limit) continue;
       listed.add(hit.index);
@@ -205,14 +235,16 @@
   function run(text, push, shown) {
     limit = shown || LIMIT;
     again = function () { run(text, false, limit + LIMIT); };
+    const mask = allowed();
     if (!text.trim()) {
       remember({}, push);
-      clear();
+      if (mask) browse(mask);
+      else clear();
       return;
     }
     remember({ q: text }, push);
     const started = performance.now();
-    const hits = textHits(text, limit);
+    const hits = textHits(text, limit, mask);
     const list = hits.list;
     const seen = new Set(list.map(function (hit) { return hit.index; }));
     const query = hits.query;
@@ -221,7 +253,7 @@
       // candidates, and their residual codes complete the scores that order them.
       const asked = modelQuery(text);
       const candidates = core.rank(core.projectQuery(asked.vector, fine), data.vectors, data.codes,
-        Math.max(CANDIDATES, 2 * limit));
+        Math.max(CANDIDATES, 2 * limit), mask);
       for (const hit of core.refine(asked.vector, fine, candidates, limit)) {
         if (!seen.has(hit.index) && list.length < limit) list.push({ index: hit.index, reason: "similar in meaning" });
       }
@@ -237,6 +269,7 @@
     }
     if (query.entries.length === 1 && query.used[0].sign > 0) {
       for (const index of core.conceptTop(data.concepts, data.conceptTop, query.entries[0])) {
+        if (mask && !mask[index]) continue;
         if (!seen.has(index) && list.length < limit) {
           seen.add(index);
           list.push({ index: index, reason: "similar in meaning" });
@@ -244,20 +277,35 @@
       }
     }
     if (query.vector) {
-      for (const hit of core.rank(query.vector, data.vectors, data.codes, limit)) {
+      for (const hit of core.rank(query.vector, data.vectors, data.codes, limit, mask)) {
         if (!seen.has(hit.index) && list.length < limit) list.push({ index: hit.index, reason: "similar in meaning" });
       }
     }
     show(list, query.used, query.unknown, (performance.now() - started) / 1000, note);
   }
 
-  function like(index, shown) {
+  /* No words, only filters: the photos they let through, newest first. */
+  function browse(mask) {
+    const started = performance.now();
+    const list = [];
+    for (let i = 0; i < mask.length && list.length < limit; i++) {
+      if (mask[i]) list.push({ index: i, reason: "matches the filters" });
+    }
+    const total = mask.reduce(function (sum, on) { return sum + on; }, 0);
+    show(list, [], [], (performance.now() - started) / 1000);
+    if (list.length) {
+      status.textContent = core.count(total, "photo") + (total === 1 ? " matches" : " match") + " the filters.";
+    }
+  }
+
+  function like(index, shown, push) {
     limit = shown || LIMIT;
     again = function () { like(index, limit + LIMIT); };
+    remember({ like: String(index) }, push);
     const started = performance.now();
     const v = data.vectors;
     const query = core.photoQuery(v, data.codes, index);
-    const hits = core.rank(query, v, data.codes, limit + 1)
+    const hits = core.rank(query, v, data.codes, limit + 1, allowed())
       .filter(function (hit) { return hit.index !== index; })
       .slice(0, limit)
       .map(function (hit) { return { index: hit.index, reason: "looks alike" }; });
@@ -281,6 +329,15 @@
 
   function fromAddress() {
     const params = new URLSearchParams(location.search);
+    if (filterForm) {
+      FILTERS.forEach(function (name) {
+        const field = filterForm.elements[name];
+        if (!field) return;
+        if (field.type === "checkbox") field.checked = params.get(name) === "1";
+        else field.value = params.get(name) || "";
+      });
+      if (Object.keys(filters()).length) document.getElementById("filters").open = true;
+    }
     if (params.get("like") !== null) {
       ready().then(function () {
         // The address can be edited by hand: anything but a photo's number is said, not thrown.
@@ -292,13 +349,33 @@
           status.textContent = "No photo number " + params.get("like") + " in this gallery.";
         }
       });
-    } else if (params.get("q")) {
-      box.value = params.get("q");
+    } else if (params.get("q") || Object.keys(filters()).length) {
+      box.value = params.get("q") || "";
       ready().then(function () { run(box.value, false); });
     } else {
       box.value = "";
       clear();
     }
+  }
+
+  /* A changed filter searches again, as a new step in the history. */
+  function refilter() {
+    ready().then(function () {
+      const params = new URLSearchParams(location.search);
+      const index = Number(params.get("like"));
+      if (params.get("like") !== null && Number.isInteger(index) && index >= 0 &&
+          index < data.photos.ids.length) {
+        like(index, LIMIT, true);
+      } else {
+        run(box.value, true);
+      }
+    });
+  }
+  if (filterForm) {
+    filterForm.addEventListener("change", refilter);
+    filterForm.addEventListener("submit", function (event) { event.preventDefault(); });
+    // The form's fields take their reset values after the event.
+    filterForm.addEventListener("reset", function () { setTimeout(refilter, 0); });
   }
   more.addEventListener("click", function () {
     if (again) again();
@@ -319,7 +396,7 @@
     search: function (text) {
       box.value = text;
       return ready().then(function () {
-        if (textHits(text, LIMIT).query.unknown.length && modelButton) return loadModel();
+        if (textHits(text, LIMIT, null).query.unknown.length && modelButton) return loadModel();
         return null;
       }).then(function () {
         run(text, true);

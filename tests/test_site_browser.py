@@ -542,6 +542,76 @@ def test_a_photos_place_opens_the_map_there(browser, travels):
     assert 'id="place"' not in nowhere.read_text()
 
 
+@pytest.fixture(scope="module")
+def rated(tmp_path_factory) -> Path:
+    """Four rated Lightroom photos of a harbour from two cameras, and a favourite of Ana and Bo."""
+    folder = tmp_path_factory.mktemp("rated")
+    pictures = [samples.picture(i, (300, 200)) for i in range(4)]
+    images = [
+        samples.CatalogImage(samples.sample_uuid(i), samples.sample_digest(i), f"IMG_{i}",
+                             capture_time=f"2019-05-0{i + 1}T10:00:00", caption=f"harbour {i}",
+                             rating=[5, 3, 5, 0][i], camera=["X100V", "X100V", "EOS R6", None][i])
+        for i in range(4)
+    ]  # fmt: skip
+    lrdata = samples.lightroom_catalog(folder / "lr", "Cat", images, pictures)
+    zips = samples.write_zips(folder / "zips", {
+        "Takeout/Google Photos/Photos from 2019/a.jpg": samples.jpeg_bytes(samples.picture(9)),
+        "Takeout/Google Photos/Photos from 2019/a.jpg.json": samples.sidecar(
+            "a.jpg", 1560000000, description="harbour", people=["Ana", "Bo"], favorited=True),
+    }, parts=1)  # fmt: skip
+    run_cli("build", str(lrdata), *map(str, zips), "--out", str(folder / "site"), "--model",
+            "colour")  # fmt: skip
+    return folder / "site"
+
+
+def _shown(driver, site: Path) -> list[str]:  # noqa: ANN001
+    """The names of the photos the search page shows, in order."""
+    from selenium.webdriver.common.by import By
+
+    names = []
+    for link in driver.find_elements(By.CSS_SELECTOR, "#results a"):
+        sid = link.get_attribute("href").split("/photo/")[1].split(".html")[0]
+        page = (site / "photo" / f"{sid}.html").read_text()
+        names.append(re.search(r"<h1>([^<.]+)", page).group(1))
+    return names
+
+
+def test_filters_narrow_a_search_and_live_in_the_address(browser, rated):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    search = (rated / "search.html").as_uri()
+    browser.get(search + "?q=harbour")
+    _wait(browser, lambda d: len(_shown(d, rated)) == 5)
+    browser.find_element(By.CSS_SELECTOR, "#filters summary").click()
+    Select(browser.find_element(By.NAME, "rating")).select_by_value("5")
+    _wait(browser, lambda d: sorted(_shown(d, rated)) == ["IMG_0", "IMG_2"])
+    assert "rating=5" in browser.current_url and "q=harbour" in browser.current_url
+    browser.back()
+    _wait(browser, lambda d: len(_shown(d, rated)) == 5)
+    assert browser.find_element(By.NAME, "rating").get_attribute("value") == ""
+
+    cases = {
+        "camera=X100V&rating=4": ["IMG_0"],
+        "rating=3": ["IMG_0", "IMG_1", "IMG_2"],
+        "person=Bo": ["a"],
+        "fav=1": ["a"],
+        "from=2019-05-02&to=2019-05-03": ["IMG_1", "IMG_2"],
+        "q=harbour&camera=EOS+R6": ["IMG_2"],
+    }
+    for query, names in cases.items():
+        browser.get(search + "?" + query)
+        _wait(browser, lambda d, names=names: sorted(_shown(d, rated)) == names)
+        assert browser.find_element(By.ID, "filters").get_attribute("open") is not None
+    status = browser.find_element(By.ID, "status").text
+    assert status.startswith("1 photo"), status
+    browser.get(search + "?camera=X100V&rating=4")
+    _wait(browser, lambda d: d.find_element(By.ID, "status").text == "1 photo matches the filters.")
+    browser.find_element(By.CSS_SELECTOR, "#filter-form button[type=reset]").click()
+    _wait(browser, lambda d: d.current_url == search)
+    assert _shown(browser, rated) == []
+
+
 def _run_async(driver, script: str, *args):  # noqa: ANN001, ANN202
     """A promise-returning expression's value (or the error's text, prefixed)."""
     return driver.execute_async_script(
@@ -621,6 +691,7 @@ def test_every_page_type_passes_axe(browser, site, width):
         "index.html",
         f"photo/{photo}",
         "search.html?q=red+door",
+        "search.html?person=Ana",
         "albums/index.html",
         f"albums/{album}",
         "timeline/index.html",

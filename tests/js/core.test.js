@@ -106,3 +106,35 @@ test("refine completes the coarse scores with the residuals and orders best firs
   assert.ok(Math.abs(best[0].score - 1.4) < 1e-6 && Math.abs(best[1].score - 0.55) < 1e-6);
   assert.deepEqual(Array.from(core.projectQuery(new Float32Array([0.25, -2]), fine)), [0.25, -2]);
 });
+
+test("rank and text matches skip the photos a filter leaves out", () => {
+  const allowed = new Uint8Array([1, 0, 1]);
+  assert.deepEqual(core.rank(new Float32Array([1, 1, 1]), layout, codes, 2, allowed).map((b) => b.index), [0, 2]);
+  const texts = ["lake one", "lake two", "lake three"];
+  assert.deepEqual(core.textMatches(texts, "lake", 10, allowed), [0, 2]);
+  assert.deepEqual(core.textInPictures(["STOP", "STOP", ""], "stop", 10, allowed).map((h) => h.index), [0]);
+});
+
+test("filters keep photos within the dates, rating, favourites, camera and person asked", () => {
+  const facets = {
+    taken: [20210612, 20210601, 20210531, 0],
+    rating: [5, 3, 2, 0],
+    favourite: [1, 0, 1, 0],
+    cameras: ["X100V", "EOS R6"],
+    camera: [0, 1, 0, -1],
+    people: ["Ana", "Bo"],
+    person: [[0, 1], [1], [], []],
+  };
+  const kept = (filters) => Array.from(core.filterMask(facets, filters));
+  assert.equal(core.filterMask(facets, {}), null);
+  // Both ends are inclusive; an undated photo is outside every date range.
+  assert.deepEqual(kept({ from: "2021-06-01" }), [1, 1, 0, 0]);
+  assert.deepEqual(kept({ to: "2021-06-01" }), [0, 1, 1, 0]);
+  assert.deepEqual(kept({ from: "2021-06-01", to: "2021-06-01" }), [0, 1, 0, 0]);
+  assert.deepEqual(kept({ rating: "3" }), [1, 1, 0, 0]);
+  assert.deepEqual(kept({ fav: "1" }), [1, 0, 1, 0]);
+  assert.deepEqual(kept({ camera: "EOS R6" }), [0, 1, 0, 0]);
+  assert.deepEqual(kept({ person: "Bo" }), [1, 1, 0, 0]);
+  assert.deepEqual(kept({ person: "Nobody" }), [0, 0, 0, 0]);
+  assert.deepEqual(kept({ camera: "X100V", rating: "5", person: "Ana" }), [1, 0, 0, 0]);
+});
