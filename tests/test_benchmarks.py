@@ -59,6 +59,7 @@ def test_bench_index():
 def test_bench_site():
     out = bench("bench_site.py", "--count", "60")
     assert "search data:" in out and "query median" in out
+    assert "places map ready" in out and "filters' data" in out
 
 
 def test_bench_textmodel():

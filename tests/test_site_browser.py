@@ -207,13 +207,18 @@ def test_a_single_result_is_one_photo(browser, base, site):
 
 
 @pytest.mark.parametrize("page", ["index.html", "search.html?q=red", "timeline/index.html",
-                                  "albums/index.html", "duplicates.html", "photo"])  # fmt: skip
+                                  "albums/index.html", "duplicates.html", "photo",
+                                  "search.html?person=Ana", "places.html"])  # fmt: skip
 def test_a_phone_never_scrolls_sideways(browser, base, site, page):
+    from selenium.webdriver.common.by import By
+
     if page == "photo":
         page = "photo/" + sorted((site / "photo").iterdir())[0].name
     browser.set_window_size(390, 844)
     try:
         browser.get(base + page)
+        if "person=" in page:
+            _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#results img"))
         width = browser.execute_script("return document.documentElement.clientWidth")
         scroll = browser.execute_script("return document.documentElement.scrollWidth")
         header = browser.execute_script(
@@ -271,12 +276,8 @@ def test_the_timeline_reads_years_then_named_months_and_undated_last(trip):
     headings = re.findall(r'<h2 class="date">([^<]+)</h2>', home)
     assert headings == ["January 2020", "December 2019", "July 2019", "Undated"]
     # Each heading stands right above its own photos: one a month here.
-    assert [len(re.findall(r"<li>", part)) for part in home.split('<h2 class="date">')[1:]] == [
-        1,
-        1,
-        1,
-        1,
-    ]
+    parts = home.split('<h2 class="date">')[1:]
+    assert [len(re.findall(r'<li id="p-', part)) for part in parts] == [1, 1, 1, 1]
 
 
 def test_a_photo_steps_through_the_list_it_was_opened_from(browser, base, site):
@@ -721,3 +722,22 @@ def test_every_page_type_passes_axe(browser, site, width):
         found["search.html, model loaded"] = axe_violations(browser)
     browser.set_window_size(1200, 900)
     assert {page: v for page, v in found.items() if v} == {}
+
+
+def test_the_readme_screenshots_are_taken_from_the_demo(tmp_path):
+    import subprocess
+    import sys
+
+    repo = Path(__file__).parents[1]
+    done = subprocess.run(
+        [sys.executable, str(repo / "tools" / "screenshots.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    readme = (repo / "README.md").read_text()
+    for name in ("search.jpg", "photo.jpg", "places.jpg"):
+        with Image.open(tmp_path / name) as shot:
+            assert shot.format == "JPEG" and shot.width == 1280
+        assert f"(docs/{name})" in readme and (repo / "docs" / name).is_file()
