@@ -22,7 +22,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTOS = ROOT.parent / "shared" / "data" / "photos"
-VOCAB = ROOT.parent / "shared" / "data" / "clip-tokenizer"
 
 
 def run_photoseek(checkpoint: Path, files: list[Path], batch: int, library: Path) -> dict:
@@ -94,9 +93,10 @@ def peak_rss_mb() -> float:
 def make_checkpoint(folder: Path, model_type: str) -> None:
     sys.path.insert(0, str(ROOT))
     from tests import reference_models as ref
+    from tests.clip_vocab import real_or_generated
 
     if model_type == "clip":
-        ref.clip_checkpoint(folder, VOCAB, ref.CLIP_B32)
+        ref.clip_checkpoint(folder, real_or_generated(), ref.CLIP_B32)
     else:
         ref.siglip_checkpoint(folder, ref.SIGLIP_BASE)
 

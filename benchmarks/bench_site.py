@@ -33,7 +33,6 @@ from bench_index import vectors as synthetic_vectors  # noqa: E402
 from photoseek import samples  # noqa: E402
 from photoseek.build_site.searchdata import Projection, exact_top, quantise_rows  # noqa: E402
 
-VOCAB = ROOT.parent / "shared" / "data" / "clip-tokenizer"
 K = 24
 
 
@@ -190,6 +189,7 @@ def synthetic_library(work: Path, count: int, sharp: bool = True):  # noqa: ANN2
     from photoseek.extract import extract
     from photoseek.library import Library
     from tests import reference_models as ref
+    from tests.clip_vocab import real_or_generated
 
     work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PHOTOSEEK_CACHE", str(work / "cache"))
@@ -210,7 +210,7 @@ def synthetic_library(work: Path, count: int, sharp: bool = True):  # noqa: ANN2
 
     checkpoint = work / "clip-b32"
     if not checkpoint.is_dir():
-        ref.clip_checkpoint(checkpoint, VOCAB, ref.CLIP_B32, sharp=sharp)
+        ref.clip_checkpoint(checkpoint, real_or_generated(), ref.CLIP_B32, sharp=sharp)
     embedder = load_embedder(str(checkpoint))
     with Library(library) as lib:
         ids = lib.photo_ids()

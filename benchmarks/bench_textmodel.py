@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-from bench_site import VOCAB, synthetic_library  # noqa: E402
+from bench_site import synthetic_library  # noqa: E402
 
 from photoseek.build_site.searchdata import Projection, quantise_rows, residuals  # noqa: E402
 
@@ -43,9 +43,11 @@ SHIPPED_CANDIDATES = 512
 
 def free_texts(count: int, seed: int = 5) -> list[str]:
     """Random word sequences (1 to 12 words) from CLIP's vocabulary."""
+    from tests.clip_vocab import real_or_generated
+
     words = [
         w[:-4]
-        for w in json.loads((VOCAB / "vocab.json").read_text())
+        for w in json.loads((real_or_generated() / "vocab.json").read_text())
         if w.endswith("</w>") and w[:-4].isalpha() and len(w) > 6
     ]
     rng = np.random.default_rng(seed)

@@ -7,6 +7,7 @@ hub would serve them, and loaded back through photoseek's own loader.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -90,13 +91,21 @@ def _perturb(model: torch.nn.Module, seed: int, sharp: bool = True) -> None:
 def clip_checkpoint(
     folder: Path, vocab: Path, sizes: dict, seed: int = 0, sharp: bool = True
 ) -> CLIPModel:
-    """Save a random CLIP with `sizes` and the real CLIP vocabulary; returns the torch model.
+    """Save a random CLIP with `sizes` and the CLIP vocabulary in `vocab`; returns the model.
 
     `sharp=False` keeps the usual initial scale, whose outputs move as little with small
     pixel changes as a trained model's do.
     """
     torch.manual_seed(seed)
-    model = CLIPModel(CLIPConfig(**sizes)).eval()
+    tokens = json.loads((vocab / "vocab.json").read_text(encoding="utf-8"))
+    # The generated vocabulary is smaller than the real one: the ids follow it.
+    text = {
+        **sizes["text_config"],
+        "vocab_size": len(tokens),
+        "bos_token_id": tokens["<|startoftext|>"],
+        "eos_token_id": tokens["<|endoftext|>"],
+    }
+    model = CLIPModel(CLIPConfig(**{**sizes, "text_config": text})).eval()
     _perturb(model, seed, sharp)
     model.save_pretrained(folder)
     CLIPTokenizer.from_pretrained(str(vocab)).save_pretrained(folder)

@@ -23,7 +23,8 @@ from photoseek.embed.preprocess import to_rgb
 from photoseek.embed.tokenizer import ClipTokenizer
 
 from . import reference_models as ref
-from .conftest import CLIP_VOCAB, clip_vocab
+from .clip_vocab import generated as generated_vocab
+from .conftest import clip_vocab
 
 HARD_TEXTS = [
     "",
@@ -45,10 +46,6 @@ HARD_TEXTS = [
 # Measured: at most 6.4e-7 on every checkpoint here (sharpened random weights, see
 # reference_models); the bound is three times that, so a slip in any layer shows.
 PARITY = 2e-6
-
-needs_vocab = pytest.mark.skipif(
-    not CLIP_VOCAB.is_dir(), reason=f"the real CLIP vocabulary is not at {CLIP_VOCAB}"
-)
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
@@ -75,10 +72,11 @@ def _test_images() -> list[Image.Image]:
     ]
 
 
-@needs_vocab
-def test_clip_tokens_match_reference_on_hard_strings():
-    ours = ClipTokenizer(CLIP_VOCAB)
-    reference = CLIPTokenizer.from_pretrained(str(CLIP_VOCAB))
+@pytest.mark.parametrize("which", ["real or generated", "generated"])
+def test_clip_tokens_match_reference_on_hard_strings(which):
+    vocab = clip_vocab() if which == "real or generated" else generated_vocab()
+    ours = ClipTokenizer(vocab)
+    reference = CLIPTokenizer.from_pretrained(str(vocab))
     expected = reference(HARD_TEXTS, padding=True, max_length=77, truncation=True)
     assert ours(HARD_TEXTS).tolist() == expected["input_ids"]
     assert ours(["a dog"]).tolist() == [reference("a dog")["input_ids"]]
@@ -115,6 +113,20 @@ def test_tiny_clip_matches_transformers(tiny_clip):
     )
     with torch.no_grad():
         expected = _features(model.get_text_features(**tokens))
+    np.testing.assert_allclose(embedder.embed_texts(HARD_TEXTS), expected, atol=PARITY)
+
+
+def test_a_clone_without_shared_data_learns_a_vocabulary_the_models_read_alike(tmp_path):
+    """The generated vocabulary is what a clone without ../shared runs the CLIP tests on."""
+    model = ref.clip_checkpoint(tmp_path, generated_vocab(), ref.CLIP_TINY)
+    # End of text is the vocabulary's last id, and the model pools there, as in the real one.
+    assert model.config.text_config.eos_token_id == model.config.text_config.vocab_size - 1
+    tokens = CLIPTokenizer.from_pretrained(str(tmp_path))(
+        HARD_TEXTS, padding=True, truncation=True, max_length=77, return_tensors="pt"
+    )
+    with torch.no_grad():
+        expected = _features(model.get_text_features(**tokens))
+    embedder = MLXEmbedder("tiny", tmp_path)
     np.testing.assert_allclose(embedder.embed_texts(HARD_TEXTS), expected, atol=PARITY)
 
 
@@ -178,7 +190,6 @@ def _real_size_parity(folder: Path, model, processor_class, tokenizer_kwargs) ->
 
 
 @pytest.mark.slow
-@needs_vocab
 def test_clip_vit_b32_real_architecture(tmp_path):
     model = ref.clip_checkpoint(tmp_path, clip_vocab(), ref.CLIP_B32)
     assert model.config.vision_config.num_hidden_layers == 12
