@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -62,14 +63,23 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         """Requests are checked from the browser's side; the log would only be noise."""
 
 
-@pytest.fixture(scope="module")
-def server(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
+@contextlib.contextmanager
+def _serving(folder: Path):  # noqa: ANN202
+    """A static file server for `folder`; yields its address."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    with _serving(site) as address:
+        yield address
 
 
 def _wait(driver, condition, timeout: float = 15):  # noqa: ANN001, ANN202
@@ -360,12 +370,21 @@ def _viewer_state(driver) -> dict:  # noqa: ANN001
     )
 
 
-def _photo_page(site: Path, name: str) -> str:
-    """The page of the photo recovered from pics/`name`."""
+def _photo_page(site: Path, name: str, base: str) -> str:
+    """The address under `base` of the page of the photo recovered from pics/`name`."""
     for page in (site / "photo").glob("*.html"):
         if f"<h1>{name}</h1>" in page.read_text():
-            return page.as_uri()
+            return f"{base}photo/{page.name}"
     raise AssertionError(name)
+
+
+@pytest.fixture(params=["file", "http"])
+def album_base(request, album) -> str:
+    if request.param == "file":
+        yield album.as_uri() + "/"
+    else:
+        with _serving(album) as address:
+            yield address
 
 
 def _drag(driver, element, dx: int, dy: int = 0) -> None:  # noqa: ANN001
@@ -377,16 +396,18 @@ def _drag(driver, element, dx: int, dy: int = 0) -> None:  # noqa: ANN001
     chain.release().perform()
 
 
-def test_the_viewer_zooms_to_the_pictures_own_pixels_and_pans_with_the_hand(browser, album):
+def test_the_viewer_zooms_to_the_pictures_own_pixels_and_pans_with_the_hand(
+    browser, album, album_base
+):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     browser.set_window_size(1200, 900)
-    browser.get(_photo_page(album, "p1.jpg"))
+    browser.get(_photo_page(album, "p1.jpg", album_base))
     full = browser.find_element(By.ID, "full-size")
     assert "2400 × 1800" in full.text
-    path = album / full.get_attribute("href").split("/site/", 1)[1]
+    path = album / full.get_attribute("href").removeprefix(album_base)
     with Image.open(path) as picture:
         # Its own size, and nothing of the original's metadata.
         assert picture.size == (2400, 1800) and "exif" not in picture.info
@@ -419,22 +440,23 @@ def test_the_viewer_zooms_to_the_pictures_own_pixels_and_pans_with_the_hand(brow
     _wait(browser, lambda d: "/index.html#p-" in d.current_url)
 
     # A picture smaller than the screen is never blown up, in the viewer either.
-    browser.get(_photo_page(album, "p2.jpg"))
+    browser.get(_photo_page(album, "p2.jpg", album_base))
     browser.find_element(By.CSS_SELECTOR, "a.view").click()
     state = _viewer_state(browser)
     assert state["width"] == 500
     assert not browser.find_element(By.CSS_SELECTOR, "button[data-act=zoom-in]").is_enabled()
 
 
-def test_the_viewer_swipes_and_plays_through_the_list(browser, album):
+def test_the_viewer_swipes_and_plays_through_the_list(browser, album, album_base):
     from selenium.webdriver.common.by import By
 
+    first, second, third = (_photo_page(album, f"p{i}.jpg", album_base) for i in range(3))
     for width in (1200, 390):
         browser.set_window_size(width, 800)
-        browser.get(_photo_page(album, "p1.jpg"))
+        browser.get(second)
         after = browser.find_element(By.ID, "next").get_attribute("href")
         before = browser.find_element(By.ID, "prev").get_attribute("href")
-        assert after == _photo_page(album, "p2.jpg") and before == _photo_page(album, "p0.jpg")
+        assert after == third and before == first
         browser.find_element(By.CSS_SELECTOR, "a.view").click()
         stage = browser.find_element(By.CSS_SELECTOR, "#viewer .stage")
         # Swiping right to left brings the next photo, and the viewer opens there again.
@@ -443,11 +465,11 @@ def test_the_viewer_swipes_and_plays_through_the_list(browser, album):
         _wait(browser, lambda d: _viewer_state(d)["open"])
         assert _viewer_state(browser)["width"] <= width
         _drag(browser, browser.find_element(By.CSS_SELECTOR, "#viewer .stage"), 160)
-        _wait(browser, lambda d: d.current_url == _photo_page(album, "p1.jpg") + "?view=1")
+        _wait(browser, lambda d: d.current_url == second + "?view=1")
     browser.set_window_size(1200, 900)
 
     browser.find_element(By.CSS_SELECTOR, "button[data-act=play]").click()
-    _wait(browser, lambda d: d.current_url == _photo_page(album, "p2.jpg") + "?view=play", 10)
+    _wait(browser, lambda d: d.current_url == third + "?view=play", 10)
     _wait(browser, lambda d: _viewer_state(d)["open"])
     play = browser.find_element(By.CSS_SELECTOR, "button[data-act=play]")
     assert play.get_attribute("aria-pressed") == "true"
@@ -489,12 +511,21 @@ def _expected(mark: dict, zoom: float, centre: tuple[float, float], lat: float, 
     return (mark["w"] / 2 + (lon - centre[1]) / per_px, mark["h"] / 2 - (lat - centre[0]) / per_px)
 
 
-def test_the_places_map_puts_each_photo_where_it_was_taken(browser, travels):
+@pytest.fixture(params=["file", "http"])
+def travels_base(request, travels) -> str:
+    if request.param == "file":
+        yield travels.as_uri() + "/"
+    else:
+        with _serving(travels) as address:
+            yield address
+
+
+def test_the_places_map_puts_each_photo_where_it_was_taken(browser, travels, travels_base):
     from selenium.webdriver.common.by import By
 
     browser.set_window_size(1200, 900)
     browser.get_log("performance")
-    browser.get((travels / "places.html").as_uri())
+    browser.get(travels_base + "places.html")
     _wait(browser, lambda d: len(_marks(d)) == 3)
     marks = sorted(_marks(browser), key=lambda m: m["x"])
     # West to east: New York, the two Paris photos as one mark, Sydney.
@@ -526,19 +557,18 @@ def test_the_places_map_puts_each_photo_where_it_was_taken(browser, travels):
     browser.find_element(By.CSS_SELECTOR, ".mark").click()
     _wait(browser, lambda d: "taken here" in d.find_element(By.ID, "listed-heading").text)
     assert len(browser.find_elements(By.CSS_SELECTOR, "#listed a")) == 1
-    assert [u for u in _requests(browser) if not u.startswith(("file:", "data:"))] == []
+    assert [u for u in _requests(browser) if not u.startswith((travels_base, "data:"))] == []
 
 
-def test_a_photos_place_opens_the_map_there(browser, travels):
+def test_a_photos_place_opens_the_map_there(browser, travels, travels_base):
     from selenium.webdriver.common.by import By
 
     page = next(p for p in (travels / "photo").glob("*.html") if "<h1>sydney.jpg" in p.read_text())
-    browser.get(page.as_uri())
+    browser.get(f"{travels_base}photo/{page.name}")
     browser.find_element(By.ID, "place").click()
     _wait(browser, lambda d: len(_marks(d)) == 1)
     (mark,) = _marks(browser)
     assert abs(mark["x"] - mark["w"] / 2) < 2 and abs(mark["y"] - mark["h"] / 2) < 2
-    browser.get((travels / "index.html").as_uri())
     nowhere = next(p for p in (travels / "photo").glob("*.html") if "<h1>home.jpg" in p.read_text())
     assert 'id="place"' not in nowhere.read_text()
 
