@@ -636,12 +636,17 @@ def demo(out: Path, model: str | None) -> bool:
     Uses the default CLIP model when it can be had, else the model-free colour
     embedding, and says which.
     """
-    from photoseek.demo import INSTALL_HINT, make_sample
+    from photoseek.demo import INSTALL_HINT, make_sample, photos_folder
     from photoseek.embed import DEFAULT_MODEL, FALLBACK_MODEL, ModelUnavailable, load_embedder
 
     sources, real = make_sample(out / "inputs")
     click.echo(f"sample inputs written to {out / 'inputs'}")
-    if not real:
+    if not real and photos_folder() is not None:
+        click.echo(
+            f"note: {out / 'inputs'} holds the generated pictures of an earlier demo; "
+            "remove that folder for the demo's photographs."
+        )
+    elif not real:
         click.echo(
             f"note: the demo's photographs are not installed ({INSTALL_HINT} adds them); "
             "using generated pictures instead."

@@ -171,6 +171,10 @@ def test_demo_without_its_photographs_generates_plain_pictures(tmp_path, monkeyp
     assert not real
     assert sources[0].name == "Demo Previews.lrdata" and len(sources) == 3
     assert demo.make_sample(tmp_path / "inputs")[1] is False
+    # A demo run again over those inputs says where its photographs went, and keeps them.
+    result = run_cli("demo", "--out", str(tmp_path))
+    assert "holds the generated pictures of an earlier demo" in result.stdout
+    assert (tmp_path / "inputs" / "lightroom").is_dir()
 
 
 def test_people_favourites_ratings_and_cameras_have_pages(tmp_path):
