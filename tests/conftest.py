@@ -41,6 +41,27 @@ def run_cli(
     return result
 
 
+def rated_inputs(folder: Path) -> list[str]:
+    """Four rated Lightroom photos of a harbour (X100V, X100V, EOS R6, no camera; 5, 3, 5 and
+    0 stars; 1 to 4 May 2019), and a Takeout favourite of Ana and Bo: build SOURCES."""
+    from photoseek import samples
+
+    pictures = [samples.picture(i, (300, 200)) for i in range(4)]
+    images = [
+        samples.CatalogImage(samples.sample_uuid(i), samples.sample_digest(i), f"IMG_{i}",
+                             capture_time=f"2019-05-0{i + 1}T10:00:00", caption=f"harbour {i}",
+                             rating=[5, 3, 5, 0][i], camera=["X100V", "X100V", "EOS R6", None][i])
+        for i in range(4)
+    ]  # fmt: skip
+    lrdata = samples.lightroom_catalog(folder / "lr", "Cat", images, pictures)
+    zips = samples.write_zips(folder / "zips", {
+        "Takeout/Google Photos/Photos from 2019/a.jpg": samples.jpeg_bytes(samples.picture(9)),
+        "Takeout/Google Photos/Photos from 2019/a.jpg.json": samples.sidecar(
+            "a.jpg", 1560000000, description="harbour", people=["Ana", "Bo"], favorited=True),
+    }, parts=1)  # fmt: skip
+    return [str(lrdata), *map(str, zips)]
+
+
 def ls_json(library: Path) -> list[dict]:
     """The library as `photoseek ls --json` prints it."""
     out = run_cli("ls", "--library", str(library), "--json").stdout

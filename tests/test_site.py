@@ -12,7 +12,7 @@ from PIL import Image
 
 from photoseek import demo, samples
 
-from .conftest import run_cli
+from .conftest import rated_inputs, run_cli
 
 
 def _catalog(folder: Path, count: int, start: int = 0) -> Path:
@@ -178,20 +178,8 @@ def test_demo_without_its_photographs_generates_plain_pictures(tmp_path, monkeyp
 
 
 def test_people_favourites_ratings_and_cameras_have_pages(tmp_path):
-    pictures = [samples.picture(i, (300, 200)) for i in range(4)]
-    images = [
-        samples.CatalogImage(samples.sample_uuid(i), samples.sample_digest(i), f"IMG_{i}",
-                             rating=[5, 3, 5, 0][i], camera=["X100V", "X100V", "EOS R6", None][i])
-        for i in range(4)
-    ]  # fmt: skip
-    lrdata = samples.lightroom_catalog(tmp_path / "lr", "Cat", images, pictures)
-    zips = samples.write_zips(tmp_path / "zips", {
-        "Takeout/Google Photos/Photos from 2019/a.jpg": samples.jpeg_bytes(samples.picture(9)),
-        "Takeout/Google Photos/Photos from 2019/a.jpg.json": samples.sidecar(
-            "a.jpg", 1560000000, people=["Ana", "Bo"], favorited=True),
-    }, parts=1)  # fmt: skip
     out = tmp_path / "site"
-    run_cli("build", str(lrdata), *map(str, zips), "--out", str(out), "--model", "colour")
+    run_cli("build", *rated_inputs(tmp_path), "--out", str(out), "--model", "colour")
 
     def members(page: str) -> int:
         return (out / page).read_text().count('<li id="p-')

@@ -17,7 +17,7 @@ from PIL import Image
 
 from photoseek import samples
 
-from .conftest import CHROMIUM, DRIVER, clip_vocab, run_cli
+from .conftest import CHROMIUM, DRIVER, clip_vocab, rated_inputs, run_cli
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and DRIVER),
@@ -74,6 +74,15 @@ def _serving(folder: Path):  # noqa: ANN202
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     finally:
         httpd.shutdown()
+
+
+def _file_or_http(scheme: str, folder: Path):  # noqa: ANN202
+    """Yields the address `folder` is opened at: file://, or a server's while it runs."""
+    if scheme == "file":
+        yield folder.as_uri() + "/"
+    else:
+        with _serving(folder) as address:
+            yield address
 
 
 @pytest.fixture(scope="module")
@@ -380,11 +389,7 @@ def _photo_page(site: Path, name: str, base: str) -> str:
 
 @pytest.fixture(params=["file", "http"])
 def album_base(request, album) -> str:
-    if request.param == "file":
-        yield album.as_uri() + "/"
-    else:
-        with _serving(album) as address:
-            yield address
+    yield from _file_or_http(request.param, album)
 
 
 def _drag(driver, element, dx: int, dy: int = 0) -> None:  # noqa: ANN001
@@ -513,11 +518,7 @@ def _expected(mark: dict, zoom: float, centre: tuple[float, float], lat: float, 
 
 @pytest.fixture(params=["file", "http"])
 def travels_base(request, travels) -> str:
-    if request.param == "file":
-        yield travels.as_uri() + "/"
-    else:
-        with _serving(travels) as address:
-            yield address
+    yield from _file_or_http(request.param, travels)
 
 
 def test_the_places_map_puts_each_photo_where_it_was_taken(browser, travels, travels_base):
@@ -575,23 +576,9 @@ def test_a_photos_place_opens_the_map_there(browser, travels, travels_base):
 
 @pytest.fixture(scope="module")
 def rated(tmp_path_factory) -> Path:
-    """Four rated Lightroom photos of a harbour from two cameras, and a favourite of Ana and Bo."""
+    """The gallery of conftest.rated_inputs: ratings, cameras, dates, people, a favourite."""
     folder = tmp_path_factory.mktemp("rated")
-    pictures = [samples.picture(i, (300, 200)) for i in range(4)]
-    images = [
-        samples.CatalogImage(samples.sample_uuid(i), samples.sample_digest(i), f"IMG_{i}",
-                             capture_time=f"2019-05-0{i + 1}T10:00:00", caption=f"harbour {i}",
-                             rating=[5, 3, 5, 0][i], camera=["X100V", "X100V", "EOS R6", None][i])
-        for i in range(4)
-    ]  # fmt: skip
-    lrdata = samples.lightroom_catalog(folder / "lr", "Cat", images, pictures)
-    zips = samples.write_zips(folder / "zips", {
-        "Takeout/Google Photos/Photos from 2019/a.jpg": samples.jpeg_bytes(samples.picture(9)),
-        "Takeout/Google Photos/Photos from 2019/a.jpg.json": samples.sidecar(
-            "a.jpg", 1560000000, description="harbour", people=["Ana", "Bo"], favorited=True),
-    }, parts=1)  # fmt: skip
-    run_cli("build", str(lrdata), *map(str, zips), "--out", str(folder / "site"), "--model",
-            "colour")  # fmt: skip
+    run_cli("build", *rated_inputs(folder), "--out", str(folder / "site"), "--model", "colour")
     return folder / "site"
 
 
