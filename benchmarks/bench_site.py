@@ -94,13 +94,31 @@ def agreement(projection, photo_vectors: np.ndarray, queries: np.ndarray) -> flo
     return float(np.mean(shared))
 
 
+def headless_chromium(*flags: str):  # noqa: ANN201 - a selenium driver
+    """Debian's Chromium, headless and quiet, with `flags` added."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        *flags,
+    ):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+
+
 def browser_latency(site: Path, queries: list[str]) -> tuple[float, list[float]]:
     """Seconds to load the search data, and each query's time as the page reports it."""
     import functools
     import http.server
 
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -112,18 +130,7 @@ def browser_latency(site: Path, queries: list[str]) -> tuple[float, list[float]]
         ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
     )
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = headless_chromium()
     try:
         driver.get(f"http://127.0.0.1:{httpd.server_address[1]}/search.html")
         box = driver.find_element(By.ID, "q")
@@ -152,16 +159,10 @@ def browser_latency(site: Path, queries: list[str]) -> tuple[float, list[float]]
 def places_and_filters(site: Path) -> tuple[float, float, float]:
     """Seconds until the places map shows its marks, milliseconds to redraw it after a zoom,
     and milliseconds for a search with filters, as the page reports it (file://)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = headless_chromium("--window-size=1280,900")
     try:
         started = time.perf_counter()
         driver.get((site / "places.html").as_uri())

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-from bench_site import synthetic_library  # noqa: E402
+from bench_site import headless_chromium, synthetic_library  # noqa: E402
 
 from photoseek.build_site.searchdata import Projection, quantise_rows, residuals  # noqa: E402
 
@@ -125,14 +125,7 @@ def rankings(vectors: np.ndarray, queries: np.ndarray, exact_queries: np.ndarray
 
 def chromium(site: Path, texts: list[str]) -> tuple[float, list[float]]:
     """Seconds until the model is ready from file://, and each search's milliseconds."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = headless_chromium()
     driver.set_script_timeout(300)
     timed = (
         "const done = arguments[arguments.length - 1]; const t = performance.now();"
