@@ -44,11 +44,10 @@ def sections(data: bytes) -> list[tuple[str, int, int]]:
             if pos == 0:
                 raise LrprevError("not a Lightroom preview (no AgHg magic at the start)")
             raise LrprevError(f"section at byte {pos} lacks the AgHg magic")
-        header_len = struct.unpack_from(">H", data, pos + 4)[0]
+        # Bytes 4-8 are the header's length (32) by one reading, an opaque tag by another: the
+        # data starts 32 bytes in either way, so they are not read.
         length, padding = struct.unpack_from(">QQ", data, pos + 8)
         name = data[pos + 24 : pos + 32].split(b"\x00", 1)[0].decode("ascii", "replace")
-        if header_len not in (0, HEADER_SIZE):
-            header_len = HEADER_SIZE
         start = pos + HEADER_SIZE
         if length >> 32 or length > MAX_SECTION or padding > MAX_SECTION:
             raise LrprevError(f"section {name!r} declares an absurd length ({length} bytes)")

@@ -170,3 +170,69 @@ def test_metadata_replacement_keeps_everything_else():
     assert second[2:4] == b"\xff\xe0", "JFIF APP0 stays first"
     assert jpeg.content_id(second) == jpeg.content_id(original)
     assert Image.open(io.BytesIO(second)).tobytes() == Image.open(io.BytesIO(original)).tobytes()
+
+
+def _file(*sections: tuple[str, bytes], align: int = 16) -> bytes:
+    return b"".join(samples.section(name, body, align) for name, body in sections)
+
+
+def test_the_header_is_read_and_unknown_sections_are_passed_over():
+    levels, sizes = _levels()
+    preview = lrprev.read(samples.lrprev("U", "D", levels, sizes, colour_profile="Display P3"))
+    assert preview.header["colorProfile"] == "Display P3" and preview.header["uuid"] == "U"
+    assert preview.level == "level_3" and preview.warnings == []
+    data = _file(("color", b"{ not lua"), ("header", b"pyramid = { a = 1 }"),
+                 ("level_1", levels[0]))  # fmt: skip
+    preview = lrprev.read(data)
+    assert preview.header == {"a": 1} and preview.warnings == []
+
+
+def test_sections_need_not_be_aligned():
+    levels, _ = _levels()
+    data = _file(("header", b"pyramid = { b = 2 }"), ("level_1", levels[0]),
+                 ("level_2", levels[1] + b"\x00"), ("level_3", levels[2]), align=1)  # fmt: skip
+    preview = lrprev.read(data)
+    assert preview.level == "level_3" and preview.jpeg == levels[2] and preview.header == {"b": 2}
+
+
+def test_levels_are_ranked_by_number_and_an_unnumbered_one_comes_last():
+    levels, _ = _levels()
+    data = _file(("level_x", levels[2]), ("level_1", levels[0]), ("level_10", levels[1]))
+    assert lrprev.read(data).level == "level_10"
+    assert lrprev.read(_file(("level_x", levels[2]), ("level_1", levels[0]))).level == "level_1"
+
+
+def test_trailing_zeros_are_padding_and_trailing_bytes_a_cut_header():
+    levels, _ = _levels()
+    whole = _file(("level_1", levels[0]))
+    assert lrprev.read(whole + b"\x00" * 31).jpeg == levels[0]
+    with pytest.raises(lrprev.LrprevError) as caught:
+        lrprev.read(whole + b"\x00AgHg")
+    assert str(caught.value) == f"truncated section header at byte {len(whole)}"
+
+
+@pytest.mark.parametrize(
+    ("length", "padding", "message"),
+    [
+        (1 << 30, 0, "section 'level_1' declares 1073741824 bytes but the file ends {} bytes "
+                     "later (truncated file)"),
+        ((1 << 30) + 1, 0, "section 'level_1' declares an absurd length (1073741825 bytes)"),
+        (10, (1 << 30) + 1, "section 'level_1' declares an absurd length (10 bytes)"),
+        ((1 << 32) + 10, 0, "section 'level_1' declares an absurd length (4294967306 bytes)"),
+    ],
+)  # fmt: skip
+def test_declared_lengths_are_checked_against_the_file(length, padding, message):
+    levels, _ = _levels()
+    data = _file(("level_1", levels[0]))
+    data = data[:8] + struct.pack(">QQ", length, padding) + data[24:]
+    with pytest.raises(lrprev.LrprevError) as caught:
+        lrprev.read(data)
+    assert str(caught.value) == message.format(len(data) - 32)
+
+
+def test_a_later_section_without_the_magic_is_named_by_its_place():
+    levels, _ = _levels()
+    first = _file(("level_1", levels[0]))
+    with pytest.raises(lrprev.LrprevError) as caught:
+        lrprev.read(first + b"XXXX" + _file(("level_2", levels[1]))[4:])
+    assert str(caught.value) == f"section at byte {len(first)} lacks the AgHg magic"
