@@ -49,7 +49,8 @@ def sections(data: bytes) -> list[tuple[str, int, int]]:
         length, padding = struct.unpack_from(">QQ", data, pos + 8)
         name = data[pos + 24 : pos + 32].split(b"\x00", 1)[0].decode("ascii", "replace")
         start = pos + HEADER_SIZE
-        if length >> 32 or length > MAX_SECTION or padding > MAX_SECTION:
+        # Also refuses a length whose upper 32 bits are set, as other readers do.
+        if length > MAX_SECTION or padding > MAX_SECTION:
             raise LrprevError(f"section {name!r} declares an absurd length ({length} bytes)")
         if start + length > size:
             raise LrprevError(

@@ -52,6 +52,7 @@ def test_missing_end_marker_is_repaired():
     [
         (lambda d: b"", "empty"),
         (lambda d: b"XXXX" + d[4:], "no AgHg magic"),
+        (lambda d: b"0000" + d[4:], "no AgHg magic"),
         (lambda d: d[:40], "truncated"),
         (lambda d: d[:8] + struct.pack(">Q", 1 << 40) + d[16:], "absurd"),
         (lambda d: d[:8] + struct.pack(">Q", (1 << 29)) + d[16:], "truncated"),
@@ -200,6 +201,7 @@ def test_levels_are_ranked_by_number_and_an_unnumbered_one_comes_last():
     data = _file(("level_x", levels[2]), ("level_1", levels[0]), ("level_10", levels[1]))
     assert lrprev.read(data).level == "level_10"
     assert lrprev.read(_file(("level_x", levels[2]), ("level_1", levels[0]))).level == "level_1"
+    assert lrprev.read(_file(("level_x", levels[2]), ("level_0", levels[0]))).level == "level_0"
 
 
 def test_trailing_zeros_are_padding_and_trailing_bytes_a_cut_header():
@@ -209,6 +211,13 @@ def test_trailing_zeros_are_padding_and_trailing_bytes_a_cut_header():
     with pytest.raises(lrprev.LrprevError) as caught:
         lrprev.read(whole + b"\x00AgHg")
     assert str(caught.value) == f"truncated section header at byte {len(whole)}"
+    # Unaligned, so the cut header does not start at a round offset.
+    odd = _file(("level_1", levels[0] + b"\x00" * (len(levels[0]) % 2 + 1)), align=1)
+    with pytest.raises(lrprev.LrprevError, match=f"truncated section header at byte {len(odd)}$"):
+        lrprev.read(odd + b"AgHg\x00")
+    # Exactly one header's worth left over is a section, here an empty level.
+    preview = lrprev.read(whole + samples.section("level_9", b""))
+    assert preview.level == "level_1" and "level_9" in preview.warnings[0]
 
 
 @pytest.mark.parametrize(
@@ -222,12 +231,36 @@ def test_trailing_zeros_are_padding_and_trailing_bytes_a_cut_header():
     ],
 )  # fmt: skip
 def test_declared_lengths_are_checked_against_the_file(length, padding, message):
+    """The bounds are 1 GiB for a section's data and for its padding."""
     levels, _ = _levels()
     data = _file(("level_1", levels[0]))
     data = data[:8] + struct.pack(">QQ", length, padding) + data[24:]
     with pytest.raises(lrprev.LrprevError) as caught:
         lrprev.read(data)
     assert str(caught.value) == message.format(len(data) - 32)
+
+
+def test_a_length_one_byte_past_the_end_is_a_truncated_file():
+    levels, _ = _levels()
+    # Padded so that the declared length and the data's start (32) share a bit: the end is
+    # their sum, not a bitwise mix.
+    pad = next(n for n in range(64) if (len(levels[0]) + n + 1) & 32)
+    data = _file(("level_1", levels[0] + b"\x00" * pad), align=1)
+    assert (len(data) - 31) & 32
+    cut = data[:8] + struct.pack(">Q", len(data) - 31) + data[16:]
+    with pytest.raises(lrprev.LrprevError) as caught:
+        lrprev.read(cut)
+    assert str(caught.value) == (
+        f"section 'level_1' declares {len(data) - 31} bytes but the file ends "
+        f"{len(data) - 32} bytes later (truncated file)"
+    )
+
+
+def test_the_largest_declared_padding_ends_the_file():
+    levels, _ = _levels()
+    data = _file(("level_1", levels[0]))
+    data = data[:16] + struct.pack(">Q", 1 << 30) + data[24:]
+    assert lrprev.read(data).jpeg == levels[0]
 
 
 def test_a_later_section_without_the_magic_is_named_by_its_place():

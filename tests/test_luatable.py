@@ -46,7 +46,10 @@ def test_trailing_space_and_separators_are_fine():
     [
         ("a = { 1, @ } and a long tail of text",
          "unexpected text at character 8: ' @ } and a long tail'"),
+        ("ab = @ and then a long tail of text",
+         "unexpected text at character 4: ' @ and then a long t'"),
         ("a = {", "the text ends too early"),
+        ("a x", "expected '=', found 'x'"),
         ("a 1", "expected '=', found '1'"),
         ("a = }", "unexpected '}'"),
         ("a = [", "unexpected '['"),
