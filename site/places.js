@@ -5,6 +5,7 @@
 (function () {
   "use strict";
   const root = Photoseek.root;
+  const count = PhotoseekCore.count;
   const frame = document.getElementById("map");
   const svg = frame.querySelector("svg");
   const marks = frame.querySelector(".marks");
@@ -71,10 +72,6 @@
     listed.replaceChildren.apply(listed, indices.slice(0, LISTED).map(tile));
   }
 
-  function plural(count, one) {
-    return count + " " + (count === 1 ? one : one + "s");
-  }
-
   function draw() {
     const b = box();
     svg.setAttribute("viewBox", [b.left, -b.top, b.width * b.perPx, b.height * b.perPx].join(" "));
@@ -97,14 +94,14 @@
       mark.type = "button";
       mark.className = "mark";
       mark.textContent = String(members.length);
-      mark.setAttribute("aria-label", plural(members.length, "photo") + " here");
+      mark.setAttribute("aria-label", count(members.length, "photo") + " here");
       mark.style.transform = "translate(" + at[0] + "px, " + at[1] + "px)";
       mark.addEventListener("click", function () { open(members); });
       return mark;
     }));
-    status.textContent = plural(seen.length, "photo") + " in view, of " + photos.ids.length + " with a place";
+    status.textContent = count(seen.length, "photo") + " in view, of " + photos.ids.length + " with a place";
     frame.dataset.zoom = String(view.zoom);
-    if (!chosen) list(seen, plural(seen.length, "photo") + " in view");
+    if (!chosen) list(seen, count(seen.length, "photo") + " in view");
     const url = new URL(location.href);
     url.searchParams.set("at", view.lat.toFixed(5) + "," + view.lon.toFixed(5));
     url.searchParams.set("z", view.zoom.toFixed(2).replace(/\.?0+$/, ""));
@@ -128,7 +125,7 @@
     const zoom = wide > 0 ? Math.log2((360 * 0.6) / wide) : MAX_ZOOM;
     if (members.length === 1 || view.zoom >= MAX_ZOOM || zoom > MAX_ZOOM) {
       chosen = members;
-      list(members, plural(members.length, "photo") + " taken here");
+      list(members, count(members.length, "photo") + " taken here");
       return;
     }
     chosen = null;

@@ -36,17 +36,18 @@
     if (results.dataset.pictureText) names.push("ocr");
     if (filterForm) names.push("facets");
     return Promise.all(names.map(Photoseek.load)).then(function (parts) {
+      const loaded = {};
+      names.forEach(function (name, i) { loaded[name] = parts[i]; });
       data = {
-        pictureTexts: results.dataset.pictureText ? parts[3] : { texts: [] },
-        facets: filterForm ? parts[parts.length - 1] : null,
-        photos: parts[0],
-        vectors: parts[1],
-        codes: core.decodeBase64(parts[1].codes),
-        concepts: parts[2],
-        conceptCodes: core.decodeBase64(parts[2].codes),
-        conceptTop: core.decodeBase64(parts[2].top),
+        pictureTexts: loaded.ocr ? loaded.ocr.texts : [],
+        facets: loaded.facets || null,
+        photos: loaded.photos,
+        vectors: loaded.vectors,
+        codes: core.decodeBase64(loaded.vectors.codes),
+        concepts: loaded.concepts,
+        conceptCodes: core.decodeBase64(loaded.concepts.codes),
+        conceptTop: core.decodeBase64(loaded.concepts.top),
       };
-      data.pictureTexts = data.pictureTexts.texts;
       data.index = core.conceptIndex(data.concepts);
       return data;
     });
