@@ -11,9 +11,8 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from PIL import Image, ImageCms, ImageEnhance
@@ -264,13 +263,13 @@ def _real_sample(folder: Path, photos: Path) -> None:
 def _generated_sample(folder: Path, count: int) -> None:
     pictures = samples.demo_pictures(count)
     captions = ["Morning at the lake", "Grandma's birthday cake", "Snow on the ridge"]
-    base = _timestamp("2021-01-01T10:00:00")
+    first = datetime(2021, 1, 1, 10)
     images = [
         samples.CatalogImage(
             samples.sample_uuid(i),
             samples.sample_digest(i),
             f"IMG_{1000 + i}",
-            capture_time=time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(base + i * 86400 * 15)),
+            capture_time=(first + timedelta(days=15 * i)).isoformat(),
             rating=i % 6,
             keywords=[["lake", "family"], ["cake"], ["snow", "mountain"]][i % 3],
             collections=["Best of 2021"] if i % 4 == 0 else [],

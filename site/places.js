@@ -100,7 +100,6 @@
       return mark;
     }));
     status.textContent = count(seen.length, "photo") + " in view, of " + photos.ids.length + " with a place";
-    frame.dataset.zoom = String(view.zoom);
     if (!chosen) list(seen, count(seen.length, "photo") + " in view");
     const url = new URL(location.href);
     url.searchParams.set("at", view.lat.toFixed(5) + "," + view.lon.toFixed(5));
