@@ -10,15 +10,12 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
+  /* Base64 to signed bytes (every browser and node since 16 have atob). */
   function decodeBase64(text) {
-    if (typeof atob === "function") {
-      const raw = atob(text);
-      const bytes = new Int8Array(raw.length);
-      for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i) << 24 >> 24;
-      return bytes;
-    }
-    const buffer = Buffer.from(text, "base64");
-    return new Int8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+    const raw = atob(text);
+    const bytes = new Int8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i) << 24 >> 24;
+    return bytes;
   }
 
   /* Lower case, punctuation (but not the +/- operators) to spaces, single spaces. */
@@ -62,9 +59,8 @@
     return { map: map, longest: longest };
   }
 
-  /* Find concepts in a term: the whole term first, then the longest phrases, then words. */
+  /* Find concepts in a term, the longest phrase first at each word. */
   function matchTerm(term, index) {
-    if (index.map.has(term)) return { found: [index.map.get(term)], unknown: [] };
     const words = term.split(" ");
     const found = [];
     const unknown = [];
@@ -225,7 +221,7 @@
     for (const part of parseQuery(query)) {
       if (part.sign <= 0) continue;
       for (const word of folded(part.term).split(" ")) {
-        if (word) patterns.push(new RegExp("(?:^|[^\\p{L}\\p{N}])" + escapeRegExp(word), "u"));
+        patterns.push(new RegExp("(?:^|[^\\p{L}\\p{N}])" + escapeRegExp(word), "u"));
       }
     }
     const found = [];
@@ -296,7 +292,8 @@
       const m = textMatch(query, text);
       if (m) found.push({ index: index, score: m.score, words: m.words });
     });
-    found.sort(function (a, b) { return b.score - a.score || a.index - b.index; });
+    // The sort is stable, so equal scores keep the photos' order.
+    found.sort(function (a, b) { return b.score - a.score; });
     return found.slice(0, limit);
   }
 
@@ -320,7 +317,7 @@
         facets.rating[i] >= rating &&
         (!filters.fav || facets.favourite[i] === 1) &&
         (!filters.camera || (camera >= 0 && facets.camera[i] === camera)) &&
-        (!filters.person || (person >= 0 && facets.person[i].indexOf(person) >= 0))
+        (!filters.person || facets.person[i].indexOf(person) >= 0)
       );
     }
     return mask;
@@ -342,8 +339,7 @@
     for (const entry of concepts.texts) {
       const key = entry.toLowerCase();
       if (key.startsWith(tail)) starts.push(entry);
-      else if (inside.length < limit && key.indexOf(" " + tail) >= 0) inside.push(entry);
-      if (starts.length >= limit) break;
+      else if (key.indexOf(" " + tail) >= 0) inside.push(entry);
     }
     return starts.concat(inside).slice(0, limit).map(function (entry) {
       return head + (head && !/\s$/.test(head) ? " " : "") + entry;

@@ -55,10 +55,14 @@ test("text matches need every positive word", () => {
   assert.deepEqual(core.textMatches(texts, "", 10), []);
 });
 
-test("completions extend the last term", () => {
-  const data = { texts: ["sunset", "sunny", "bright sunset", "dog"] };
-  assert.deepEqual(core.completions("dog + sun", data, 3), ["dog + sunset", "dog + sunny", "dog + bright sunset"]);
-  assert.deepEqual(core.completions("s", data, 3), []);
+test("completions extend the last term: entries that start with it, then words inside", () => {
+  const data = { texts: ["dog", "bright sunset", "Sunset", "asunder", "sunny", "sundial"] };
+  assert.deepEqual(core.completions("dog + sun", data, 5),
+    ["dog + Sunset", "dog + sunny", "dog + sundial", "dog + bright sunset"]);
+  assert.deepEqual(core.completions("sun", data, 2), ["Sunset", "sunny"]);
+  assert.deepEqual(core.completions("dog +su", data, 1), ["dog + Sunset"]);
+  assert.deepEqual(core.completions("-su", data, 1), ["- Sunset"]);
+  assert.deepEqual(core.completions("dog + s", data, 3), []);
 });
 
 test("base64 decodes to signed bytes", () => {
@@ -137,4 +141,49 @@ test("filters keep photos within the dates, rating, favourites, camera and perso
   assert.deepEqual(kept({ person: "Bo" }), [1, 1, 0, 0]);
   assert.deepEqual(kept({ person: "Nobody" }), [0, 0, 0, 0]);
   assert.deepEqual(kept({ camera: "X100V", rating: "5", person: "Ana" }), [1, 0, 0, 0]);
+});
+
+test("the first of two equal concepts wins, and a phrase falls back to its words", () => {
+  const { data, codes } = concepts({ Dog: [1, 0], hot: [0, 1], "dog ": [5, 5], "hot dog": [2, 2] });
+  const index = core.conceptIndex(data);
+  assert.deepEqual(core.composeQuery("dog", data, codes, index).entries, [0]);
+  const q = core.composeQuery("dog hot", data, codes, index);
+  assert.deepEqual(q.used, [{ text: "Dog", sign: 1 }, { text: "hot", sign: 1 }]);
+  assert.deepEqual(q.unknown, []);
+});
+
+test("punctuation separates words and a minus counts after a space only", () => {
+  assert.equal(core.normalise("Dog,cat!  Über-cool's"), "dog cat über-cool's");
+  assert.deepEqual(core.parseQuery("dog -people"), [{ sign: 1, term: "dog" }, { sign: -1, term: "people" }]);
+});
+
+test("text matches stop at the limit, in the photos' order", () => {
+  const texts = ["lake a", "sea", "lake b", "lake c"];
+  assert.deepEqual(core.textMatches(texts, "lake", 2), [0, 2]);
+  const found = core.textInPictures(["STOP", "GO", "STOP sign", "STOPP"], "stop", 10);
+  assert.deepEqual(found.map((h) => [h.index, h.score]), [[0, 3], [2, 3], [3, 3]]);
+});
+
+test("text in pictures folds case, accents, ligatures and ß", () => {
+  assert.equal(core.foldText("Café ÉTÉ – Straße, ﬁsh!"), "cafe ete strasse fish");
+});
+
+test("a camera or person the library lacks keeps no photo, and a time of day is ignored", () => {
+  const facets = {
+    taken: [20210612, 0], rating: [0, 0], favourite: [0, 0],
+    cameras: ["X100V"], camera: [0, -1], people: ["Ana"], person: [[0], []],
+  };
+  assert.deepEqual(Array.from(core.filterMask(facets, { camera: "Nope" })), [0, 0]);
+  assert.deepEqual(Array.from(core.filterMask(facets, { person: "Nope" })), [0, 0]);
+  assert.deepEqual(Array.from(core.filterMask(facets, { to: "2021-06-12T08:00" })), [1, 0]);
+});
+
+test("in a browser, core.js defines PhotoseekCore on the page", () => {
+  const vm = require("node:vm");
+  const fs = require("node:fs");
+  const path = require("node:path");
+  const page = { atob: atob };
+  page.self = page;
+  vm.runInNewContext(fs.readFileSync(path.join(__dirname, "../../site/core.js"), "utf8"), page);
+  assert.equal(page.PhotoseekCore.count(2, "photo"), "2 photos");
 });
