@@ -1,0 +1,235 @@
+"""The site's renditions, made in-process from real JPEGs: sizes, orientation, colour, metadata,
+what is made again, and the workers' lives."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import piexif
+import pytest
+from PIL import Image, ImageCms
+
+from photoseek import samples
+from photoseek.build_site import pictures
+from photoseek.extract import icc, jpeg
+
+
+def _jpeg(image: Image.Image, **options: object) -> bytes:
+    return samples.jpeg_bytes(image, quality=95, **options)
+
+
+def _rendition(out: Path, kind: str, photo_id: str) -> Path:
+    return out / pictures.rendition_path(kind, photo_id)
+
+
+def test_rendition_sizes_keep_the_aspect_and_never_enlarge():
+    assert pictures.rendition_size("thumb", 4000, 3000) == (320, 240)
+    assert pictures.rendition_size("medium", 3000, 4000) == (540, 720)
+    assert pictures.rendition_size("large", 1601, 801) == (1600, 800)
+    assert pictures.rendition_size("large", 1000, 500) == (1000, 500)
+    assert pictures.rendition_size("thumb", 5000, 10) == (320, 1)
+    assert pictures.rendition_size("full", 5000, 10) == (5000, 10)
+
+
+def test_only_pictures_larger_than_the_large_rendition_get_a_full_size_one():
+    assert pictures.rendition_kinds(1600, 1600) == ["thumb", "medium", "large"]
+    assert pictures.rendition_kinds(900, 1601) == ["thumb", "medium", "large", "full"]
+    assert pictures.rendition_kinds(1601, 900, full=False) == ["thumb", "medium", "large"]
+
+
+def test_renditions_are_upright_at_their_sizes_and_the_full_one_is_every_pixel(tmp_path):
+    # Stored 2000 x 1000 with a red left edge, EXIF orientation 6: upright it is 1000 x 2000
+    # with the red edge on top.
+    stored = Image.new("RGB", (2000, 1000), (0, 0, 255))
+    stored.paste((255, 0, 0), (0, 0, 200, 1000))
+    exif = piexif.dump({"0th": {piexif.ImageIFD.Orientation: 6}})
+    source = tmp_path / "rotated.jpg"
+    source.write_bytes(_jpeg(stored, exif=exif))
+    result = pictures.render(source, "ab12", tmp_path / "site")
+    assert result == ("ab12", (1000, 2000), "")
+    expected = {"thumb": (160, 320), "medium": (360, 720), "large": (800, 1600),
+                "full": (1000, 2000)}  # fmt: skip
+    for kind, size in expected.items():
+        with Image.open(_rendition(tmp_path / "site", kind, "ab12")) as image:
+            assert image.size == size, kind
+            top = image.getpixel((size[0] // 2, size[1] // 40))
+            bottom = image.getpixel((size[0] // 2, size[1] - 1 - size[1] // 40))
+            assert top[0] > 200 and top[2] < 60, (kind, top)
+            assert bottom[2] > 200 and bottom[0] < 60, (kind, bottom)
+            # Progressive but for the thumbnail; the full size at the higher quality.
+            assert bool(image.info.get("progressive")) == (kind != "thumb"), kind
+    full = _rendition(tmp_path / "site", "full", "ab12").read_bytes()
+    large = _rendition(tmp_path / "site", "large", "ab12").read_bytes()
+    with Image.open(io.BytesIO(full)) as image:
+        assert image.quantization[0] == _quantization(pictures.FULL_QUALITY)
+    with Image.open(io.BytesIO(large)) as image:
+        assert image.quantization[0] == _quantization(pictures.QUALITY)
+
+
+def _quantization(quality: int) -> list[int]:
+    encoded = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(encoded, "JPEG", quality=quality)
+    return Image.open(encoded).quantization[0]
+
+
+def test_no_full_size_rendition_when_not_asked(tmp_path):
+    source = tmp_path / "big.jpg"
+    source.write_bytes(_jpeg(samples.picture(1, (1700, 900))))
+    result = pictures.render(source, "cd34", tmp_path / "site", full=False)
+    assert result == ("cd34", (1700, 900), "")
+    assert _rendition(tmp_path / "site", "large", "cd34").is_file()
+    assert not _rendition(tmp_path / "site", "full", "cd34").exists()
+
+
+def test_an_adobergb_picture_is_converted_to_srgb(tmp_path):
+    # A saturated green in AdobeRGB numbers lies outside sRGB: read as sRGB it is another green.
+    colour = (30, 200, 60)
+    source = tmp_path / "adobe.jpg"
+    plain = _jpeg(Image.new("RGB", (64, 64), colour), subsampling=0)
+    source.write_bytes(jpeg.with_metadata(plain, icc=icc.profile_for("AdobeRGB")))
+    pictures.render(source, "ef56", tmp_path / "site")
+    adobe = ImageCms.ImageCmsProfile(io.BytesIO(icc.profile_for("AdobeRGB")))
+    converted = ImageCms.profileToProfile(
+        Image.new("RGB", (1, 1), colour), adobe, ImageCms.createProfile("sRGB")
+    ).getpixel((0, 0))
+    with Image.open(_rendition(tmp_path / "site", "thumb", "ef56")) as image:
+        got = np.array(image.getpixel((32, 32)))
+    assert np.abs(got - converted).max() <= 4, (got, converted)
+    assert np.abs(np.array(converted) - colour).max() >= 20, "the colour must be one that moves"
+
+
+def test_a_cmyk_picture_becomes_rgb(tmp_path):
+    source = tmp_path / "cmyk.jpg"
+    source.write_bytes(_jpeg(Image.new("RGB", (64, 64), (200, 40, 40)).convert("CMYK")))
+    assert pictures.render(source, "0a0b", tmp_path / "site")[2] == ""
+    with Image.open(_rendition(tmp_path / "site", "thumb", "0a0b")) as image:
+        assert image.mode == "RGB"
+        red, green, blue = image.getpixel((32, 32))
+        assert red > 150 and green < 90 and blue < 90
+
+
+def test_renditions_carry_no_metadata_at_all(tmp_path):
+    gps = {piexif.GPSIFD.GPSLatitudeRef: b"S", piexif.GPSIFD.GPSLatitude: ((33, 1), (0, 1), (0, 1))}
+    exif = piexif.dump({"0th": {piexif.ImageIFD.Make: b"Phone"}, "GPS": gps})
+    data = _jpeg(samples.picture(3, (400, 300)), exif=exif, comment=b"at -33.86, 151.21")
+    source = tmp_path / "private.jpg"
+    source.write_bytes(jpeg.with_metadata(data, icc=icc.profile_for("AdobeRGB")))
+    pictures.render(source, "1234", tmp_path / "site")
+    for kind in ("thumb", "medium", "large"):
+        written = _rendition(tmp_path / "site", kind, "1234").read_bytes()
+        markers = {marker for marker, _, _ in jpeg.segments(written)[0]}
+        # Only the JFIF header, tables, frame and scan markers: no APPn but APP0, no comment.
+        assert markers <= {0xE0, 0xDB, 0xC4, 0xC0, 0xC2, 0xDD}, (kind, sorted(map(hex, markers)))
+        assert b"151.21" not in written and b"Phone" not in written
+
+
+def test_only_missing_or_cut_short_renditions_are_made_again(tmp_path):
+    source = tmp_path / "a.jpg"
+    source.write_bytes(_jpeg(samples.picture(4, (800, 600))))
+    out = tmp_path / "site"
+    pictures.render(source, "5678", out)
+    thumb, medium, large = (_rendition(out, kind, "5678") for kind in ("thumb", "medium", "large"))
+    # A thumbnail that ends properly is kept as it is; a medium one cut short is made again.
+    thumb.write_bytes(b"kept as it is\xff\xd9")
+    medium.write_bytes(medium.read_bytes()[:-100])
+    large.unlink()
+    assert pictures.render(source, "5678", out) == ("5678", (800, 600), "")
+    assert thumb.read_bytes() == b"kept as it is\xff\xd9"
+    assert pictures.is_complete(medium) and Image.open(medium).size == (720, 540)
+    assert Image.open(large).size == (800, 600)
+    assert not pictures.is_complete(tmp_path / "missing.jpg")
+    (tmp_path / "one byte").write_bytes(b"\xd9")
+    assert not pictures.is_complete(tmp_path / "one byte")
+
+
+def test_an_unreadable_picture_is_reported_not_raised(tmp_path):
+    source = tmp_path / "broken.jpg"
+    source.write_bytes(b"\xff\xd8\xff\xe0 not a picture")
+    photo_id, size, error = pictures.render(source, "9abc", tmp_path / "site")
+    assert (photo_id, size) == ("9abc", None)
+    assert error.startswith(("UnidentifiedImageError:", "OSError:")), error
+    assert not (tmp_path / "site").exists() or not list((tmp_path / "site").rglob("*.jpg"))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_render_all_yields_every_result_in_the_jobs_order(tmp_path, workers):
+    sources = []
+    for seed in range(70):
+        path = tmp_path / f"{seed}.jpg"
+        path.write_bytes(_jpeg(samples.picture(seed, (40 + seed, 30))))
+        sources.append(path)
+    sources[5].write_bytes(b"broken")
+    jobs = [(path, f"{seed:04x}") for seed, path in enumerate(sources)]
+    results = list(pictures.render_all(jobs, tmp_path / "site", workers, progress=False))
+    assert [r[0] for r in results] == [pid for _, pid in jobs]
+    assert [r[1] for r in results] == [None if seed == 5 else (40 + seed, 30) for seed in range(70)]
+    assert results[5][2] != "" and all(r[2] == "" for n, r in enumerate(results) if n != 5)
+
+
+_WORKER_RUN = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from photoseek.build_site.pictures import render_all
+    jobs = [(Path(p), f"{n:04x}") for n, p in enumerate(sys.argv[2:])]
+    try:
+        for _ in render_all(jobs, Path(sys.argv[1]), 2, progress=False):
+            print("rendered", flush=True)
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+    """
+)
+
+
+def _pool(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
+    pics = tmp_path / "pics"
+    pics.mkdir()
+    for seed in range(8):
+        samples.picture(seed, (1800, 1200)).save(pics / f"{seed}.jpg")
+    out = tmp_path / "pool-test-site"
+    sources = [str(pics / f"{seed % 8}.jpg") for seed in range(400)]
+    process = subprocess.Popen(
+        [sys.executable, "-c", _WORKER_RUN, str(out), *sources],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    assert process.stdout.readline() == "rendered\n"
+    return process, out
+
+
+def _processes_naming(text: str) -> list[str]:
+    alive = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if text.encode() in (proc / "cmdline").read_bytes():
+                alive.append(proc.name)
+        except OSError:
+            continue
+    return alive
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_workers_die_with_their_parent(tmp_path):
+    process, out = _pool(tmp_path)
+    assert len(_processes_naming(str(out))) == 3, "the run and its two workers"
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 5
+    while _processes_naming(str(out)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_naming(str(out)) == []
+
+
+def test_ctrl_c_is_the_parents_to_handle(tmp_path):
+    process, _ = _pool(tmp_path)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert stdout.rstrip().endswith("stopped")
+    assert "KeyboardInterrupt" not in stderr, stderr
