@@ -528,12 +528,17 @@ class Library:
 
     def photo_by_path(self, path: Path) -> Photo | None:
         """The photo whose picture file or source file is this path, if any."""
-        target = str(Path(path).absolute())
-        names = [locators.for_file(scheme, target) for scheme in locators.FILE_SCHEMES]
+        target = Path(path).absolute()
+        # A managed picture is stored relative to the library, any other file as given.
+        files = [str(target)]
+        if target.is_relative_to(self.root):
+            files.append(target.relative_to(self.root).as_posix())
+        names = [locators.for_file(scheme, str(target)) for scheme in locators.FILE_SCHEMES]
         row = self.db.execute(
-            "SELECT id FROM photos WHERE file=? UNION SELECT photo_id FROM sources"
+            f"SELECT id FROM photos WHERE file IN ({','.join('?' * len(files))})"
+            " UNION SELECT photo_id FROM sources"
             f" WHERE locator IN ({','.join('?' * len(names))}) LIMIT 1",
-            (target, *names),
+            (*files, *names),
         ).fetchone()
         return next(self.photos([row[0]])) if row else None
 
