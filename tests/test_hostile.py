@@ -25,7 +25,7 @@ from photoseek import samples
 from photoseek.facts import clean_meta, public_meta
 from photoseek.library import Library
 
-from .conftest import ls_json, run_cli
+from .conftest import ls_json, mount, run_cli
 
 PLACE = (43.2888, 5.3801)
 
@@ -530,13 +530,6 @@ def test_read_only_commands_write_nothing_to_the_library(tmp_path):
     run_cli("similar", "--library", str(library), photo[:8])
     run_cli("export", "--library", str(library), "--out", str(tmp_path / "v.npz"))
     assert state() == before
-
-
-def mount(*args: str) -> None:
-    """Mount as root does; these tests need it for real read-only media and a full disk."""
-    done = subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount here ({done.stderr.strip()}); needs root")
 
 
 def test_a_library_on_read_only_media_is_read_by_every_reading_command(tmp_path):

@@ -3,23 +3,29 @@ merged metadata, links, vectors and text, on real SQLite files."""
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from photoseek.library import (
+    _SCHEMA,
     CATALOG_NAME,
     MARKER_NAME,
     Library,
     LibraryError,
+    Photo,
     Source,
     _storage_problem,
     merge_meta,
 )
+
+from .conftest import mount
 
 ID_A = "a1" + "0" * 38
 ID_B = "b2" + "0" * 38
@@ -58,6 +64,29 @@ def test_a_library_is_made_only_in_a_new_or_empty_folder_and_carries_its_marker(
     with pytest.raises(LibraryError, match="is not empty and is not a photoseek library"):
         Library(tmp_path / "full", create=True)
     assert sorted(p.name for p in (tmp_path / "full").iterdir()) == ["thesis.docx"]
+
+
+def test_a_new_library_may_be_nested_in_new_folders(tmp_path):
+    with Library(tmp_path / "a" / "b" / "lib", create=True) as library:
+        assert library.root == tmp_path / "a" / "b" / "lib"
+        assert (library.root / "photos").is_dir() and library.tmp_dir.is_dir()
+
+
+def test_a_damaged_catalog_is_a_message_and_leaves_no_lock(tmp_path):
+    Library(tmp_path / "lib", create=True).close()
+    (tmp_path / "lib" / CATALOG_NAME).write_bytes(b"garbage" * 1000)
+    for _ in range(2):
+        with pytest.raises(LibraryError, match="the library cannot be opened .*not a database"):
+            Library(tmp_path / "lib")
+
+
+def test_an_old_catalog_with_only_its_first_two_tables_is_adopted(tmp_path):
+    (tmp_path / "lib").mkdir()
+    db = sqlite3.connect(tmp_path / "lib" / CATALOG_NAME)
+    db.executescript(_SCHEMA.split("CREATE INDEX")[0])
+    db.close()
+    with Library(tmp_path / "lib") as library:
+        assert library.count() == 0 and library.models() == {}
 
 
 def test_a_missing_library_says_how_to_make_one(tmp_path):
@@ -140,6 +169,28 @@ def test_cleaning_removes_only_what_photoseek_staged(library):
     assert left == ["notes.txt", "photoseek-dir.part", "photoseek-x.part.bak"]
 
 
+def test_a_failed_staging_leaves_no_file(library):
+    with pytest.raises(TypeError):
+        library.stage("text, not bytes")  # type: ignore[arg-type]
+    assert list(library.tmp_dir.iterdir()) == []
+
+
+def test_a_library_on_read_only_media_is_read_and_refuses_writing(tmp_path):
+    with Library(tmp_path / "lib", create=True) as library:
+        add(library, ID_A)
+    media = tmp_path / "media"
+    media.mkdir()
+    mount("--bind", str(tmp_path / "lib"), str(media))
+    try:
+        mount("-o", "remount,ro,bind", str(media))
+        with Library(media, readonly=True) as reader:
+            assert reader.photo_ids() == [ID_A]
+        with pytest.raises(LibraryError, match="cannot be written"):
+            Library(media)
+    finally:
+        subprocess.run(["umount", str(media)], check=False)
+
+
 def test_orphan_pictures_are_removed_and_nothing_else(library):
     kept = add(library, ID_A)
     pictures = library.root / "photos"
@@ -181,6 +232,28 @@ def test_scalars_come_from_the_most_trusted_source_and_lists_are_united():
         "lens": "L",
     }
     assert list(merge_meta(sources)) == ["albums", "rating", "caption", "title", "camera", "lens"]
+
+
+def test_each_kind_of_source_outranks_the_next_whatever_their_names():
+    # Locators sort against the order of trust, so any two kinds ranked alike would swap.
+    sources = [
+        Source("1", "folder", {"title": "folder", "caption": "folder", "lens": "folder"}),
+        Source("2", "takeout", {"title": "takeout", "caption": "takeout", "lens": "takeout"}),
+        Source("3", "apple_photos", {"title": "apple", "caption": "apple"}),
+        Source("4", "lightroom", {"title": "lightroom"}),
+        Source("0", "scanner", {"title": "scanner", "caption": "s", "lens": "s", "camera": "s"}),
+    ]
+    merged = merge_meta(sources)
+    assert (merged["title"], merged["caption"], merged["lens"]) == ("lightroom", "apple", "takeout")
+    assert merged["camera"] == "s"
+
+
+def test_a_photo_record_cannot_be_changed_in_place():
+    record = Photo(ID_A, Path("x.jpg"), "JPEG", 1, 1, 1, [], {})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.width = 2  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Source("file:/x", "folder", {}).kind = "takeout"  # type: ignore[misc]
 
 
 def test_photos_come_back_as_stored_in_id_order_with_their_sources(library, tmp_path):
@@ -296,8 +369,13 @@ def test_vectors_come_back_by_id_and_a_model_keeps_its_dimension(library):
     assert library.model_info("m") == {"v": 2} and library.model_info("other") == {}
     with pytest.raises(LibraryError, match="holds m vectors of dimension 3, not 4"):
         library.register_model("m", 4, {})
+    with pytest.raises(LibraryError, match="holds m vectors of dimension 3, not 2"):
+        library.register_model("m", 2, {})
+    # Real dimensions are large numbers: compared by value.
+    library.register_model("big", 512, {})
+    library.register_model("big", int("512"), {"again": True})
     library.register_model("b", 2, {})
-    assert library.models() == {"b": 2, "m": 3}
+    assert library.models() == {"b": 2, "big": 512, "m": 3}
     assert library.missing_vectors("b") == [ID_A, ID_B, ID_C]
 
 
@@ -305,7 +383,7 @@ def test_text_vectors_are_found_past_a_chunk(library):
     library.register_model("m", 2, {})
     texts = [f"text {n}" for n in range(1100)]
     library.put_text_vectors("m", texts, np.arange(2200).reshape(1100, 2))
-    found = library.text_vectors("m", ["absent", *texts[::-1]])
+    found = library.text_vectors("m", [*texts[::-1], "absent"])
     assert len(found) == 1100 and "absent" not in found
     np.testing.assert_array_equal(found["text 1099"], [2198, 2199])
     assert found["text 0"].dtype == np.float32
