@@ -123,11 +123,14 @@ def _is_catalog(db_path: Path) -> bool:
 def _open_readonly(db_path: Path) -> sqlite3.Connection:
     """Open the catalog for reading only; on read-only media, as an immutable file."""
     uri = db_path.absolute().as_uri()
+    db = None
     try:
         db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
         db.execute("SELECT COUNT(*) FROM photos").fetchone()
     except sqlite3.OperationalError:
         # A WAL database needs its -shm file; where it cannot be made, read the file as it is.
+        if db is not None:
+            db.close()
         db = sqlite3.connect(f"{uri}?immutable=1", uri=True)
         db.execute("SELECT COUNT(*) FROM photos").fetchone()
     return db
@@ -243,10 +246,10 @@ class Library:
         except OwnershipError as err:
             raise LibraryError(str(err)) from err
         except LibraryError:
-            self._release()
+            self._give_up()
             raise
         except (sqlite3.DatabaseError, OSError) as err:
-            self._release()
+            self._give_up()
             raise LibraryError(_storage_problem(self.root, err)) from err
 
     def _open_for_writing(self, db_path: Path) -> None:
@@ -270,6 +273,13 @@ class Library:
                 f"{self.root} was written by a newer photoseek (schema {version}); "
                 "upgrade photoseek."
             )
+
+    def _give_up(self) -> None:
+        """Close what a failed open had opened (the media stays unmountable otherwise)."""
+        db = getattr(self, "db", None)
+        if db is not None:
+            db.close()
+        self._release()
 
     def _release(self) -> None:
         if self._lock is not None:
