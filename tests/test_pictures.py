@@ -30,27 +30,43 @@ def _rendition(out: Path, kind: str, photo_id: str) -> Path:
     return out / pictures.rendition_path(kind, photo_id)
 
 
+def test_renditions_are_named_by_the_photo_id_alone():
+    assert pictures.rendition_path("thumb", "ab12cd") == "img/thumb/ab/ab12cd.jpg"
+    assert pictures.rendition_path("full", "0f9e") == "img/full/0f/0f9e.jpg"
+
+
 def test_rendition_sizes_keep_the_aspect_and_never_enlarge():
     assert pictures.rendition_size("thumb", 4000, 3000) == (320, 240)
     assert pictures.rendition_size("medium", 3000, 4000) == (540, 720)
     assert pictures.rendition_size("large", 1601, 801) == (1600, 800)
     assert pictures.rendition_size("large", 1000, 500) == (1000, 500)
+    # A sliver keeps at least one pixel across, on either side.
+    assert pictures.rendition_size("thumb", 5000, 4) == (320, 1)
+    assert pictures.rendition_size("thumb", 4, 5000) == (1, 320)
     assert pictures.rendition_size("thumb", 5000, 10) == (320, 1)
     assert pictures.rendition_size("full", 5000, 10) == (5000, 10)
 
 
 def test_only_pictures_larger_than_the_large_rendition_get_a_full_size_one():
     assert pictures.rendition_kinds(1600, 1600) == ["thumb", "medium", "large"]
+    assert pictures.rendition_kinds(800, 600) == ["thumb", "medium", "large"]
     assert pictures.rendition_kinds(900, 1601) == ["thumb", "medium", "large", "full"]
     assert pictures.rendition_kinds(1601, 900, full=False) == ["thumb", "medium", "large"]
 
 
-def test_renditions_are_upright_at_their_sizes_and_the_full_one_is_every_pixel(tmp_path):
-    # Stored 2000 x 1000 with a red left edge, EXIF orientation 6: upright it is 1000 x 2000
-    # with the red edge on top.
+# EXIF orientation: where the stored picture's left edge is once upright.
+LEFT_EDGE_GOES = {5: "top", 6: "top", 7: "bottom", 8: "bottom"}
+
+
+@pytest.mark.parametrize("orientation", [6, 5, 7, 8])
+def test_renditions_are_upright_at_their_sizes_and_the_full_one_is_every_pixel(
+    tmp_path, orientation
+):
+    # Stored 2000 x 1000 with a red left edge, turned a quarter by its orientation: upright it
+    # is 1000 x 2000 with the red edge on top or at the bottom.
     stored = Image.new("RGB", (2000, 1000), (0, 0, 255))
     stored.paste((255, 0, 0), (0, 0, 200, 1000))
-    exif = piexif.dump({"0th": {piexif.ImageIFD.Orientation: 6}})
+    exif = piexif.dump({"0th": {piexif.ImageIFD.Orientation: orientation}})
     source = tmp_path / "rotated.jpg"
     source.write_bytes(_jpeg(stored, exif=exif))
     result = pictures.render(source, "ab12", tmp_path / "site")
@@ -62,16 +78,39 @@ def test_renditions_are_upright_at_their_sizes_and_the_full_one_is_every_pixel(t
             assert image.size == size, kind
             top = image.getpixel((size[0] // 2, size[1] // 40))
             bottom = image.getpixel((size[0] // 2, size[1] - 1 - size[1] // 40))
-            assert top[0] > 200 and top[2] < 60, (kind, top)
-            assert bottom[2] > 200 and bottom[0] < 60, (kind, bottom)
+            red, blue = (top, bottom) if LEFT_EDGE_GOES[orientation] == "top" else (bottom, top)
+            assert red[0] > 200 and red[2] < 60, (kind, red)
+            assert blue[2] > 200 and blue[0] < 60, (kind, blue)
             # Progressive but for the thumbnail; the full size at the higher quality.
             assert bool(image.info.get("progressive")) == (kind != "thumb"), kind
     full = _rendition(tmp_path / "site", "full", "ab12").read_bytes()
     large = _rendition(tmp_path / "site", "large", "ab12").read_bytes()
+    # The README's qualities: 90 for the full size, 82 for the others.
     with Image.open(io.BytesIO(full)) as image:
-        assert image.quantization[0] == _quantization(pictures.FULL_QUALITY)
+        assert image.quantization[0] == _quantization(90)
     with Image.open(io.BytesIO(large)) as image:
-        assert image.quantization[0] == _quantization(pictures.QUALITY)
+        assert image.quantization[0] == _quantization(82)
+
+
+def test_a_picture_an_orientation_leaves_as_it_is_is_not_turned(tmp_path):
+    for orientation in (1, 2, 3, 4):
+        source = tmp_path / f"{orientation}.jpg"
+        exif = piexif.dump({"0th": {piexif.ImageIFD.Orientation: orientation}})
+        source.write_bytes(_jpeg(samples.picture(2, (400, 200)), exif=exif))
+        assert pictures.render(source, f"{orientation:04x}", tmp_path / "site")[1] == (400, 200)
+
+
+def test_a_large_jpeg_is_decoded_small_for_the_views_but_whole_for_the_full_size(tmp_path):
+    source = tmp_path / "large.jpg"
+    source.write_bytes(_jpeg(samples.picture(9, (3300, 3300))))
+    out = tmp_path / "site"
+    pictures.render(source, "aa00", out)
+    assert Image.open(_rendition(out, "full", "aa00")).size == (3300, 3300)
+    assert Image.open(_rendition(out, "large", "aa00")).size == (1600, 1600)
+    # Only the full size missing: it is made from the whole picture again.
+    _rendition(out, "full", "aa00").unlink()
+    pictures.render(source, "aa00", out)
+    assert Image.open(_rendition(out, "full", "aa00")).size == (3300, 3300)
 
 
 def _quantization(quality: int) -> list[int]:
@@ -91,9 +130,11 @@ def test_no_full_size_rendition_when_not_asked(tmp_path):
 
 def test_an_adobergb_picture_is_converted_to_srgb(tmp_path):
     # A saturated green in AdobeRGB numbers lies outside sRGB: read as sRGB it is another green.
+    # Turned by its orientation too, which must not lose the profile on the way.
     colour = (30, 200, 60)
     source = tmp_path / "adobe.jpg"
-    plain = _jpeg(Image.new("RGB", (64, 64), colour), subsampling=0)
+    exif = piexif.dump({"0th": {piexif.ImageIFD.Orientation: 6}})
+    plain = _jpeg(Image.new("RGB", (64, 64), colour), subsampling=0, exif=exif)
     source.write_bytes(jpeg.with_metadata(plain, icc=icc.profile_for("AdobeRGB")))
     pictures.render(source, "ef56", tmp_path / "site")
     adobe = ImageCms.ImageCmsProfile(io.BytesIO(icc.profile_for("AdobeRGB")))
@@ -104,6 +145,26 @@ def test_an_adobergb_picture_is_converted_to_srgb(tmp_path):
         got = np.array(image.getpixel((32, 32)))
     assert np.abs(got - converted).max() <= 4, (got, converted)
     assert np.abs(np.array(converted) - colour).max() >= 20, "the colour must be one that moves"
+
+
+def test_a_grey_picture_with_a_colour_profile_is_converted_too(tmp_path):
+    source = tmp_path / "grey.jpg"
+    plain = _jpeg(Image.new("L", (64, 64), 30))
+    source.write_bytes(jpeg.with_metadata(plain, icc=icc.profile_for("AdobeRGB")))
+    pictures.render(source, "ab01", tmp_path / "site")
+    with Image.open(_rendition(tmp_path / "site", "thumb", "ab01")) as image:
+        # AdobeRGB's 30 is sRGB's 24: its tone curve is a plain gamma of 2.2.
+        assert all(abs(value - 24) <= 1 for value in image.getpixel((32, 32)))
+
+
+def test_a_damaged_colour_profile_is_ignored_not_fatal(tmp_path):
+    source = tmp_path / "bad-profile.jpg"
+    plain = _jpeg(Image.new("RGB", (64, 64), (30, 200, 60)), subsampling=0)
+    source.write_bytes(jpeg.with_metadata(plain, icc=b"\x00\x00\x01\x00not a profile" * 20))
+    assert pictures.render(source, "ab02", tmp_path / "site") == ("ab02", (64, 64), "")
+    with Image.open(_rendition(tmp_path / "site", "thumb", "ab02")) as image:
+        got = np.array(image.getpixel((32, 32)))
+    assert np.abs(got - (30, 200, 60)).max() <= 3, got
 
 
 def test_a_cmyk_picture_becomes_rgb(tmp_path):
@@ -143,11 +204,15 @@ def test_only_missing_or_cut_short_renditions_are_made_again(tmp_path):
     large.unlink()
     assert pictures.render(source, "5678", out) == ("5678", (800, 600), "")
     assert thumb.read_bytes() == b"kept as it is\xff\xd9"
-    assert pictures.is_complete(medium) and Image.open(medium).size == (720, 540)
+    assert medium.read_bytes().endswith(b"\xff\xd9")
+    with Image.open(medium) as image:
+        image.load()
+        assert image.size == (720, 540)
     assert Image.open(large).size == (800, 600)
     assert not pictures.is_complete(tmp_path / "missing.jpg")
-    (tmp_path / "one byte").write_bytes(b"\xd9")
-    assert not pictures.is_complete(tmp_path / "one byte")
+    for ending in (b"\xd9", b"\x00\x00", b"\xff\xda", b"\xff\xd8"):
+        (tmp_path / "cut").write_bytes(b"\xff\xd8 data" + ending)
+        assert not pictures.is_complete(tmp_path / "cut"), ending
 
 
 def test_an_unreadable_picture_is_reported_not_raised(tmp_path):
@@ -167,10 +232,15 @@ def test_render_all_yields_every_result_in_the_jobs_order(tmp_path, workers):
         path.write_bytes(_jpeg(samples.picture(seed, (40 + seed, 30))))
         sources.append(path)
     sources[5].write_bytes(b"broken")
+    sources[6].write_bytes(_jpeg(samples.picture(6, (1700, 30))))
     jobs = [(path, f"{seed:04x}") for seed, path in enumerate(sources)]
     results = list(pictures.render_all(jobs, tmp_path / "site", workers, progress=False))
     assert [r[0] for r in results] == [pid for _, pid in jobs]
-    assert [r[1] for r in results] == [None if seed == 5 else (40 + seed, 30) for seed in range(70)]
+    sizes = [None if seed == 5 else (40 + seed, 30) for seed in range(70)]
+    sizes[6] = (1700, 30)
+    assert [r[1] for r in results] == sizes
+    # Full-size renditions by default, for the one picture larger than the large one.
+    assert [p.name for p in (tmp_path / "site" / "img" / "full").rglob("*.jpg")] == ["0006.jpg"]
     assert results[5][2] != "" and all(r[2] == "" for n, r in enumerate(results) if n != 5)
 
 
@@ -228,8 +298,10 @@ def test_workers_die_with_their_parent(tmp_path):
 
 
 def test_ctrl_c_is_the_parents_to_handle(tmp_path):
-    process, _ = _pool(tmp_path)
+    process, out = _pool(tmp_path)
     os.killpg(process.pid, signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert stdout.rstrip().endswith("stopped")
     assert "KeyboardInterrupt" not in stderr, stderr
+    # The queued pictures were dropped, not rendered on the way out.
+    assert len(list((out / "img" / "thumb").rglob("*.jpg"))) < 200
