@@ -25,27 +25,7 @@ from photoseek.embed.tokenizer import ClipTokenizer
 from . import reference_models as ref
 from .clip_vocab import generated as generated_vocab
 from .conftest import clip_vocab
-
-HARD_TEXTS = [
-    "",
-    "a photo of a dog",
-    "Mount Fuji from a plane",
-    "Crème brûlée à la française, naïve café",
-    "ÅNGSTRÖM ǅ ﬁ ligatures and ＦＵＬＬＷＩＤＴＨ",
-    "🐶🔥 emoji!! 👨‍👩‍👧",
-    "東京タワーの夜景",
-    "서울의 밤",
-    "don't it's we'll I'M",
-    "  lots   of\tspaces\n and\r\nnewlines ",
-    "<|endoftext|> inside <|startoftext|>",
-    "numbers 1234567 and 3.14159",
-    "bokeh, long-exposure; HDR... (memes) [screenshots] {documents}",
-    " ".join(f"word{i % 17}" for i in range(300)),
-]
-
-# Measured: at most 6.4e-7 on every checkpoint here (sharpened random weights, see
-# reference_models); the bound is three times that, so a slip in any layer shows.
-PARITY = 2e-6
+from .model_inputs import HARD_TEXTS, PARITY, sample_images
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
@@ -55,21 +35,6 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
 def _features(output) -> np.ndarray:  # noqa: ANN001 - a tensor or a transformers output
     tensor = output if isinstance(output, torch.Tensor) else output.pooler_output
     return _unit(tensor.detach().numpy())
-
-
-def _test_images() -> list[Image.Image]:
-    base = samples.picture(4, (300, 200))
-    rgba = base.convert("RGBA")
-    rgba.putalpha(Image.linear_gradient("L").resize(base.size))
-    return [
-        base,
-        samples.picture(5, (120, 260)),
-        base.convert("L"),
-        base.convert("P", palette=Image.Palette.ADAPTIVE, colors=32),
-        rgba,
-        base.convert("CMYK"),
-        samples.picture(6, (64, 64)),
-    ]
 
 
 @pytest.mark.parametrize("which", ["real or generated", "generated"])
@@ -95,7 +60,7 @@ def tiny_siglip(tmp_path_factory):
 
 
 def _check_images(embedder: MLXEmbedder, model, processor) -> None:  # noqa: ANN001
-    images = _test_images()
+    images = sample_images()
     ours = [embedder.prepare_image(to_rgb(image)) for image in images]
     pixels = processor(images, return_tensors="pt")["pixel_values"]
     np.testing.assert_allclose(np.stack(ours), pixels.permute(0, 2, 3, 1).numpy(), atol=1e-5)
@@ -175,7 +140,7 @@ def test_draft_decoding_stays_close_to_full_decoding(tmp_path, shared_photos):
 
 def _real_size_parity(folder: Path, model, processor_class, tokenizer_kwargs) -> None:  # noqa: ANN001
     embedder = MLXEmbedder("real-size", folder)
-    images = _test_images()[:4]
+    images = sample_images()[:4]
     processor = processor_class.from_pretrained(str(folder))
     pixels = processor(images, return_tensors="pt")["pixel_values"]
     ours = [embedder.prepare_image(to_rgb(image)) for image in images]
