@@ -3,6 +3,7 @@ privacy, order and the writer that leaves unchanged files alone."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -46,6 +47,12 @@ def test_short_ids_grow_by_two_until_every_id_is_unique():
     ids = ["0123456789abcXY", "0123456789abcZZ"]
     assert gallery.short_ids(ids) == {i: i[:14] for i in ids}
     assert gallery.short_ids(["abcdef" * 4, "abcdef" * 4]) == {"abcdef" * 4: "abcdef" * 2}
+    # The length grows two at a time, so that a page's name changes only when it must.
+    ids = ["0123456789abX0", "0123456789abY0"]
+    assert gallery.short_ids(ids) == {i: i for i in ids}
+    # Hundreds of ids (counts past the small integers Python shares) end the search too.
+    many = [f"{n:012x}{n:028x}" for n in range(300)]
+    assert gallery.short_ids(many) == {i: i[:12] for i in many}
 
 
 def test_facts_in_reading_order_with_their_formats():
@@ -70,6 +77,7 @@ def test_facts_in_reading_order_with_their_formats():
         ("Exposure", "2 s"), ("Pick", "picked"), ("Size", "3000 × 2000 px")
     ]  # fmt: skip
     assert entry(photo(pick=0, rating=0, favourite=False)).facts() == [("Size", "3000 × 2000 px")]
+    assert ("Rating", "★★☆☆☆") in entry(photo(rating=2)).facts()
 
 
 def test_sources_show_the_file_name_only_unless_paths_are_asked_for():
@@ -82,13 +90,15 @@ def test_sources_show_the_file_name_only_unless_paths_are_asked_for():
 
 
 def test_places_and_paths_are_published_only_as_the_privacy_settings_allow():
-    p = photo(gps={"lat": -33.8567844, "lon": 151.2152967}, original_path="/home/ana/x.jpg")
-    assert entry(p).place == (-33.85678, 151.2153)
+    p = photo(gps={"lat": -33.8567844, "lon": 151.2152867}, original_path="/home/ana/x.jpg")
+    assert entry(p).place == (-33.85678, 151.21529)
     assert "original_path" not in entry(p).meta
     assert ("Original", "/home/ana/x.jpg") in entry(p, privacy=Privacy(show_paths=True)).facts()
     stripped = entry(p, privacy=Privacy(strip_location=True))
     assert stripped.place is None and "gps" not in stripped.meta
     assert entry(photo(_internal=1)).meta == {}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Privacy().strip_location = True  # type: ignore[misc]
 
 
 def test_text_read_in_the_picture_is_shown_only_when_kept_public():
@@ -161,8 +171,10 @@ def test_the_writer_leaves_unchanged_files_alone_and_rewrites_changed_ones(write
     assert (writer.written, writer.unchanged, path.stat().st_mtime) == (1, 1, 1)
     writer.write("a/b.txt", "two")  # the same size, other bytes
     assert (writer.written, path.read_text()) == (2, "two")
+    writer.write("a/b.txt", "one")  # the same size again, bytes that sort before
+    assert (writer.written, path.read_text()) == (3, "one")
     writer.write("a/b.txt", "three")
-    assert (writer.written, path.read_text()) == (3, "three")
+    assert (writer.written, path.read_text()) == (4, "three")
 
 
 def test_pages_link_relative_to_their_own_folder_and_escape_what_they_show(writer):
