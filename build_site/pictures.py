@@ -20,7 +20,7 @@ from photoseek.progress import progress_bar
 
 pillow_heif.register_heif_opener()
 
-# Widths of the renditions; pages pick one per use and offer the others in srcset.
+# The renditions' longer side; pages pick one per use and offer the others in srcset.
 SIZES = {"thumb": 320, "medium": 720, "large": 1600}
 # The picture at its own size, for the viewer's zoom and to download; only for pictures larger
 # than "large", which is already the whole picture otherwise.
