@@ -6,6 +6,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pillow_heif
@@ -29,6 +30,10 @@ class Preprocess:
     mean: tuple[float, ...]
     std: tuple[float, ...]
 
+    def __post_init__(self) -> None:
+        if (self.shortest_edge is None) == (self.size is None):
+            raise ValueError("a resize needs either a shortest edge or a size, not both")
+
     @classmethod
     def from_config(cls, folder: Path, model_type: str, image_size: int) -> Preprocess:
         """Read the checkpoint's settings, with the model family's defaults for what is missing."""
@@ -41,12 +46,17 @@ class Preprocess:
         )
         if isinstance(size, int):
             size = {"shortest_edge": size} if clip else {"height": size, "width": size}
+        if "shortest_edge" not in size and not {"height", "width"} <= size.keys():
+            raise ValueError(
+                f"{path}: the resize size {size} names neither a shortest edge nor a height "
+                "and width; photoseek reads only those two forms"
+            )
         crop = config.get("crop_size", {"height": image_size, "width": image_size})
         if isinstance(crop, int):
             crop = {"height": crop, "width": crop}
         do_crop = config.get("do_center_crop", clip)
         return cls(
-            shortest_edge=size.get("shortest_edge"),
+            shortest_edge=None if "height" in size else size["shortest_edge"],
             size=(size["height"], size["width"]) if "height" in size else None,
             crop=(crop["height"], crop["width"]) if do_crop else None,
             resample=int(config.get("resample", Image.Resampling.BICUBIC)),
@@ -59,7 +69,7 @@ class Preprocess:
         """(width, height) after the resize step."""
         if self.size is not None:
             return self.size[1], self.size[0]
-        edge = self.shortest_edge or 224
+        edge = cast(int, self.shortest_edge)  # set whenever size is not (__post_init__)
         short, long = (width, height) if width <= height else (height, width)
         new_short, new_long = edge, int(edge * long / short)
         return (new_short, new_long) if width <= height else (new_long, new_short)
@@ -70,7 +80,7 @@ class Preprocess:
         if draft and image.format == "JPEG":
             # The DCT can halve the size up to three times for free; stop while still
             # at least as large as the model's input, so only the last resize differs.
-            need = self.size[::-1] if self.size else (self.shortest_edge or 224,) * 2
+            need = self.size[::-1] if self.size else (cast(int, self.shortest_edge),) * 2
             orientation = image.getexif().get(0x0112, 1)
             if orientation in (5, 6, 7, 8):
                 need = need[::-1]
@@ -87,7 +97,9 @@ class Preprocess:
             crop_h, crop_w = self.crop
             if height < crop_h or width < crop_w:
                 padded = np.zeros((max(height, crop_h), max(width, crop_w), 3), dtype=np.uint8)
-                top, left = (padded.shape[0] - height) // 2, (padded.shape[1] - width) // 2
+                # The odd pixel of padding goes before the picture, as the reference pads.
+                top = (padded.shape[0] - height + 1) // 2
+                left = (padded.shape[1] - width + 1) // 2
                 padded[top : top + height, left : left + width] = pixels
                 pixels, height, width = padded, padded.shape[0], padded.shape[1]
             top, left = (height - crop_h) // 2, (width - crop_w) // 2

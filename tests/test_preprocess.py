@@ -4,6 +4,7 @@ scale."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import io
@@ -30,6 +31,10 @@ PROCESSORS = {
     "clip, the crop larger than the resize (padded)": (
         "clip", "CLIPImageProcessorPil",
         {"size": {"shortest_edge": 24}, "crop_size": {"height": 32, "width": 30}},
+    ),
+    "clip, the crop more than twice the resize (padded on all sides)": (
+        "clip", "CLIPImageProcessorPil",
+        {"size": {"shortest_edge": 12}, "crop_size": {"height": 32, "width": 33}},
     ),
     "clip, nearest and its own scales": (
         "clip", "CLIPImageProcessorPil",
@@ -97,9 +102,13 @@ def test_model_input_matches_the_reference_processor(tmp_path, name, reference_o
 
 
 def test_without_a_config_each_family_gets_its_defaults(tmp_path):
+    # OpenAI's published normalisation for CLIP.
+    openai_mean = (0.48145466, 0.4578275, 0.40821073)
+    openai_std = (0.26862954, 0.26130258, 0.27577711)
+    assert (openai_mean, openai_std) == (CLIP_MEAN, CLIP_STD)
     clip = Preprocess.from_config(tmp_path, "clip", 224)
     assert clip == Preprocess(224, None, (224, 224), Image.Resampling.BICUBIC, 1 / 255,
-                              CLIP_MEAN, CLIP_STD)  # fmt: skip
+                              openai_mean, openai_std)  # fmt: skip
     siglip = Preprocess.from_config(tmp_path, "siglip", 384)
     assert siglip == Preprocess(None, (384, 384), None, Image.Resampling.BICUBIC, 1 / 255,
                                 (0.5, 0.5, 0.5), (0.5, 0.5, 0.5))  # fmt: skip
@@ -113,6 +122,19 @@ def test_sizes_given_as_plain_numbers(tmp_path):
     assert (siglip.shortest_edge, siglip.size, siglip.crop) == (None, (50, 50), None)
     (tmp_path / "preprocessor_config.json").write_text(json.dumps({"do_center_crop": True}))
     assert Preprocess.from_config(tmp_path, "siglip", 64).crop == (64, 64)
+
+
+def test_a_size_of_another_form_is_a_clear_error(tmp_path):
+    (tmp_path / "preprocessor_config.json").write_text(json.dumps({"size": {"longest_edge": 9}}))
+    with pytest.raises(ValueError, match="names neither a shortest edge nor a height and width"):
+        Preprocess.from_config(tmp_path, "clip", 224)
+    with pytest.raises(ValueError, match="either a shortest edge or a size"):
+        Preprocess(None, None, None, 3, 1 / 255, CLIP_MEAN, CLIP_STD)
+    with pytest.raises(ValueError, match="either a shortest edge or a size"):
+        Preprocess(8, (8, 8), None, 3, 1 / 255, CLIP_MEAN, CLIP_STD)
+    settings = Preprocess(8, None, None, 3, 1 / 255, CLIP_MEAN, CLIP_STD)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.rescale = 1.0  # type: ignore[misc]
 
 
 def test_the_short_side_goes_to_the_edge_and_the_long_side_is_rounded_down():
@@ -137,8 +159,10 @@ def test_jpeg_decodes_at_the_smallest_scale_still_as_large_as_the_input():
     # A tall input (64 wide, 128 high) of a picture stored on its side: the stored picture
     # must keep 128 pixels across, which is its height once upright.
     tall = Preprocess(None, (128, 64), None, 3, 1 / 255, (0.5,) * 3, (0.5,) * 3)
-    assert tall.open(_jpeg((1024, 512), orientation=6)).size == (64, 128)
+    for orientation in (5, 6, 7, 8):
+        assert tall.open(_jpeg((1024, 512), orientation=orientation)).size == (64, 128)
     assert tall.open(_jpeg((512, 1024))).size == (64, 128)
+    assert tall.open(_jpeg((512, 1024), orientation=4)).size == (64, 128)
 
 
 def test_transparency_is_composited_onto_white():
@@ -168,3 +192,6 @@ def test_load_reads_files_and_bytes_alike(tmp_path):
     np.testing.assert_array_equal(from_file, clip.load(data))
     upright = clip(to_rgb(Image.open(io.BytesIO(data)).rotate(180)))
     assert np.abs(from_file - upright).mean() < 0.1
+    # Loading decodes at a reduced scale unless told not to.
+    np.testing.assert_array_equal(from_file, clip(clip.open(data, draft=True)))
+    assert not np.array_equal(from_file, clip.load(data, draft=False))
