@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from photoseek.embed.layers import activation, attend, fast_exp, fast_tanh
 from photoseek.embed.runtime import mlx_core
@@ -36,7 +37,8 @@ def test_exp_is_within_its_relative_bounds():
         relative = np.abs(run(fast_exp, x) - exact) / exact
         assert relative.max() <= bound, (relative.max(), x[relative.argmax()])
     # Below -87 it is held at exp(-87), 1.6e-38: nothing next to the softmax's largest term, 1.
-    assert np.all(run(fast_exp, np.array([-88.0, -1e4])) <= 1.7e-38)
+    held = run(fast_exp, np.array([-87.5, -88.0, -1e4]))
+    np.testing.assert_allclose(held, np.exp(-87.0), rtol=1e-5)
 
 
 def test_gelu_variants_match_their_definitions():
@@ -65,3 +67,21 @@ def test_softmax_attention_matches_numpy_with_sharp_logits():
     weights /= weights.sum(-1, keepdims=True)
     assert weights.max() > 0.9, "the test must reach peaked attention"
     np.testing.assert_allclose(got, weights @ v, atol=2e-6)
+
+
+def test_softmax_attention_holds_with_logits_in_the_hundreds():
+    # Subtracting the row's largest logit keeps exp's argument at or below 0; without it,
+    # logits past 88 overflow float32.
+    rng = np.random.default_rng(1)
+    q, k, v = (rng.normal(size=(1, 2, 6, 8)).astype(np.float32) * s for s in (12.0, 12.0, 1.0))
+    got = np.array(attend(mx.array(q), mx.array(k), mx.array(v), 1.0))
+    logits = (q @ k.transpose(0, 1, 3, 2)).astype(np.float64)
+    assert np.abs(logits).max() > 200, "the test must reach logits past float32's exp range"
+    weights = np.exp(logits - logits.max(-1, keepdims=True))
+    weights /= weights.sum(-1, keepdims=True)
+    np.testing.assert_allclose(got, weights @ v, atol=2e-6)
+
+
+def test_an_unknown_activation_is_an_error_naming_the_known_ones():
+    with pytest.raises(ValueError, match=r"activation 'swish' is not supported \(known: gelu, "):
+        activation("swish")
