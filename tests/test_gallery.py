@@ -175,6 +175,10 @@ def test_the_writer_leaves_unchanged_files_alone_and_rewrites_changed_ones(write
     assert (writer.written, path.read_text()) == (3, "one")
     writer.write("a/b.txt", "three")
     assert (writer.written, path.read_text()) == (4, "three")
+    # A page-sized file (sizes past the small integers Python shares) is left alone too.
+    writer.write("a/page.html", "x" * 5000)
+    writer.write("a/page.html", "x" * 5000)
+    assert (writer.written, writer.unchanged) == (5, 2)
 
 
 def test_pages_link_relative_to_their_own_folder_and_escape_what_they_show(writer):
@@ -183,6 +187,14 @@ def test_pages_link_relative_to_their_own_folder_and_escape_what_they_show(write
     writer.page("photo/ab/cd.html", "x.html", words="a & b")
     assert writer.folder.path("index.html").read_text() == "|T|&lt;b&gt;"
     assert writer.folder.path("photo/ab/cd.html").read_text() == "../../|T|a &amp; b"
+
+
+def test_template_tags_leave_no_blank_lines_or_indentation_behind(writer):
+    writer.env.loader = DictLoader(
+        {"x.html": "<ul>\n  {% for i in items %}\n  <li>{{ i }}\n  {% endfor %}\n</ul>\n"}
+    )
+    writer.page("x.html", "x.html", items=[1, 2])
+    assert writer.folder.path("x.html").read_text() == "<ul>\n  <li>1\n  <li>2\n</ul>"
 
 
 def test_a_missing_value_in_a_template_is_an_error_not_a_blank(writer):
