@@ -36,6 +36,10 @@ PROCESSORS = {
         "clip", "CLIPImageProcessorPil",
         {"size": {"shortest_edge": 12}, "crop_size": {"height": 32, "width": 33}},
     ),
+    "clip, the same with an odd number of rows of padding": (
+        "clip", "CLIPImageProcessorPil",
+        {"size": {"shortest_edge": 12}, "crop_size": {"height": 33, "width": 32}},
+    ),
     "clip, nearest and its own scales": (
         "clip", "CLIPImageProcessorPil",
         {"size": 36, "crop_size": 36, "resample": 0, "rescale_factor": 1 / 200,
@@ -125,9 +129,14 @@ def test_sizes_given_as_plain_numbers(tmp_path):
 
 
 def test_a_size_of_another_form_is_a_clear_error(tmp_path):
-    (tmp_path / "preprocessor_config.json").write_text(json.dumps({"size": {"longest_edge": 9}}))
-    with pytest.raises(ValueError, match="names neither a shortest edge nor a height and width"):
-        Preprocess.from_config(tmp_path, "clip", 224)
+    for size in ({"longest_edge": 9}, {"height": 9}, {}):
+        (tmp_path / "preprocessor_config.json").write_text(json.dumps({"size": size}))
+        with pytest.raises(ValueError, match="names neither a shortest edge nor a height and"):
+            Preprocess.from_config(tmp_path, "clip", 224)
+    (tmp_path / "preprocessor_config.json").write_text(
+        json.dumps({"size": {"height": 9, "width": 8, "longest_edge": 9}})
+    )
+    assert Preprocess.from_config(tmp_path, "siglip", 224).size == (9, 8)
     with pytest.raises(ValueError, match="either a shortest edge or a size"):
         Preprocess(None, None, None, 3, 1 / 255, CLIP_MEAN, CLIP_STD)
     with pytest.raises(ValueError, match="either a shortest edge or a size"):
