@@ -103,11 +103,8 @@ def render(
                 return photo_id, size, ""
             if opened.format == "JPEG" and all(kind != FULL for kind, _ in missing):
                 opened.draft("RGB", (SIZES["large"], SIZES["large"]))
-            icc = opened.info.get("icc_profile")
-            image = ImageOps.exif_transpose(opened)
-            if icc:
-                image.info["icc_profile"] = icc
-            image = _to_srgb(image)
+            # Turning keeps the picture's info, its colour profile included.
+            image = _to_srgb(ImageOps.exif_transpose(opened))
         # No metadata at all (EXIF, profile, comments): sRGB is the web's default, and
         # nothing private in the original (a place written in a comment) reaches the site.
         image.info.clear()

@@ -192,6 +192,21 @@ def test_renditions_carry_no_metadata_at_all(tmp_path):
         assert b"151.21" not in written and b"Phone" not in written
 
 
+# The Huffman table libjpeg uses for luminance DC unless asked to optimise (JPEG's Annex K).
+STANDARD_DC_TABLE = bytes([0x00, 0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0])
+
+
+def test_renditions_are_encoded_with_optimised_tables(tmp_path):
+    source = tmp_path / "a.jpg"
+    source.write_bytes(_jpeg(samples.picture(3, (400, 300))))
+    pictures.render(source, "0c0d", tmp_path / "site")
+    # The thumbnail is baseline (progressive JPEGs are always optimised): its own tables.
+    thumb = _rendition(tmp_path / "site", "thumb", "0c0d").read_bytes()
+    tables = b"".join(thumb[start + 4 : end] for marker, start, end in jpeg.segments(thumb)[0]
+                      if marker == 0xC4)  # fmt: skip
+    assert tables and STANDARD_DC_TABLE not in tables
+
+
 def test_only_missing_or_cut_short_renditions_are_made_again(tmp_path):
     source = tmp_path / "a.jpg"
     source.write_bytes(_jpeg(samples.picture(4, (800, 600))))
