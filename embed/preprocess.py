@@ -32,7 +32,7 @@ class Preprocess:
 
     def __post_init__(self) -> None:
         if (self.shortest_edge is None) == (self.size is None):
-            raise ValueError("a resize needs either a shortest edge or a size, not both")
+            raise ValueError("a resize needs exactly one of a shortest edge and a size")
 
     @classmethod
     def from_config(cls, folder: Path, model_type: str, image_size: int) -> Preprocess:

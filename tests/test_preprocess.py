@@ -137,9 +137,9 @@ def test_a_size_of_another_form_is_a_clear_error(tmp_path):
         json.dumps({"size": {"height": 9, "width": 8, "longest_edge": 9}})
     )
     assert Preprocess.from_config(tmp_path, "siglip", 224).size == (9, 8)
-    with pytest.raises(ValueError, match="either a shortest edge or a size"):
+    with pytest.raises(ValueError, match="exactly one of a shortest edge and a size"):
         Preprocess(None, None, None, 3, 1 / 255, CLIP_MEAN, CLIP_STD)
-    with pytest.raises(ValueError, match="either a shortest edge or a size"):
+    with pytest.raises(ValueError, match="exactly one of a shortest edge and a size"):
         Preprocess(8, (8, 8), None, 3, 1 / 255, CLIP_MEAN, CLIP_STD)
     settings = Preprocess(8, None, None, 3, 1 / 255, CLIP_MEAN, CLIP_STD)
     with pytest.raises(dataclasses.FrozenInstanceError):
