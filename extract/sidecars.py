@@ -63,7 +63,7 @@ def candidates(name: str) -> list[str]:
     for base in bases:
         if counter:
             found.append(_fit(base, counter))
-            found.append(_fit(plain, counter)[: -len(".json")] + SUPPLEMENTAL + ".json")
+            found.append(_fit(plain + counter + SUPPLEMENTAL))
             found.append(_fit(base + counter))
         else:
             found.append(_fit(base))
