@@ -85,7 +85,7 @@ def read_meta(exif: bytes | dict | None) -> dict[str, Any]:
     return {k: v for k, v in meta.items() if v is not None}
 
 
-def _rational(value: float, denominator: int = 10000) -> tuple[int, int]:
+def _rational(value: float, denominator: int) -> tuple[int, int]:
     return (round(value * denominator), denominator)
 
 

@@ -48,7 +48,8 @@ def test_a_canon_and_a_fujifilm_as_they_write_themselves():
 @pytest.mark.parametrize(
     ("exposure", "shutter"),
     [((1, 250), "1/250"), ((10, 2500), "1/250"), ((1, 3), "1/3"), ((3, 10), "1/3"),
-     ((2, 1), "2"), ((13, 10), "1.3"), ((1, 1), "1"), ((0, 1), None), ((1, 0), None)],
+     ((10, 16), "1/2"), ((2, 1), "2"), ((13, 10), "1.3"), ((1, 1), "1"), ((0, 1), None),
+     ((1, 0), None)],
 )  # fmt: skip
 def test_exposure_times_read_as_photographers_say_them(exposure, shutter):
     assert read(ex={EXIF.ExposureTime: exposure}).get("shutter") == shutter
@@ -60,7 +61,10 @@ def test_dates_need_the_whole_stamp_and_a_year():
     )
     # Without the original's stamp, the file's own.
     assert read({ZEROTH.DateTime: b"2018:01:02 03:04:05"})["taken"] == "2018-01-02T03:04:05"
-    for bad in (b"0000:00:00 00:00:00", b"2019:05:04 12:34", b"", b"    "):
+    # Subseconds or a zone after the stamp are left out.
+    zoned = read(ex={EXIF.DateTimeOriginal: b"2019:05:04 12:34:56+02:00"})
+    assert zoned["taken"] == "2019-05-04T12:34:56"
+    for bad in (b"0000:00:00 00:00:00", b"2019:05:04 12:34:5", b"2019:05:04 12:34", b"", b"    "):
         assert "taken" not in read(ex={EXIF.DateTimeOriginal: bad}), bad
     # A blank original falls back to the file's stamp.
     blank = read(
@@ -118,6 +122,30 @@ def test_altitudes_below_sea_level_and_places_that_cannot_be():
     assert "gps" not in read(gps={**base, GPS.GPSLatitude: ((31, 1), (30, 0), (0, 1))})
     assert read(gps={**base, GPS.GPSLongitude: _dms(0, 0, 0)})["gps"] == {"lat": 31.5, "lon": 0.0}
     assert read(gps={**base, GPS.GPSLatitude: _dms(0, 0, 0)})["gps"] == {"lat": 0.0, "lon": 35.5}
+
+
+def test_a_place_within_a_degree_of_the_equator_and_the_meridian_keeps_its_sign():
+    for lat, lon, alt in ((0.5, -0.5, 0.5), (-0.5, 0.5, -0.5), (0.25, 0.75, 0.0)):
+        back = exif.read_meta(exif.encode({"gps": {"lat": lat, "lon": lon, "alt": alt}}))
+        assert back["gps"] == {"lat": lat, "lon": lon, "alt": alt}
+
+
+def test_values_of_the_wrong_shape_are_dropped_not_guessed():
+    # A block handed over as a dict (as Pillow gives it) may hold anything.
+    meta = exif.read_meta(
+        {
+            "Exif": {
+                EXIF.FNumber: (28,),
+                EXIF.FocalLength: (50, 1, 1),
+                EXIF.ISOSpeedRatings: (100, 200),
+            },
+            "GPS": {
+                GPS.GPSLatitude: ((1, 1), (2, 1)),
+                GPS.GPSLongitude: ((1, 1), (2, 1), (3, 1), (4, 1)),
+            },
+        }
+    )
+    assert meta == {"iso": 100}
 
 
 def test_unreadable_blocks_are_no_metadata():
@@ -179,6 +207,16 @@ def test_writing_keeps_the_pictures_own_tags_and_its_camera_name():
     # A broken block of its own is replaced, not kept.
     replaced = piexif.load(exif.encode({"caption": "x"}, b"Exif\x00\x00broken"))
     assert replaced["0th"] == {ZEROTH.ImageDescription: b"x"}
-    # A date too short to be a stamp is not written.
+    # A block whose own tags piexif reads but cannot write again (a maker's name as a number)
+    # is left out, and ours written alone.
+    tiff = b"MM\x00*" + bytes(
+        [0, 0, 0, 8, 0, 1, 0x01, 0x0F, 0, 3, 0, 0, 0, 1, 0, 7, 0, 0, 0, 0, 0, 0]
+    )
+    assert piexif.load(b"Exif\x00\x00" + tiff)["0th"] == {ZEROTH.Make: 7}
+    alone = piexif.load(exif.encode({"caption": "x"}, b"Exif\x00\x00" + tiff))
+    assert alone["0th"] == {ZEROTH.ImageDescription: b"x"}
+    # A stamp with subseconds is written to the second; a date too short to be one is not.
+    longer = piexif.load(exif.encode({"taken": "2021-06-12T08:30:05.250"}))
+    assert longer["Exif"][EXIF.DateTimeOriginal] == b"2021:06:12 08:30:05"
     assert EXIF.DateTimeOriginal not in piexif.load(exif.encode({"taken": "2021-06-12"}))["Exif"]
     assert piexif.load(exif.encode({}))["0th"] == {}
