@@ -50,6 +50,8 @@ def test_the_newer_style_is_tried_first_and_names_never_pass_51_characters():
         "image.jpg(1).supplemental-metadata.json",
         "image.jpg(1).json",
     ]
+    # Only motion photos get the ".MP.jpg" forms.
+    assert candidates("a.png") == ["a.png.supplemental-metadata.json", "a.png.json"]
     for name in [*REAL_PAIRS, "x" * 80 + ".jpeg", "y" * 60 + "(3).png", "z" * 60 + ".MP"]:
         assert all(len(c) <= 51 for c in candidates(name)), name
 
@@ -70,7 +72,7 @@ def test_edited_variants_in_every_language_take_the_originals_sidecar(suffix):
     edited = f"IMG_7{suffix}.jpg"
     assert edited_original(edited) == "IMG_7.jpg"
     assert edited_original(f"IMG_7{suffix.upper()}.jpg") == "IMG_7.jpg"
-    pairs = match_folder(["IMG_7.jpg", edited], {"IMG_7.jpg.json": "IMG_7.jpg"})
+    pairs = match_folder([edited, "IMG_7.jpg"], {"IMG_7.jpg.json": "IMG_7.jpg"})
     assert pairs == {"IMG_7.jpg": ("IMG_7.jpg.json", "name"), edited: ("IMG_7.jpg.json", "edited")}
 
 
@@ -110,3 +112,15 @@ def test_a_sidecar_claimed_by_name_is_not_given_again_by_title():
     }
     two_titles = {"a.json": "same.jpg", "b.json": "same.jpg"}
     assert match_folder(["same.jpg", "x.png"], two_titles) == {"same.jpg": ("a.json", "title")}
+    # The one a title claimed is the one taken out of the closest-title pass.
+    assert match_folder(["same.jpg", "same.jpeg"], two_titles) == {
+        "same.jpg": ("a.json", "title"),
+        "same.jpeg": ("b.json", "closest title"),
+    }
+
+
+def test_the_closest_title_names_its_own_sidecar_whatever_the_others_are_called():
+    sidecars = {"a.json": "Aaa.jpg", "z.json": "zzz.jpg", "b.json": "Harbor at dawm.jpeg"}
+    assert match_folder(["Harbour at dawn.jpg"], sidecars) == {
+        "Harbour at dawn.jpg": ("b.json", "closest title")
+    }
