@@ -146,6 +146,10 @@ def test_values_of_the_wrong_shape_are_dropped_not_guessed():
         }
     )
     assert meta == {"iso": 100}
+    # Degrees, minutes and seconds are three numbers: four are not read as the first three.
+    lon = ((2, 1), (0, 1), (0, 1))
+    four = ((1, 1), (2, 1), (3, 1), (4, 1))
+    assert exif.read_meta({"GPS": {GPS.GPSLatitude: four, GPS.GPSLongitude: lon}}) == {}
 
 
 def test_unreadable_blocks_are_no_metadata():
