@@ -5,6 +5,7 @@ values Lightroom Classic stores: APEX exposure, ISO text times, 'AB'-style orien
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import pytest
 
@@ -50,7 +51,8 @@ INSERT INTO AgInternedExifLens VALUES(1, '50.0 mm f/1.8');
 -- Av 2 log2(N): f/2.8 is 2.9708; Tv -log2(t): 1/250 s is 7.9658, 2 s is -1.
 INSERT INTO AgHarvestedExifMetadata VALUES(10, 2.970854, 50.0, 400.0, 7.965784, -33.8567844,
     151.2152967, 1.0, 1, 1, 2019, 5, 4);
-INSERT INTO AgHarvestedExifMetadata VALUES(11, 2.970854, 50.0, 400.0, -1.0, 12.5, 45.25, 0.0,
+-- Image 11: f/7.1 (Av 5 2/3, 7.127 unrounded) at 2 s; its place is there, but hasGPS is 0.
+INSERT INTO AgHarvestedExifMetadata VALUES(11, 5.666667, 50.0, 400.0, -1.0, 12.5, 45.25, 0.0,
     1, NULL, 2019, 5, 4);
 INSERT INTO AgLibraryKeyword VALUES(1, 'sydney'), (2, 'harbour'), (3, NULL);
 INSERT INTO AgLibraryKeywordImage VALUES(10, 1), (10, 2), (10, 3);
@@ -68,8 +70,9 @@ XMP = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
 
 PREVIEWS = """
 CREATE TABLE ImageCacheEntry(imageId INTEGER, uuid TEXT, digest TEXT, orientation TEXT);
+-- A uuid cached twice for two images: the digest tells them apart. Image 10 has a stale entry.
 INSERT INTO ImageCacheEntry VALUES(10, 'UUID-A', 'd1', NULL), (11, 'UUID-B', 'd2', NULL),
-    (11, 'UUID-B', 'd3', NULL), (12, 'UUID-C', 'd4', NULL);
+    (12, 'UUID-B', 'd3', NULL), (10, 'UUID-OLD', 'd0', NULL);
 """
 
 
@@ -124,7 +127,7 @@ def test_a_virtual_copy_names_its_master_and_its_xmp_title(catalog):
     assert meta["_master_image_id"] == 10
     assert meta["virtual_copy_name"] == "Black & white"
     assert (meta["pick"], meta["rating"], meta["_orientation"]) == (-1, 2, 8)
-    assert meta["shutter"] == "2"
+    assert (meta["shutter"], meta["aperture"]) == ("2", 7.1)
     # No place unless the catalog says it has one; the first non-blank title and description.
     assert "gps" not in meta and "lens" not in meta
     assert (meta["title"], meta["caption"]) == ("Harbour Bridge", "From the ferry")
@@ -151,13 +154,56 @@ def test_a_picture_the_catalog_knows_little_of(catalog):
 
 def test_previews_join_their_image_through_previews_db(catalog):
     assert catalog.image_id("UUID-A", "d1") == 10
-    assert catalog.image_id("UUID-B", "d3") == 11
-    # A digest the cache does not hold still finds the image by its uuid.
-    assert catalog.image_id("UUID-A", "other") == 10
-    assert catalog.image_id("UUID-A", None) == 10
+    assert catalog.image_id("UUID-B", "d3") == 12
+    assert catalog.image_id("UUID-B", "d2") == 11
+    # Without a digest, or with one the cache does not hold, the uuid's first entry.
+    assert catalog.image_id("UUID-B", None) == 11
+    assert catalog.image_id("UUID-B", "other") == 11
     assert catalog.image_id("UUID-Z", None) is None
     assert catalog.preview_name(10) == "UUID-A-d1.lrprev"
     assert catalog.preview_name(99) is None
+    assert not catalog.failed and catalog.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("code", "orientation"), [("AB", 1), ("BC", 6), ("CD", 3), ("DA", 8), ("XY", 1)]
+)
+def test_orientation_codes(catalog, code, orientation):
+    db = sqlite3.connect(catalog.lrcat_path)
+    db.execute("UPDATE Adobe_images SET orientation=? WHERE id_local=12", (code,))
+    db.commit()
+    db.close()
+    assert catalog.metadata(12)["_orientation"] == orientation
+
+
+@pytest.mark.parametrize(("tv", "shutter"), [(0.0, "1"), (-0.378512, "1.3"), (7.965784, "1/250")])
+def test_shutter_speeds_from_apex(catalog, tv, shutter):
+    db = sqlite3.connect(catalog.lrcat_path)
+    db.execute("UPDATE AgHarvestedExifMetadata SET shutterSpeed=? WHERE image=10", (tv,))
+    db.commit()
+    db.close()
+    assert catalog.metadata(10)["shutter"] == shutter
+
+
+def test_a_damaged_xmp_gives_no_title(catalog):
+    db = sqlite3.connect(catalog.lrcat_path)
+    db.execute("UPDATE Adobe_AdditionalMetadata SET xmp='<x:xmpmeta><unclosed' WHERE image=11")
+    db.commit()
+    db.close()
+    meta = catalog.metadata(11)
+    assert "title" not in meta and "caption" not in meta
+
+
+def test_connections_opened_by_workers_are_all_closed(catalog):
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(catalog.metadata(10)["rating"]))
+    worker.start()
+    worker.join()
+    assert seen == [4]
+    main = catalog.lrcat
+    catalog.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        main.execute("SELECT 1")
 
 
 def test_without_a_catalog_or_previews_nothing_is_known(tmp_path, catalog):
