@@ -71,8 +71,8 @@ XMP = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
 PREVIEWS = """
 CREATE TABLE ImageCacheEntry(imageId INTEGER, uuid TEXT, digest TEXT, orientation TEXT);
 -- A uuid cached twice for two images: the digest tells them apart. Image 10 has a stale entry.
-INSERT INTO ImageCacheEntry VALUES(10, 'UUID-A', 'd1', NULL), (11, 'UUID-B', 'd2', NULL),
-    (12, 'UUID-B', 'd3', NULL), (10, 'UUID-OLD', 'd0', NULL);
+INSERT INTO ImageCacheEntry VALUES(10, 'UUID-A', 'd1', NULL), (12, 'UUID-B', 'd3', NULL),
+    (11, 'UUID-B', 'd2', NULL), (10, 'UUID-OLD', 'd0', NULL);
 """
 
 
@@ -157,8 +157,8 @@ def test_previews_join_their_image_through_previews_db(catalog):
     assert catalog.image_id("UUID-B", "d3") == 12
     assert catalog.image_id("UUID-B", "d2") == 11
     # Without a digest, or with one the cache does not hold, the uuid's first entry.
-    assert catalog.image_id("UUID-B", None) == 11
-    assert catalog.image_id("UUID-B", "other") == 11
+    assert catalog.image_id("UUID-B", None) == 12
+    assert catalog.image_id("UUID-B", "other") == 12
     assert catalog.image_id("UUID-Z", None) is None
     assert catalog.preview_name(10) == "UUID-A-d1.lrprev"
     assert catalog.preview_name(99) is None
