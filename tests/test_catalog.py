@@ -70,9 +70,9 @@ XMP = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
 
 PREVIEWS = """
 CREATE TABLE ImageCacheEntry(imageId INTEGER, uuid TEXT, digest TEXT, orientation TEXT);
--- A uuid cached twice for two images: the digest tells them apart. Image 10 has a stale entry.
+-- A uuid cached for three images: the digest tells them apart. Image 10 has a stale entry.
 INSERT INTO ImageCacheEntry VALUES(10, 'UUID-A', 'd1', NULL), (12, 'UUID-B', 'd3', NULL),
-    (11, 'UUID-B', 'd2', NULL), (10, 'UUID-OLD', 'd0', NULL);
+    (11, 'UUID-B', 'd2', NULL), (13, 'UUID-B', 'd4', NULL), (10, 'UUID-OLD', 'd0', NULL);
 """
 
 
@@ -156,6 +156,7 @@ def test_previews_join_their_image_through_previews_db(catalog):
     assert catalog.image_id("UUID-A", "d1") == 10
     assert catalog.image_id("UUID-B", "d3") == 12
     assert catalog.image_id("UUID-B", "d2") == 11
+    assert catalog.image_id("UUID-B", "d4") == 13
     # Without a digest, or with one the cache does not hold, the uuid's first entry.
     assert catalog.image_id("UUID-B", None) == 12
     assert catalog.image_id("UUID-B", "other") == 12
