@@ -166,31 +166,30 @@ def test_previews_join_their_image_through_previews_db(catalog):
     assert not catalog.failed and catalog.warnings == []
 
 
+def change(catalog: Catalog, sql: str, value: object) -> None:
+    """Change the catalog file, as Lightroom would while photoseek has it open."""
+    db = sqlite3.connect(catalog.lrcat_path)
+    db.execute(sql, (value,))
+    db.commit()
+    db.close()
+
+
 @pytest.mark.parametrize(
     ("code", "orientation"), [("AB", 1), ("BC", 6), ("CD", 3), ("DA", 8), ("XY", 1)]
 )
 def test_orientation_codes(catalog, code, orientation):
-    db = sqlite3.connect(catalog.lrcat_path)
-    db.execute("UPDATE Adobe_images SET orientation=? WHERE id_local=12", (code,))
-    db.commit()
-    db.close()
+    change(catalog, "UPDATE Adobe_images SET orientation=? WHERE id_local=12", code)
     assert catalog.metadata(12)["_orientation"] == orientation
 
 
 @pytest.mark.parametrize(("tv", "shutter"), [(0.0, "1"), (-0.378512, "1.3"), (7.965784, "1/250")])
 def test_shutter_speeds_from_apex(catalog, tv, shutter):
-    db = sqlite3.connect(catalog.lrcat_path)
-    db.execute("UPDATE AgHarvestedExifMetadata SET shutterSpeed=? WHERE image=10", (tv,))
-    db.commit()
-    db.close()
+    change(catalog, "UPDATE AgHarvestedExifMetadata SET shutterSpeed=? WHERE image=10", tv)
     assert catalog.metadata(10)["shutter"] == shutter
 
 
 def test_a_damaged_xmp_gives_no_title(catalog):
-    db = sqlite3.connect(catalog.lrcat_path)
-    db.execute("UPDATE Adobe_AdditionalMetadata SET xmp='<x:xmpmeta><unclosed' WHERE image=11")
-    db.commit()
-    db.close()
+    change(catalog, "UPDATE Adobe_AdditionalMetadata SET xmp=? WHERE image=11", "<x:xmp><unclosed")
     meta = catalog.metadata(11)
     assert "title" not in meta and "caption" not in meta
 
