@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PIL import Image
 
 from photoseek import samples
@@ -26,6 +27,12 @@ HARD_TEXTS = [
 # Measured: at most 6.4e-7 on every checkpoint here (sharpened random weights, see
 # reference_models); the bound is three times that, so a slip in any layer shows.
 PARITY = 2e-6
+
+
+def features(output) -> np.ndarray:  # noqa: ANN001 - a tensor or a transformers output
+    """Unit-length rows of a model's features, from a tensor or an output that pools them."""
+    vectors = getattr(output, "pooler_output", output).detach().numpy()
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
 def sample_images() -> list[Image.Image]:

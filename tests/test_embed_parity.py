@@ -25,16 +25,7 @@ from photoseek.embed.tokenizer import ClipTokenizer
 from . import reference_models as ref
 from .clip_vocab import generated as generated_vocab
 from .conftest import clip_vocab
-from .model_inputs import HARD_TEXTS, PARITY, sample_images
-
-
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-
-
-def _features(output) -> np.ndarray:  # noqa: ANN001 - a tensor or a transformers output
-    tensor = output if isinstance(output, torch.Tensor) else output.pooler_output
-    return _unit(tensor.detach().numpy())
+from .model_inputs import HARD_TEXTS, PARITY, features, sample_images
 
 
 @pytest.mark.parametrize("which", ["real or generated", "generated"])
@@ -65,7 +56,7 @@ def _check_images(embedder: MLXEmbedder, model, processor) -> None:  # noqa: ANN
     pixels = processor(images, return_tensors="pt")["pixel_values"]
     np.testing.assert_allclose(np.stack(ours), pixels.permute(0, 2, 3, 1).numpy(), atol=1e-5)
     with torch.no_grad():
-        expected = _features(model.get_image_features(pixel_values=pixels))
+        expected = features(model.get_image_features(pixel_values=pixels))
     np.testing.assert_allclose(embedder.embed_prepared(ours), expected, atol=PARITY)
 
 
@@ -77,7 +68,7 @@ def test_tiny_clip_matches_transformers(tiny_clip):
         HARD_TEXTS, padding=True, truncation=True, max_length=77, return_tensors="pt"
     )
     with torch.no_grad():
-        expected = _features(model.get_text_features(**tokens))
+        expected = features(model.get_text_features(**tokens))
     np.testing.assert_allclose(embedder.embed_texts(HARD_TEXTS), expected, atol=PARITY)
 
 
@@ -90,7 +81,7 @@ def test_a_clone_without_shared_data_learns_a_vocabulary_the_models_read_alike(t
         HARD_TEXTS, padding=True, truncation=True, max_length=77, return_tensors="pt"
     )
     with torch.no_grad():
-        expected = _features(model.get_text_features(**tokens))
+        expected = features(model.get_text_features(**tokens))
     embedder = MLXEmbedder("tiny", tmp_path)
     np.testing.assert_allclose(embedder.embed_texts(HARD_TEXTS), expected, atol=PARITY)
 
@@ -105,7 +96,7 @@ def test_tiny_siglip_matches_transformers(tiny_siglip):
     )
     assert embedder.tokenizer(HARD_TEXTS).tolist() == tokens["input_ids"].tolist()
     with torch.no_grad():
-        expected = _features(model.get_text_features(input_ids=tokens["input_ids"]))
+        expected = features(model.get_text_features(input_ids=tokens["input_ids"]))
     np.testing.assert_allclose(embedder.embed_texts(HARD_TEXTS), expected, atol=PARITY)
 
 
@@ -145,12 +136,12 @@ def _real_size_parity(folder: Path, model, processor_class, tokenizer_kwargs) ->
     pixels = processor(images, return_tensors="pt")["pixel_values"]
     ours = [embedder.prepare_image(to_rgb(image)) for image in images]
     with torch.no_grad():
-        expected = _features(model.get_image_features(pixel_values=pixels))
+        expected = features(model.get_image_features(pixel_values=pixels))
     np.testing.assert_allclose(embedder.embed_prepared(ours), expected, atol=PARITY)
     texts = HARD_TEXTS[:6]
     tokens = tokenizer_kwargs["tokenizer"](texts, **tokenizer_kwargs["options"])
     with torch.no_grad():
-        expected = _features(model.get_text_features(input_ids=tokens["input_ids"]))
+        expected = features(model.get_text_features(input_ids=tokens["input_ids"]))
     np.testing.assert_allclose(embedder.embed_texts(texts), expected, atol=PARITY)
 
 

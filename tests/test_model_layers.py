@@ -20,7 +20,7 @@ from photoseek.embed.embedder import MLXEmbedder
 from photoseek.embed.preprocess import to_rgb
 
 from .conftest import clip_vocab
-from .model_inputs import HARD_TEXTS, PARITY, sample_images
+from .model_inputs import HARD_TEXTS, PARITY, features, sample_images
 
 TESTS = Path(__file__).resolve().parent
 
@@ -31,10 +31,6 @@ def _key(vocab: Path) -> str:
                  vocab / "vocab.json", vocab / "merges.txt"):  # fmt: skip
         parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
-
-
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
 def _make(folder: Path, vocab: Path) -> None:
@@ -66,9 +62,7 @@ def _make(folder: Path, vocab: Path) -> None:
         with torch.no_grad():
             images = model.get_image_features(pixel_values=pixels["pixel_values"])
             texts = model.get_text_features(input_ids=tokens["input_ids"])
-        images = images if isinstance(images, torch.Tensor) else images.pooler_output
-        texts = texts if isinstance(texts, torch.Tensor) else texts.pooler_output
-        np.savez(where / "expected.npz", images=_unit(images.numpy()), texts=_unit(texts.numpy()))
+        np.savez(where / "expected.npz", images=features(images), texts=features(texts))
 
 
 @pytest.fixture(scope="module")
