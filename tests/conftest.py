@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,34 @@ def mount(*args: str) -> None:
     done = subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         pytest.skip(f"cannot mount here ({done.stderr.strip()}); needs root")
+
+
+@contextmanager
+def read_only_media(folder: Path, media: Path) -> Iterator[Path]:
+    """`folder` seen at `media` through a real read-only mount.
+
+    Unmounted afterwards; if anything photoseek opened still holds it, the mount is detached
+    anyway (so that no failure leaks one) and the test fails.
+    """
+    media.mkdir()
+    mount("--bind", str(folder), str(media))
+    try:
+        mount("-o", "remount,ro,bind", str(media))
+        yield media
+    finally:
+        unmounted = subprocess.run(["umount", str(media)], capture_output=True, check=False)
+        if unmounted.returncode != 0:
+            subprocess.run(["umount", "--lazy", str(media)], check=False)
+    assert unmounted.returncode == 0, unmounted.stderr
+
+
+def processes_naming(text: str) -> list[str]:
+    """The ids of running processes whose command line holds `text`."""
+    alive = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if text.encode() in (proc / "cmdline").read_bytes():
+                alive.append(proc.name)
+        except OSError:
+            continue
+    return alive

@@ -25,7 +25,7 @@ from photoseek import samples
 from photoseek.facts import clean_meta, public_meta
 from photoseek.library import Library
 
-from .conftest import ls_json, mount, run_cli
+from .conftest import ls_json, mount, processes_naming, read_only_media, run_cli
 
 PLACE = (43.2888, 5.3801)
 
@@ -194,14 +194,7 @@ def test_a_killed_site_build_leaves_no_worker_running(tmp_path):
     process.send_signal(signal.SIGKILL)
     process.wait()
     time.sleep(1.5)
-    alive = []
-    for proc in Path("/proc").iterdir():
-        try:
-            if str(out).encode() in (proc / "cmdline").read_bytes():
-                alive.append(proc.name)
-        except OSError:
-            continue
-    assert alive == []
+    assert processes_naming(str(out)) == []
     # The next run completes, and no half-written picture is left under a final name.
     run_cli("site", "--library", str(library), "--out", str(out))
     renditions = list((out / "img").rglob("*.jpg"))
@@ -534,19 +527,13 @@ def test_read_only_commands_write_nothing_to_the_library(tmp_path):
 
 def test_a_library_on_read_only_media_is_read_by_every_reading_command(tmp_path):
     library = embedded(tmp_path, 3)
-    media = tmp_path / "media"
-    media.mkdir()
-    mount("--bind", str(library), str(media))
-    try:
-        mount("-o", "remount,ro,bind", str(media))
+    with read_only_media(library, tmp_path / "media") as media:
         photo = ls_json(media)[0]["id"]
         run_cli("search", "--library", str(media), "red")
         run_cli("similar", "--library", str(media), photo[:8])
         run_cli("export", "--library", str(media), "--out", str(tmp_path / "v.npz"))
         run_cli("site", "--library", str(media), "--out", str(tmp_path / "site"))
         writing = run_cli("extract", str(tmp_path / "pics"), "--library", str(media), check=False)
-    finally:
-        subprocess.run(["umount", str(media)], check=False)
     assert writing.returncode == 1 and "Traceback" not in writing.stderr
     assert "cannot be written" in writing.stderr
 

@@ -21,6 +21,8 @@ from photoseek import samples
 from photoseek.build_site import pictures
 from photoseek.extract import icc, jpeg
 
+from .conftest import processes_naming
+
 
 def _jpeg(image: Image.Image, **options: object) -> bytes:
     return samples.jpeg_bytes(image, quality=95, **options)
@@ -289,27 +291,16 @@ def _pool(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     return process, out
 
 
-def _processes_naming(text: str) -> list[str]:
-    alive = []
-    for proc in Path("/proc").iterdir():
-        try:
-            if text.encode() in (proc / "cmdline").read_bytes():
-                alive.append(proc.name)
-        except OSError:
-            continue
-    return alive
-
-
 @pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
 def test_workers_die_with_their_parent(tmp_path):
     process, out = _pool(tmp_path)
-    assert len(_processes_naming(str(out))) == 3, "the run and its two workers"
+    assert len(processes_naming(str(out))) == 3, "the run and its two workers"
     process.kill()
     process.wait()
     deadline = time.monotonic() + 5
-    while _processes_naming(str(out)) and time.monotonic() < deadline:
+    while processes_naming(str(out)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _processes_naming(str(out)) == []
+    assert processes_naming(str(out)) == []
 
 
 def test_ctrl_c_is_the_parents_to_handle(tmp_path):
