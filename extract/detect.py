@@ -11,7 +11,7 @@ from .catalog import find_catalog
 from .folder import FolderSource, Walker
 from .items import Item, Report
 from .lightroom import LightroomSource
-from .takeout import YEAR_FOLDER, TakeoutSource, zip_parts
+from .takeout import YEAR_FOLDER, TakeoutSource, takeout_zips, zip_parts
 
 
 class SourceError(ValueError):
@@ -82,8 +82,8 @@ def detect(paths: list[Path], catalog: Path | None, report: Report) -> list[Sour
             zips.extend(p for p in zip_parts(path) if p not in zips)
         elif path.is_dir() and (photos := _photos_folder(path)) is not None:
             sources.append(TakeoutSource([photos], report))
-        elif path.is_dir() and sorted(path.glob("takeout-*.zip")):
-            zips.extend(p for p in sorted(path.glob("takeout-*.zip")) if p not in zips)
+        elif path.is_dir() and (parts := takeout_zips(path)):
+            zips.extend(p for p in parts if p not in zips)
         else:
             sources.append(FolderSource(path, report))
     if zips:

@@ -49,15 +49,25 @@ class Entry:
 
 def zip_parts(path: Path) -> list[Path]:
     """All parts of the export a zip belongs to (`takeout-...-001.zip`, `-002.zip`, ...)."""
-    match = ZIP_PART.match(path.name)
-    if not match:
+    stem = _part_stem(path)
+    if stem is None:
         return [path]
-    return sorted(path.parent.glob(glob_escape(match.group("stem")) + "-[0-9][0-9][0-9].zip"))
+    return sorted(p for p in path.parent.iterdir() if _part_stem(p) == stem and p.is_file())
 
 
-def glob_escape(text: str) -> str:
-    """Text made literal for Path.glob."""
-    return re.sub(r"([*?\[])", r"[\1]", text)
+def takeout_zips(folder: Path) -> list[Path]:
+    """The Takeout zips in a folder (`takeout-*.zip`, any case), of every export there."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.name.lower().startswith("takeout-") and p.suffix.lower() == ".zip" and p.is_file()
+    )
+
+
+def _part_stem(path: Path) -> str | None:
+    # Names keep the case the user's tools gave them: `.ZIP` is as good as `.zip`.
+    match = ZIP_PART.match(path.name)
+    return match.group("stem") if match else None
 
 
 def _relative(parts: tuple[str, ...]) -> PurePosixPath | None:
