@@ -96,9 +96,10 @@ class PhotosLibrarySource:
         try:
             version = database.model_version()
             if version is not None and version not in KNOWN_MODELS:
+                age = "newer" if version >= KNOWN_MODELS.stop else "older"
                 self.report.warn(
                     self.describe(),
-                    f"Photos model version {version} is newer than photoseek knows (13xxx to "
+                    f"Photos model version {version} is {age} than photoseek knows (13xxx to "
                     "17xxx); read by the same discovery of tables and columns",
                 )
             assets, left_out = database.assets()

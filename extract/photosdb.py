@@ -86,17 +86,19 @@ class PhotosDatabase:
                 shutil.copyfile(wal, copy.with_name("Photos.sqlite-wal"))
             self.db = sqlite3.connect(copy)
             self.tables = _tables(self.db)
+            self.asset_table = "ZASSET" if "ZASSET" in self.tables else "ZGENERICASSET"
+            if self.asset_table not in self.tables or "Z_PRIMARYKEY" not in self.tables:
+                raise PhotosDbError(f"{self.path} has no asset table: not a Photos 5-9 database")
+            self.entities = {
+                name: number
+                for number, name in self.db.execute("SELECT Z_ENT, Z_NAME FROM Z_PRIMARYKEY")
+            }
+        except PhotosDbError:
+            self.close()
+            raise
         except (OSError, sqlite3.DatabaseError) as err:
             self.close()
             raise PhotosDbError(f"{self.path} is not a readable Photos database ({err})") from err
-        self.asset_table = "ZASSET" if "ZASSET" in self.tables else "ZGENERICASSET"
-        if self.asset_table not in self.tables or "Z_PRIMARYKEY" not in self.tables:
-            self.close()
-            raise PhotosDbError(f"{self.path} has no asset table: not a Photos 5-9 database")
-        self.entities = {
-            name: number
-            for number, name in self.db.execute("SELECT Z_ENT, Z_NAME FROM Z_PRIMARYKEY")
-        }
 
     def close(self) -> None:
         """Drop the private copy."""

@@ -3,7 +3,8 @@
 Two database generations: Photos 5 on macOS 10.15 (`ZGENERICASSET` rows of entity
 `Asset`, albums joined through `Z_26ASSETS.Z_34ASSETS`, faces in `ZDETECTEDFACE.ZASSET`)
 and Photos 9 on macOS 14.6 (`ZASSET`, `Z_29ASSETS.Z_3ASSETS`, `ZASSETFORFACE`). The last
-assets are written only to the write-ahead log, as Photos leaves them.
+assets are written only to the write-ahead log, as Photos leaves them. `library_with` makes a
+library whose database is any SQL, for the subsets of tables and columns other versions have.
 """
 
 from __future__ import annotations
@@ -273,3 +274,40 @@ def write_library(
                 shutil.copyfile(Path(staging) / name, root / "database" / name)
         db.close()
     return root
+
+
+def library_with(tmp_path: Path, script: str, name: str = "L.photoslibrary") -> Path:
+    """A library whose database is the given SQL, and nothing else."""
+    folder = tmp_path / name / "database"
+    folder.mkdir(parents=True)
+    db = sqlite3.connect(folder / "Photos.sqlite")
+    db.executescript(script)
+    db.commit()
+    db.close()
+    return tmp_path / name
+
+
+def plist(version: object) -> bytes:
+    return plistlib.dumps({"PLModelVersion": version}, fmt=plistlib.FMT_BINARY)
+
+
+# The least a Photos 9 database has: its entities and an asset table with only Z_PK and ZUUID.
+MINIMAL = """
+CREATE TABLE Z_PRIMARYKEY (Z_ENT INTEGER PRIMARY KEY, Z_NAME VARCHAR, Z_SUPER INTEGER,
+    Z_MAX INTEGER);
+INSERT INTO Z_PRIMARYKEY VALUES (3, 'Asset', 0, 2), (29, 'Album', 0, 0);
+CREATE TABLE ZASSET (Z_PK INTEGER PRIMARY KEY, ZUUID VARCHAR);
+INSERT INTO ZASSET VALUES (2, 'B-UUID'), (1, 'A-UUID'), (3, NULL), (4, '');
+"""
+
+
+def damage_table(library: Path, table: str) -> None:
+    """Overwrite the first page of one table, as a bad sector would."""
+    database = library / "database" / "Photos.sqlite"
+    db = sqlite3.connect(database)
+    (page,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name=?", (table,)).fetchone()
+    (size,) = db.execute("PRAGMA page_size").fetchone()
+    db.close()
+    with database.open("r+b") as handle:
+        handle.seek((page - 1) * size)
+        handle.write(b"\xa5" * size)
