@@ -99,13 +99,11 @@ def read_file(path: Path, limit: int = MAX_FILE) -> bytes:
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > limit:
-                raise Skip(
-                    "too large", f"{size} bytes, over the {limit} byte limit for one picture"
-                )
+                raise Skip("too large", f"{size} bytes, over the {limit} byte limit")
             # Asking for exactly what is there: a read of `limit` bytes would allocate them.
             data = handle.read(size + 1 if size else limit + 1)
         if len(data) > limit:
-            raise Skip("too large", f"over the {limit} byte limit for one picture")
+            raise Skip("too large", f"over the {limit} byte limit")
         return data
     except PermissionError as err:
         raise Skip("unreadable file", f"permission denied: {err.strerror}") from err

@@ -32,7 +32,6 @@ from .items import (
 
 YEAR_FOLDER = re.compile(r"^Photos from (18|19|20)\d\d$")
 ZIP_PART = re.compile(r"^(?P<stem>.*)-\d{3}\.zip$", re.IGNORECASE)
-VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mp", ".3gp", ".avi", ".mkv", ".webm"}
 MAX_SIDECAR = 16 << 20
 
 
@@ -81,18 +80,15 @@ def _relative(parts: tuple[str, ...]) -> PurePosixPath | None:
 
 def _zip_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[int], bytes]:
     def read(limit: int) -> bytes:
-        # The size in the zip's directory can lie, so the stream itself is bounded too:
-        # a small zip must never inflate into gigabytes of memory.
         if info.file_size > limit:
             raise Skip("too large", f"{info.file_size} bytes unpacked, over the {limit} limit")
         try:
             with archive.open(info) as member:
-                data = member.read(info.file_size + 1)
+                # zipfile stops at the size the directory gives and checks the CRC there, so a
+                # directory that lies cannot make a small zip inflate into gigabytes of memory.
+                return member.read()
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as err:
             raise Skip("corrupt zip member", str(err)) from err
-        if len(data) > limit:
-            raise Skip("too large", f"unpacks to over the {limit} byte limit")
-        return data
 
     return read
 
@@ -163,39 +159,46 @@ class TakeoutSource:
     def _entries(self, walk: Callable[[Path], Iterator[Path]]) -> Iterator[Entry]:
         for root in self.roots:
             if root.is_dir():
-                for path in walk(root):
-                    rel = PurePosixPath(*path.relative_to(root).parts)
-                    try:
-                        fingerprint = stat_fingerprint(path)
-                    except OSError as err:
-                        self.report.skip(path, "unreadable file", str(err))
-                        continue
-                    yield Entry(
-                        rel,
-                        locators.for_file("takeout", path_text(path)),
-                        fingerprint,
-                        lambda limit, path=path: read_file(path, limit),
-                        path if is_utf8(path) else None,
-                    )
-                continue
+                yield from self._folder_entries(root, walk)
+            else:
+                yield from self._zip_entries(root)
+
+    def _folder_entries(
+        self, root: Path, walk: Callable[[Path], Iterator[Path]]
+    ) -> Iterator[Entry]:
+        for path in walk(root):
             try:
-                archive = zipfile.ZipFile(root)
-            except (zipfile.BadZipFile, OSError) as err:
-                self.report.skip(root, "unreadable zip", str(err))
+                fingerprint = stat_fingerprint(path)
+            except OSError as err:
+                self.report.skip(path, "unreadable file", str(err))
                 continue
-            self.archives.append(archive)
-            for info in archive.infolist():
-                if info.is_dir():
-                    continue
-                rel = _relative(PurePosixPath(info.filename).parts)
-                if rel is None or ".." in rel.parts:
-                    continue
-                yield Entry(
-                    rel,
-                    locators.for_member("zip", path_text(root), info.filename),
-                    f"{info.file_size}:{info.CRC:08x}",
-                    _zip_reader(archive, info),
-                )
+            yield Entry(
+                PurePosixPath(*path.relative_to(root).parts),
+                locators.for_file("takeout", path_text(path)),
+                fingerprint,
+                lambda limit, path=path: read_file(path, limit),
+                path if is_utf8(path) else None,
+            )
+
+    def _zip_entries(self, root: Path) -> Iterator[Entry]:
+        try:
+            archive = zipfile.ZipFile(root)
+        except (zipfile.BadZipFile, OSError) as err:
+            self.report.skip(root, "unreadable zip", str(err))
+            return
+        self.archives.append(archive)
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            rel = _relative(PurePosixPath(info.filename).parts)
+            if rel is None or ".." in rel.parts:
+                continue
+            yield Entry(
+                rel,
+                locators.for_member("zip", path_text(root), info.filename),
+                f"{info.file_size}:{info.CRC:08x}",
+                _zip_reader(archive, info),
+            )
 
     def items(self, walk: Callable[[Path], Iterator[Path]]) -> Iterator[Item]:
         """An item per picture, with its sidecar and albums found across all parts."""
@@ -228,13 +231,8 @@ class TakeoutSource:
                 if data and isinstance(data.get("title"), str) and data["title"].strip():
                     album = data["title"].strip()
         json_names = [n for n in entries if n.lower().endswith(".json") and n != "metadata.json"]
-        media = []
-        for name in entries:
-            suffix = PurePosixPath(name).suffix.lower()
-            if suffix in VIDEO_SUFFIXES or name.lower().endswith(".json"):
-                continue
-            if suffix in PICTURE_SUFFIXES or suffix == "":
-                media.append(name)
+        # Videos and JSON have suffixes of their own; a picture may have none (`20030616`).
+        media = [n for n in entries if PurePosixPath(n).suffix.lower() in {*PICTURE_SUFFIXES, ""}]
         # Titles are read only when a name rule fails, so most sidecars are read once.
         titles: dict[str, str | None] = {n: None for n in json_names}
         matched = sidecars.match_folder(media, titles)
@@ -248,7 +246,7 @@ class TakeoutSource:
             sidecar = entries[matched[name][0]] if name in matched else None
             original = sidecars.edited_original(name)
             link = None
-            if original and original in entries and original != name:
+            if original in entries:
                 link = ("edited_from", entries[original].locator)
             parts = [entry.fingerprint, sidecar.fingerprint if sidecar else "-"]
             if album_entry is not None:

@@ -155,7 +155,7 @@ def test_a_zip_not_named_as_a_part_is_read_alone(tmp_path):
 
 def test_a_folder_of_zips_gives_the_takeout_ones_of_every_export(tmp_path):
     found = touch(tmp_path, "Takeout-1.ZIP", f"{EXPORT}-001.zip", "takeout-2025-001.zip")
-    touch(tmp_path, "photos.zip", "takeout-notes.txt", "my-takeout-001.zip")
+    touch(tmp_path, "photos.zip", "takeout-notes.txt", "my-takeout-001.zip", "takeout-1.zst")
     (tmp_path / "takeout-folder.zip").mkdir()
     assert takeout_zips(tmp_path) == sorted(found)
 
@@ -357,6 +357,22 @@ def test_a_sidecar_that_cannot_be_read_is_a_warning_and_the_picture_stays(
     assert warning.startswith("sidecar a.jpg.json ignored: ") and reason in warning
 
 
+def test_a_sidecar_is_read_up_to_16_mib_and_ignored_past_it(tmp_path):
+    limit = 16 << 20
+    content = json.dumps({"title": "a.jpg", "description": "big"}).encode()
+    root = write_tree(tmp_path / "Google Photos", {"Photos from 2019/a.jpg": jpeg(1)})
+    sidecar_path = root / "Photos from 2019/a.jpg.json"
+    sidecar_path.write_bytes(content + b" " * (limit - len(content)))
+    ((_, got),) = read(TakeoutSource([root], Report()))
+    assert (got.meta["caption"], got.warnings) == ("big", [])
+    sidecar_path.write_bytes(content + b" " * (limit + 1 - len(content)))
+    ((_, got),) = read(TakeoutSource([root], Report()))
+    assert "caption" not in got.meta
+    assert got.warnings == [
+        f"sidecar a.jpg.json ignored: {limit + 1} bytes, over the {limit} byte limit"
+    ]
+
+
 @pytest.mark.parametrize(
     ("metadata", "warned"),
     [
@@ -429,10 +445,14 @@ def test_zip_members_outside_the_photos_folder_are_not_read(tmp_path):
         archive.writestr("Takeout/archive_browser.html", b"<html>")
         archive.writestr("Takeout/loose.jpg", jpeg(4))
         archive.writestr("Google Photos/Photos from 2019/no-takeout-folder.jpg", jpeg(5))
+        archive.writestr("Takeout/Zdjęcia Google/Photos from 2019/pl.jpg", jpeg(6))
+        archive.writestr("Takeout/Google Photos/top.jpg", jpeg(7))
     loaded = read(TakeoutSource([part], Report()))
     assert [got.meta["takeout_path"] for _, got in loaded] == [
+        "top.jpg",
         "Photos from 2019/in.jpg",
         "Photos from 2019/no-takeout-folder.jpg",
+        "Photos from 2019/pl.jpg",
     ]
 
 
@@ -463,6 +483,23 @@ def test_a_zip_member_is_read_up_to_its_limit_and_refused_past_it(tmp_path):
     assert read_member(len(data)) == data
     with pytest.raises(Skip, match=rf"^{len(data)} bytes unpacked, over the {len(data) - 1} limit"):
         read_member(len(data) - 1)
+
+
+def test_a_zip_directory_that_lies_about_a_size_never_gives_more(tmp_path):
+    data = bytes(range(256)) * 64
+    path = tmp_path / "a.zip"
+    member_reader(path, data)
+    # The central directory's uncompressed size (offset 24 of its entry) says 100 bytes.
+    content = bytearray(path.read_bytes())
+    entry = content.rindex(b"PK\1\2")
+    content[entry + 24 : entry + 28] = (100).to_bytes(4, "little")
+    path.write_bytes(bytes(content))
+    archive = zipfile.ZipFile(path)
+    (info,) = archive.infolist()
+    assert info.file_size == 100
+    with pytest.raises(Skip) as caught:
+        takeout._zip_reader(archive, info)(len(data))
+    assert caught.value.reason == "corrupt zip member"
 
 
 def test_a_damaged_zip_member_is_a_skip_not_a_crash(tmp_path):
