@@ -84,16 +84,11 @@ REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "clip-tokenizer
 
 def generated() -> Path:
     """The generated vocabulary, learned once into the temporary folder and kept there."""
-    import tempfile
-
     from photoseek.build_site.vocabulary import concepts
 
-    folder = Path(tempfile.gettempdir()) / "photoseek-tests-clip-vocab-v1"
-    if not (folder / "merges.txt").is_file():
-        scratch = Path(tempfile.mkdtemp(prefix="photoseek-vocab-"))
-        write(scratch, concepts())
-        scratch.replace(folder)
-    return folder
+    from .kept import kept_folder
+
+    return kept_folder("photoseek-tests-clip-vocab-v2", lambda folder: write(folder, concepts()))
 
 
 def real_or_generated() -> Path:

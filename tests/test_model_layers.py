@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +18,7 @@ from photoseek.embed.embedder import MLXEmbedder
 from photoseek.embed.preprocess import to_rgb
 
 from .conftest import clip_vocab
+from .kept import kept_folder
 from .model_inputs import HARD_TEXTS, PARITY, features, sample_images
 
 TESTS = Path(__file__).resolve().parent
@@ -68,17 +67,7 @@ def _make(folder: Path, vocab: Path) -> None:
 @pytest.fixture(scope="module")
 def checkpoints() -> Path:
     vocab = clip_vocab()
-    folder = Path(tempfile.gettempdir()) / f"photoseek-tests-models-{_key(vocab)}"
-    if not (folder / "done").is_file():
-        scratch = Path(tempfile.mkdtemp(prefix="photoseek-tests-models-"))
-        _make(scratch, vocab)
-        (scratch / "done").touch()
-        shutil.rmtree(folder, ignore_errors=True)
-        try:
-            scratch.rename(folder)
-        except OSError:  # another run made it at the same time
-            shutil.rmtree(scratch, ignore_errors=True)
-    return folder
+    return kept_folder(f"photoseek-tests-models-{_key(vocab)}", lambda folder: _make(folder, vocab))
 
 
 @pytest.mark.parametrize("family", ["clip", "siglip"])

@@ -9,8 +9,6 @@ import hashlib
 import importlib.metadata
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +18,8 @@ from PIL import Image
 
 from photoseek import samples
 from photoseek.embed.preprocess import CLIP_MEAN, CLIP_STD, Preprocess, to_rgb
+
+from .kept import kept_folder
 
 # Pictures of every shape: landscape, portrait, square, and smaller than every model input.
 SHAPES = [(300, 200), (120, 260), (64, 64), (57, 31), (24, 45), (401, 399)]
@@ -60,24 +60,23 @@ def _reference_outputs() -> dict[str, tuple[str, list[np.ndarray]]]:
     """
     version = importlib.metadata.version("transformers")
     key = hashlib.sha256(repr((version, PROCESSORS, SHAPES)).encode()).hexdigest()[:16]
-    cache = Path(tempfile.gettempdir()) / f"photoseek-tests-preprocess-{key}.npz"
-    if not cache.is_file():
+
+    def make(folder: Path) -> None:
         import transformers
 
         arrays = {}
         for n, (_, class_name, settings) in enumerate(PROCESSORS.values()):
             processor = getattr(transformers, class_name)(**settings)
-            with tempfile.TemporaryDirectory() as folder:
-                processor.save_pretrained(folder)
-                config = (Path(folder) / "preprocessor_config.json").read_text()
+            processor.save_pretrained(folder / str(n))
+            config = (folder / str(n) / "preprocessor_config.json").read_text()
             arrays[f"config{n}"] = np.frombuffer(config.encode(), dtype=np.uint8)
             pictures = [samples.picture(seed, shape) for seed, shape in enumerate(SHAPES)]
             pixels = processor(pictures, return_tensors="np")["pixel_values"]
             for seed, picture_pixels in enumerate(pixels):
                 arrays[f"pixels{n}_{seed}"] = picture_pixels.transpose(1, 2, 0)
-        scratch = cache.with_name(f"{cache.stem}.{os.getpid()}.npz")
-        np.savez(scratch, **arrays)
-        scratch.replace(cache)
+        np.savez(folder / "outputs.npz", **arrays)
+
+    cache = kept_folder(f"photoseek-tests-preprocess-{key}", make) / "outputs.npz"
     with np.load(cache, allow_pickle=False) as stored:
         return {
             name: (
