@@ -5,6 +5,7 @@ any version's subset."""
 
 from __future__ import annotations
 
+import os
 import plistlib
 import sqlite3
 import tempfile
@@ -150,6 +151,7 @@ CREATE TABLE ZGENERICASSET (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, ZUUID VARCH
     ZCLOUDBATCHPUBLISHDATE TIMESTAMP, ZHASADJUSTMENTS INTEGER, ZDATECREATED TIMESTAMP,
     ZLATITUDE FLOAT, ZLONGITUDE FLOAT, ZFAVORITE INTEGER);
 INSERT INTO ZGENERICASSET VALUES
+    (0, 34, NULL, 'U', 'U.jpg', 3, 0, 0, 0, 0, NULL, 0, 0.0, NULL, NULL, 0),
     (1, 34, 'KEEP-1', 'K', 'K1.jpg', 3, 0, 0, 0, 0, NULL, 1, 0.0, 43.3, 5.4, 1),
     (2, 34, 'TRASH', 'T', 'T.jpg', 4, 1, 1, 1, 2, 1.0, 0, 0.0, NULL, NULL, 0),
     (3, 34, 'HIDE', 'H', 'H.jpg', 4, 1, 0, 1, 2, 1.0, 0, 0.0, NULL, NULL, 0),
@@ -162,7 +164,9 @@ INSERT INTO ZGENERICASSET VALUES
     (10, 34, 'REFERENCED', '/Volumes/Old/2019', 'R.jpg', 10, 0, 0, 0, 0, NULL, 0, -1.5,
         -33.86, -180.0, 0),
     (11, 34, 'WEST', 'W', 'W.jpg', 3, 0, 0, 0, 0, NULL, 0, 1.0, -0.5, -70.25, 0),
-    (12, 34, 'NO-PLACE', 'N', 'N.jpg', 3, 0, 0, 0, 0, NULL, 0, 2.0, -180.0, 12.0, 0);
+    (12, 34, 'NO-PLACE', 'N', 'N.jpg', 3, 0, 0, 0, 0, NULL, 0, 2.0, -180.0, 12.0, 0),
+    (13, 34, 'CLOUD', 'C', 'C.jpg', 6, 0, 0, 0, 0, NULL, 0, 2.0, NULL, NULL, 0),
+    (14, 34, 'TYPE-12', 'D', 'D.jpg', 12, 0, 0, 0, 0, NULL, 0, 2.0, NULL, NULL, 0);
 """
 
 
@@ -175,11 +179,19 @@ def test_what_photos_does_not_show_is_counted_once_by_its_first_reason(tmp_path)
         "shared by others": 2,
         "burst frames Photos hides": 2,
     }
-    assert [a.uuid for a in assets] == ["KEEP-1", "REFERENCED", "WEST", "NO-PLACE"]
+    # A row with no UUID (pk 0) is no asset, and the ones after it are read.
+    assert [a.uuid for a in assets] == [
+        "KEEP-1",
+        "REFERENCED",
+        "WEST",
+        "NO-PLACE",
+        "CLOUD",
+        "TYPE-12",
+    ]
 
 
 def test_each_asset_keeps_its_files_place_and_flags(tmp_path):
-    keep, referenced, west, no_place = read(library_with(tmp_path, LEFT_OUT))[0]
+    keep, referenced, west, no_place, *others = read(library_with(tmp_path, LEFT_OUT))[0]
     assert (keep.directory, keep.filename, keep.referenced, keep.has_adjustments) == (
         "K",
         "K1.jpg",
@@ -198,6 +210,47 @@ def test_each_asset_keeps_its_files_place_and_flags(tmp_path):
     assert west.meta["gps"] == {"lat": -0.5, "lon": -70.25}
     assert west.meta["favourite"] is False
     assert no_place.meta["gps"] is None
+    # Only saved type 10 is a file outside the library.
+    assert [a.referenced for a in others] == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("ent_column", "entities"),
+    [("", "(33, 'GenericAsset'), (34, 'Asset')"), (", Z_ENT INTEGER", "(33, 'GenericAsset')")],
+    ids=["no-entity-column", "no-asset-entity"],
+)
+def test_a_generic_asset_table_is_read_whole_when_its_entity_cannot_be_told(
+    tmp_path, ent_column, entities
+):
+    script = f"""
+    CREATE TABLE Z_PRIMARYKEY (Z_ENT INTEGER PRIMARY KEY, Z_NAME VARCHAR);
+    INSERT INTO Z_PRIMARYKEY VALUES {entities};
+    CREATE TABLE ZGENERICASSET (Z_PK INTEGER PRIMARY KEY, ZUUID VARCHAR{ent_column});
+    INSERT INTO ZGENERICASSET (Z_PK, ZUUID) VALUES (1, 'A'), (2, 'B');
+    """
+    assert [a.uuid for a in read(library_with(tmp_path, script))[0]] == ["A", "B"]
+
+
+def open_files_in(folder: Path) -> list[str]:
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(str(folder)):
+            found.append(target)
+    return found
+
+
+def test_closing_releases_the_copy_as_well_as_deleting_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    database = PhotosDatabase(library_with(tmp_path, MINIMAL))
+    database.assets()
+    assert open_files_in(tmp_path / "tmp") != []
+    database.close()
+    assert open_files_in(tmp_path / "tmp") == []
 
 
 # -- the full layouts: Photos 5 (macOS 10.15) and Photos 9 (macOS 14.6) --------------------------
@@ -355,8 +408,9 @@ ALBUM_TABLES = (
 CREATE TABLE ZGENERICALBUM (Z_PK INTEGER PRIMARY KEY, ZKIND INTEGER, ZTITLE VARCHAR,
     ZPARENTFOLDER INTEGER, ZTRASHEDSTATE INTEGER);
 -- 1: the root folder; 10 and 11: folders that hold each other (damage); 12: a folder with no
--- name; 13: a smart album in a folder.
+-- name; 9: a smart album in a folder; 15 and 16: kinds that are neither album nor folder.
 INSERT INTO ZGENERICALBUM VALUES (1, 3999, NULL, NULL, 0), (2, 2, 'Holidays', 1, 0),
+    (15, 0, 'Kind 0', 1, 0), (16, 5000, 'Kind 5000', 1, 0), (17, 2, 'In kind 5000', 16, 0),
     (3, 4000, 'Trips', 1, 0), (4, 2, 'Lisbon', 3, 0), (5, 2, 'Gone', 3, 1), (6, 2, '', 1, 0),
     (10, 4000, 'Loop A', 11, 0), (11, 4000, 'Loop B', 10, 0), (7, 2, 'Looped', 10, 0),
     (12, 4000, NULL, 3, 0), (8, 2, 'Unnamed folder', 12, 0), (9, 1507, 'Smart', 3, 0),
@@ -366,7 +420,7 @@ INSERT INTO ZGENERICALBUM VALUES (1, 3999, NULL, NULL, 0), (2, 2, 'Holidays', 1,
 CREATE TABLE Z_28ASSETS (Z_28ALBUMS INTEGER, Z_FOK_3ASSETS INTEGER);
 CREATE TABLE Z_29ASSETS (Z_29ALBUMS INTEGER, Z_3ASSETS INTEGER, Z_FOK_3ASSETS INTEGER);
 INSERT INTO Z_29ASSETS VALUES (2, 1, 1), (4, 1, 2), (5, 1, 3), (6, 1, 4), (7, 1, 5), (8, 1, 6),
-    (9, 1, 7), (14, 1, 8), (404, 1, 9), (2, 1, 10), (4, 2, 1);
+    (9, 1, 7), (14, 1, 8), (404, 1, 9), (2, 1, 10), (4, 2, 1), (15, 1, 11), (17, 1, 12);
 """
 )
 
@@ -375,6 +429,7 @@ def test_albums_are_user_albums_with_their_folder_path(tmp_path):
     assets = by_uuid(read(library_with(tmp_path, ALBUM_TABLES))[0])
     assert assets["A-UUID"].meta["albums"] == [
         "Holidays",
+        "In kind 5000",
         "Loop B/Loop A/Looped",
         "Trips/Lisbon",
         "Under an album",
