@@ -28,7 +28,13 @@ EPOCH = 978307200
 
 
 def test_a_library_is_a_folder_named_photoslibrary_in_any_case(tmp_path):
-    for name in ("A.photoslibrary", "B.PhotosLibrary", "photoslibrary", "C.photolibrary"):
+    for name in (
+        "A.photoslibrary",
+        "B.PhotosLibrary",
+        "photoslibrary",
+        "C.photolibrary",
+        "E.pictures",
+    ):
         (tmp_path / name).mkdir()
     (tmp_path / "D.photoslibrary").write_bytes(b"")
     found = sorted(p.name for p in tmp_path.iterdir() if is_photos_library(p))
@@ -261,7 +267,7 @@ def test_what_photos_does_not_show_is_counted_and_a_held_library_said(tmp_path):
 
 @pytest.mark.parametrize(
     ("version", "warned"),
-    [(None, False), (12999, True), (13000, False), (17999, False), (18000, True)],
+    [(None, False), (12999, True), (13000, False), (17999, False), (18000, True), (18500, True)],
 )
 def test_a_model_version_photoseek_does_not_know_is_read_with_a_warning(tmp_path, version, warned):
     script = MINIMAL
