@@ -445,7 +445,7 @@ def test_zip_members_outside_the_photos_folder_are_not_read(tmp_path):
         archive.writestr("Takeout/archive_browser.html", b"<html>")
         archive.writestr("Takeout/loose.jpg", jpeg(4))
         archive.writestr("Google Photos/Photos from 2019/no-takeout-folder.jpg", jpeg(5))
-        archive.writestr("Takeout/Zdjęcia Google/Photos from 2019/pl.jpg", jpeg(6))
+        archive.writestr("Zdjęcia Google/Photos from 2019/pl.jpg", jpeg(6))
         archive.writestr("Takeout/Google Photos/top.jpg", jpeg(7))
     loaded = read(TakeoutSource([part], Report()))
     assert [got.meta["takeout_path"] for _, got in loaded] == [
