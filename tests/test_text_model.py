@@ -158,19 +158,31 @@ def _make_tower(folder: Path, kind: str, size: str, act: str | None) -> None:
         ("clip", "tiny", None),
         # LAION's CLIPs use the exact GELU, which the browser computes through erf.
         ("clip", "tiny", "gelu"),
+        ("clip", "tiny", "relu"),
         ("siglip", "tiny", None),
         pytest.param(("clip", "real", None), marks=pytest.mark.slow),
         pytest.param(("siglip", "real", None), marks=pytest.mark.slow),
     ],
-    ids=["clip-tiny", "clip-tiny-exact-gelu", "siglip-tiny", "clip-vit-b32", "siglip-base"],
+    ids=[
+        "clip-tiny",
+        "clip-tiny-exact-gelu",
+        "clip-tiny-relu",
+        "siglip-tiny",
+        "clip-vit-b32",
+        "siglip-base",
+    ],
 )
 def tower(request) -> SimpleNamespace:
-    kind, size, act = request.param
+    return kept_tower(*request.param)
+
+
+def kept_tower(kind: str, size: str, act: str | None) -> SimpleNamespace:
+    """A tower's files and references, made once (see _make_tower) and kept."""
     vocab = clip_vocab()
     parts = [importlib.metadata.version(name) for name in ("torch", "transformers")]
     for path in [*SOURCES, vocab / "vocab.json", vocab / "merges.txt"]:
         parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
-    key = hashlib.sha256(repr((request.param, parts)).encode()).hexdigest()[:16]
+    key = hashlib.sha256(repr(((kind, size, act), parts)).encode()).hexdigest()[:16]
     folder = kept_folder(
         f"photoseek-tests-textmodel-{key}", lambda made: _make_tower(made, kind, size, act)
     )
@@ -208,6 +220,25 @@ def test_int8_weights_keep_the_query_vectors(tower):
     ours = np.array(run_node(tower.data, TEXTS)["vectors"])
     cosine = (ours * tower.float_weights).sum(axis=1)
     assert cosine.min() >= QUANTISED_COSINE[tower.size], dict(zip(TEXTS, cosine, strict=True))
+
+
+def test_model_data_cut_short_or_an_unknown_activation_is_refused(tmp_path):
+    data = shutil.copytree(kept_tower("siglip", "tiny", None).data, tmp_path / "data")
+    model = data / "text" / "model.js"
+    text = model.read_text()
+    model.write_text(text.replace('"activation":"gelu_tanh"', '"activation":"swish"'))
+    with pytest.raises(subprocess.CalledProcessError) as caught:
+        run_node(data, ["a"])
+    assert "Error: unknown activation swish" in caught.value.stderr
+    model.write_text(text)
+    part = data / "text" / "part-000.js"
+    payload = re.search(r'"data":"([^"]*)"', part.read_text()).group(1)
+    kept = len(payload) // 8 * 4
+    part.write_text(part.read_text().replace(payload, payload[:kept]))
+    size = json.loads(text[text.index("{") : text.rindex("}") + 1])["bytes"]
+    with pytest.raises(subprocess.CalledProcessError) as caught:
+        run_node(data, ["a"])
+    assert f"text model data is incomplete: {kept // 4 * 3} of {size} bytes" in caught.value.stderr
 
 
 HARNESS = """<!doctype html><meta charset="utf-8"><title>text model</title>
