@@ -237,6 +237,12 @@ def read(
     return [(item, item.load()) for item in items]
 
 
+def by_path(root: Path) -> dict[str, tuple[Item, Loaded]]:
+    """Each item of a dump and what it loads, by its path in the dump."""
+    loaded = read(TakeoutSource([root], Report()))
+    return {got.meta["takeout_path"]: (item, got) for item, got in loaded}
+
+
 def stat(path: Path) -> str:
     st = path.stat()
     return f"{st.st_size}:{st.st_mtime_ns}"
@@ -248,13 +254,13 @@ def test_an_unpacked_dump_gives_each_picture_once_in_order_with_its_sidecar_and_
     loaded = read(source)
     assert [item.locator for item, _ in loaded] == [f"takeout:{root / n}" for n in ORDER]
     assert all(item.kind == "takeout" for item, _ in loaded)
-    by_path = {got.meta["takeout_path"]: (item, got) for item, got in loaded}
-    assert list(by_path) == ORDER
-    for name, (_, got) in by_path.items():
+    found = {got.meta["takeout_path"]: (item, got) for item, got in loaded}
+    assert list(found) == ORDER
+    for name, (_, got) in found.items():
         assert got.data == DUMP[name]
         assert got.on_disk == root / name
 
-    item, got = by_path["Photos from 2019/a.jpg"]
+    item, got = found["Photos from 2019/a.jpg"]
     assert got.meta == {
         "takeout_path": "Photos from 2019/a.jpg",
         "original_name": "a.jpg",
@@ -265,13 +271,13 @@ def test_an_unpacked_dump_gives_each_picture_once_in_order_with_its_sidecar_and_
     sidecar_path = root / "Photos from 2019/a.jpg.supplemental-metadata.json"
     assert item.fingerprint == f"{stat(root / 'Photos from 2019/a.jpg')}|{stat(sidecar_path)}"
 
-    _, old = by_path["Photos from 2019/b.jpg"]
+    _, old = found["Photos from 2019/b.jpg"]
     assert (old.meta["caption"], old.meta["takeout_sidecar"]) == ("Old style", "b.jpg.json")
-    _, bare = by_path["Photos from 2019/20030616"]
+    _, bare = found["Photos from 2019/20030616"]
     assert bare.meta["takeout_sidecar"] == "20030616.json"
 
     # An album's title comes from its metadata.json, and that file is in the fingerprint.
-    item, got = by_path["Lake days/a.jpg"]
+    item, got = found["Lake days/a.jpg"]
     assert got.meta["albums"] == ["Lake days ☀"]
     assert (
         item.fingerprint
@@ -280,16 +286,13 @@ def test_an_unpacked_dump_gives_each_picture_once_in_order_with_its_sidecar_and_
     )
     # Year folders and folders below an album are no albums.
     for name in ("Lake days/more/c.jpg", "Photos from 1875/scan.png", "Photos from 2019/b.jpg"):
-        assert "albums" not in by_path[name][1].meta, name
-    assert by_path["Trip/renamed by hand.jpg"][1].meta["albums"] == ["Trip"]
+        assert "albums" not in found[name][1].meta, name
+    assert found["Trip/renamed by hand.jpg"][1].meta["albums"] == ["Trip"]
 
 
 def test_a_picture_without_a_sidecar_is_kept_and_says_so(tmp_path):
     root = write_tree(tmp_path / "Google Photos", DUMP)
-    by_path = {
-        got.meta["takeout_path"]: (item, got) for item, got in read(TakeoutSource([root], Report()))
-    }
-    item, lonely = by_path["Photos from 2019/lonely.jpg"]
+    item, lonely = by_path(root)["Photos from 2019/lonely.jpg"]
     assert lonely.meta == {"takeout_path": "Photos from 2019/lonely.jpg"}
     assert lonely.warnings == ["no sidecar JSON found"]
     assert item.fingerprint == f"{stat(root / 'Photos from 2019/lonely.jpg')}|-"
@@ -297,9 +300,7 @@ def test_a_picture_without_a_sidecar_is_kept_and_says_so(tmp_path):
 
 def test_an_edit_takes_its_originals_sidecar_and_links_to_it(tmp_path):
     root = write_tree(tmp_path / "Google Photos", DUMP)
-    loaded = {
-        got.meta["takeout_path"]: (item, got) for item, got in read(TakeoutSource([root], Report()))
-    }
+    loaded = by_path(root)
     original, _ = loaded["Photos from 2019/a.jpg"]
     _, edited = loaded["Photos from 2019/a-edited.jpg"]
     assert edited.link == ("edited_from", original.locator)
@@ -412,10 +413,10 @@ def test_zip_parts_are_read_as_one_dump_with_photo_and_sidecar_in_different_part
     assert [item.locator for item, _ in loaded] == [
         f"zip:{parts[0]}!Takeout/Google Fotos/{name}" for name in ORDER
     ]
-    by_path = {got.meta["takeout_path"]: (item, got) for item, got in loaded}
-    for name, (_, got) in by_path.items():
+    found = {got.meta["takeout_path"]: (item, got) for item, got in loaded}
+    for name, (_, got) in found.items():
         assert (got.data, got.on_disk) == (DUMP[name], None)
-    item, got = by_path["Lake days/a.jpg"]
+    item, got = found["Lake days/a.jpg"]
     assert got.meta["albums"] == ["Lake days ☀"]
     assert got.meta["takeout_sidecar"] == "a.jpg.json"
     infos = {
@@ -427,8 +428,8 @@ def test_zip_parts_are_read_as_one_dump_with_photo_and_sidecar_in_different_part
         f"{infos[n].file_size}:{infos[n].CRC:08x}"
         for n in ("Lake days/a.jpg", "Lake days/a.jpg.json", "Lake days/metadata.json")
     )
-    _, edited = by_path["Photos from 2019/a-edited.jpg"]
-    assert edited.link == ("edited_from", by_path["Photos from 2019/a.jpg"][0].locator)
+    _, edited = found["Photos from 2019/a-edited.jpg"]
+    assert edited.link == ("edited_from", found["Photos from 2019/a.jpg"][0].locator)
     assert source.describe() == f"Google Takeout, 2 zip parts ({EXPORT}-001.zip, ...)"
     source.close()
     assert all(archive.fp is None for archive in source.archives)
