@@ -185,3 +185,16 @@ def processes_naming(text: str) -> list[str]:
         except OSError:
             continue
     return alive
+
+
+def open_files_under(folder: Path) -> list[str]:
+    """The files below `folder` this process holds open."""
+    held = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(str(folder)):
+            held.append(target)
+    return held

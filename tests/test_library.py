@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import errno
 import json
-import os
 import sqlite3
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from photoseek.library import (
     merge_meta,
 )
 
-from .conftest import read_only_media
+from .conftest import open_files_under, read_only_media
 
 ID_A = "a1" + "0" * 38
 ID_B = "b2" + "0" * 38
@@ -79,19 +78,6 @@ def test_a_damaged_catalog_is_a_message_and_leaves_no_lock(tmp_path):
         with pytest.raises(LibraryError, match="the library cannot be opened .*not a database"):
             Library(tmp_path / "lib")
         assert open_files_under(tmp_path) == []
-
-
-def open_files_under(folder: Path) -> list[str]:
-    """The files below `folder` this process holds open."""
-    held = []
-    for fd in Path("/proc/self/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if target.startswith(str(folder)):
-            held.append(target)
-    return held
 
 
 def test_an_old_catalog_with_only_its_first_two_tables_is_adopted(tmp_path):

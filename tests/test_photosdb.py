@@ -5,7 +5,6 @@ any version's subset."""
 
 from __future__ import annotations
 
-import os
 import plistlib
 import sqlite3
 import tempfile
@@ -15,6 +14,7 @@ import pytest
 
 from photoseek.extract.photosdb import Asset, PhotosDatabase, PhotosDbError, taken
 
+from .conftest import open_files_under
 from .photos_library import (
     MINIMAL,
     PHOTOS_5,
@@ -231,26 +231,14 @@ def test_a_generic_asset_table_is_read_whole_when_its_entity_cannot_be_told(
     assert [a.uuid for a in read(library_with(tmp_path, script))[0]] == ["A", "B"]
 
 
-def open_files_in(folder: Path) -> list[str]:
-    found = []
-    for fd in Path("/proc/self/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if target.startswith(str(folder)):
-            found.append(target)
-    return found
-
-
 def test_closing_releases_the_copy_as_well_as_deleting_it(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     database = PhotosDatabase(library_with(tmp_path, MINIMAL))
     database.assets()
-    assert open_files_in(tmp_path / "tmp") != []
+    assert open_files_under(tmp_path / "tmp") != []
     database.close()
-    assert open_files_in(tmp_path / "tmp") == []
+    assert open_files_under(tmp_path / "tmp") == []
 
 
 # -- the full layouts: Photos 5 (macOS 10.15) and Photos 9 (macOS 14.6) --------------------------
@@ -519,18 +507,24 @@ def attributes(leave_out: str = "") -> str:
     return DATED + "\n".join(script)
 
 
+# What attributes() says of asset 1.
+ASSET_1 = {
+    "original_name": "IMG_1.jpg",
+    "title": "A title",
+    "caption": "A caption",
+    "taken": "2001-01-01T00:00:00-01:00",
+    "camera": "ILCE-7M3",
+    "lens": "FE 35mm F1.8",
+}
+
+
 def test_attributes_and_camera_are_joined_to_their_asset(tmp_path):
     a, b = read(library_with(tmp_path, attributes()))[0]
     assert {k: v for k, v in a.meta.items() if k != "apple_photos_uuid"} == {
         "favourite": False,
         "gps": None,
         "_attributes_pk": 71,
-        "original_name": "IMG_1.jpg",
-        "title": "A title",
-        "caption": "A caption",
-        "taken": "2001-01-01T00:00:00-01:00",
-        "camera": "ILCE-7M3",
-        "lens": "FE 35mm F1.8",
+        **ASSET_1,
     }
     # An asset with no attributes row: nothing but its time, in UTC.
     assert {k: v for k, v in b.meta.items() if k != "apple_photos_uuid"} == {
@@ -568,15 +562,7 @@ def test_without_the_attributes_table_the_time_is_in_utc(tmp_path):
 )
 def test_each_missing_column_or_table_leaves_out_only_its_fact(tmp_path, leave_out, changed):
     (a, _) = read(library_with(tmp_path, attributes(leave_out)))[0]
-    expected = {
-        "original_name": "IMG_1.jpg",
-        "title": "A title",
-        "caption": "A caption",
-        "taken": "2001-01-01T00:00:00-01:00",
-        "camera": "ILCE-7M3",
-        "lens": "FE 35mm F1.8",
-    }
-    expected.update(changed)
+    expected = {**ASSET_1, **changed}
     assert {k: a.meta.get(k, "absent") for k in expected} == expected
 
 
