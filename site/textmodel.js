@@ -203,7 +203,7 @@
     const wide = Math.max(c.dim, this.tensors.get("layers.0.fc1.weight").shape[0]);
     const scratchBytes = 4 * (rows * (5 * c.hidden + wide) + wide);
     const total = Math.ceil(meta.bytes / 64) * 64;
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil((total + scratchBytes) / PAGE) + 1 });
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil((total + scratchBytes) / PAGE) });
     const heap = new Uint8Array(this.memory.buffer);
     let at = 0;
     for (const part of parts) {
@@ -363,7 +363,6 @@
     }
     // Only the pooled row goes on: layer norm and projection are per token.
     this.layerNorm("final_ln", this.x + pool * h * 4, this.a, 1);
-    new Float32Array(buf, this.a + h * 4, 3 * h).fill(0);
     const projection = this.tensors.get("projection.weight");
     this.linear("projection", this.a, this.wide, 4, this.tensors.has("projection.bias"));
     const out = new Float32Array(buf, this.wide, projection.shape[0]).slice();

@@ -47,6 +47,11 @@ FREE_TEXTS = [
     "bokeh",
     "a receipt from a café in Zürich, crumpled",
     "the printer is on fire again",
+    # Bytes byte-level BPE spells with stand-ins (0xA1, 0xAD) or as themselves (0xAC); a
+    # vertical tab, which Python counts as a space; a character NFKC turns into a space.
+    "Málaga ¬ soft\u00adhyphen",
+    "vertical\x0btab",
+    "an umlaut ¨ alone",
 ]
 TEXTS = FREE_TEXTS + HARD_TEXTS
 # Same weights, different arithmetic (float32 sums in another order, erf and exp from
@@ -120,8 +125,11 @@ def run_node(data: Path, texts: list[str], simd: bool = True) -> dict:
     return json.loads(done.stdout)
 
 
-def _make_tower(folder: Path, kind: str, size: str, act: str | None) -> None:
-    """The gallery's files for a random-weight tower, and transformers' ids and vectors."""
+def _make_tower(folder: Path, kind: str, size: str, variant: str | None) -> None:
+    """The gallery's files for a random-weight tower, and transformers' ids and vectors.
+
+    `variant` is a CLIP's activation, or "cased" for a SigLIP tokenizer that keeps case.
+    """
     from photoseek.build_site.textmodel import export
     from photoseek.embed import load_embedder, text_tower
 
@@ -130,12 +138,16 @@ def _make_tower(folder: Path, kind: str, size: str, act: str | None) -> None:
     checkpoint = folder / "checkpoint"
     if kind == "clip":
         sizes = ref.CLIP_TINY if size == "tiny" else ref.CLIP_B32
-        if act:
-            sizes = {**sizes, "text_config": {**sizes["text_config"], "hidden_act": act}}
+        if variant:
+            sizes = {**sizes, "text_config": {**sizes["text_config"], "hidden_act": variant}}
         model = ref.clip_checkpoint(checkpoint, clip_vocab(), sizes, sharp=size == "tiny")
     else:
         sizes = ref.SIGLIP_TINY if size == "tiny" else ref.SIGLIP_BASE
         model = ref.siglip_checkpoint(checkpoint, sizes, sharp=size == "tiny")
+        if variant == "cased":
+            config = checkpoint / "tokenizer_config.json"
+            cased = {**json.loads(config.read_text()), "do_lower_case": False}
+            config.write_text(json.dumps(cased))
     files = export(text_tower(load_embedder(str(checkpoint))))
     for name, text in files.files.items():
         path = folder / "data" / f"{name}.js"
@@ -160,6 +172,7 @@ def _make_tower(folder: Path, kind: str, size: str, act: str | None) -> None:
         ("clip", "tiny", "gelu"),
         ("clip", "tiny", "relu"),
         ("siglip", "tiny", None),
+        ("siglip", "tiny", "cased"),
         pytest.param(("clip", "real", None), marks=pytest.mark.slow),
         pytest.param(("siglip", "real", None), marks=pytest.mark.slow),
     ],
@@ -168,6 +181,7 @@ def _make_tower(folder: Path, kind: str, size: str, act: str | None) -> None:
         "clip-tiny-exact-gelu",
         "clip-tiny-relu",
         "siglip-tiny",
+        "siglip-tiny-cased",
         "clip-vit-b32",
         "siglip-base",
     ],
@@ -176,15 +190,15 @@ def tower(request) -> SimpleNamespace:
     return kept_tower(*request.param)
 
 
-def kept_tower(kind: str, size: str, act: str | None) -> SimpleNamespace:
+def kept_tower(kind: str, size: str, variant: str | None) -> SimpleNamespace:
     """A tower's files and references, made once (see _make_tower) and kept."""
     vocab = clip_vocab()
     parts = [importlib.metadata.version(name) for name in ("torch", "transformers")]
     for path in [*SOURCES, vocab / "vocab.json", vocab / "merges.txt"]:
         parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
-    key = hashlib.sha256(repr(((kind, size, act), parts)).encode()).hexdigest()[:16]
+    key = hashlib.sha256(repr(((kind, size, variant), parts)).encode()).hexdigest()[:16]
     folder = kept_folder(
-        f"photoseek-tests-textmodel-{key}", lambda made: _make_tower(made, kind, size, act)
+        f"photoseek-tests-textmodel-{key}", lambda made: _make_tower(made, kind, size, variant)
     )
     with np.load(folder / "vectors.npz") as vectors:
         return SimpleNamespace(
