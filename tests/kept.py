@@ -4,10 +4,20 @@ slow step that makes them."""
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+
+def kept_key(*values: object, packages: Iterable[str] = (), files: Iterable[Path] = ()) -> str:
+    """A short key for what makes a kept folder: values, packages' versions, files' bytes."""
+    parts = [repr(values)]
+    parts += [importlib.metadata.version(name) for name in packages]
+    parts += [hashlib.sha256(path.read_bytes()).hexdigest() for path in files]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
 def kept_folder(name: str, make: Callable[[Path], None]) -> Path:

@@ -7,8 +7,6 @@ that a mutation tester can run them in a second or two per mutant.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 from pathlib import Path
 
 import numpy as np
@@ -18,18 +16,10 @@ from photoseek.embed.embedder import MLXEmbedder
 from photoseek.embed.preprocess import to_rgb
 
 from .conftest import clip_vocab
-from .kept import kept_folder
+from .kept import kept_folder, kept_key
 from .model_inputs import HARD_TEXTS, PARITY, features, sample_images
 
 TESTS = Path(__file__).resolve().parent
-
-
-def _key(vocab: Path) -> str:
-    parts = [importlib.metadata.version(name) for name in ("torch", "transformers")]
-    for path in (TESTS / "reference_models.py", TESTS / "model_inputs.py",
-                 vocab / "vocab.json", vocab / "merges.txt"):  # fmt: skip
-        parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
 def _make(folder: Path, vocab: Path) -> None:
@@ -67,7 +57,12 @@ def _make(folder: Path, vocab: Path) -> None:
 @pytest.fixture(scope="module")
 def checkpoints() -> Path:
     vocab = clip_vocab()
-    return kept_folder(f"photoseek-tests-models-{_key(vocab)}", lambda folder: _make(folder, vocab))
+    key = kept_key(
+        packages=("torch", "transformers"),
+        files=[TESTS / "reference_models.py", TESTS / "model_inputs.py",
+               vocab / "vocab.json", vocab / "merges.txt"],
+    )  # fmt: skip
+    return kept_folder(f"photoseek-tests-models-{key}", lambda folder: _make(folder, vocab))
 
 
 @pytest.mark.parametrize("family", ["clip", "siglip"])

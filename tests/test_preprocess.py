@@ -5,8 +5,6 @@ scale."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import importlib.metadata
 import io
 import json
 from pathlib import Path
@@ -19,7 +17,7 @@ from PIL import Image
 from photoseek import samples
 from photoseek.embed.preprocess import CLIP_MEAN, CLIP_STD, Preprocess, to_rgb
 
-from .kept import kept_folder
+from .kept import kept_folder, kept_key
 
 # Pictures of every shape: landscape, portrait, square, and smaller than every model input.
 SHAPES = [(300, 200), (120, 260), (64, 64), (57, 31), (24, 45), (401, 399)]
@@ -58,8 +56,7 @@ def _reference_outputs() -> dict[str, tuple[str, list[np.ndarray]]]:
     Computed by transformers and kept in the temporary folder under a key of its version and
     these settings, so that repeated runs (a mutation tester's) skip importing it.
     """
-    version = importlib.metadata.version("transformers")
-    key = hashlib.sha256(repr((version, PROCESSORS, SHAPES)).encode()).hexdigest()[:16]
+    key = kept_key(PROCESSORS, SHAPES, packages=("transformers",))
 
     def make(folder: Path) -> None:
         import transformers

@@ -11,8 +11,6 @@ per mutant of textmodel.js) takes seconds and never imports torch.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 import json
 import re
 import shutil
@@ -28,7 +26,7 @@ from photoseek import samples
 from photoseek.build_site.kernels import compile_source
 
 from .conftest import CHROMIUM, DRIVER, clip_vocab, run_cli
-from .kept import kept_folder
+from .kept import kept_folder, kept_key
 from .model_inputs import HARD_TEXTS
 
 if TYPE_CHECKING:
@@ -193,10 +191,13 @@ def tower(request) -> SimpleNamespace:
 def kept_tower(kind: str, size: str, variant: str | None) -> SimpleNamespace:
     """A tower's files and references, made once (see _make_tower) and kept."""
     vocab = clip_vocab()
-    parts = [importlib.metadata.version(name) for name in ("torch", "transformers")]
-    for path in [*SOURCES, vocab / "vocab.json", vocab / "merges.txt"]:
-        parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
-    key = hashlib.sha256(repr(((kind, size, variant), parts)).encode()).hexdigest()[:16]
+    key = kept_key(
+        kind,
+        size,
+        variant,
+        packages=("torch", "transformers"),
+        files=[*SOURCES, vocab / "vocab.json", vocab / "merges.txt"],
+    )
     folder = kept_folder(
         f"photoseek-tests-textmodel-{key}", lambda made: _make_tower(made, kind, size, variant)
     )
