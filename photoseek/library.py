@@ -1,21 +1,16 @@
 """The photo library: one folder holding a SQLite catalog and the recovered pictures.
 
-This module is the only code that knows the catalog's schema. extract writes
-photos and sources through it, embed reads photos and writes vectors, and
-build_site reads both.
+This module is the only code that knows the catalog's tables (photoseek.schema declares
+them, photoseek.library_folder keeps the folder's files). extract writes photos and sources
+through it, embed reads photos and writes vectors, and build_site reads both.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import json
 import os
-import re
 import sqlite3
-import sys
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,81 +21,17 @@ import numpy as np
 
 from photoseek import locators
 from photoseek.facts import clean_meta
-from photoseek.ownership import (
-    OwnershipError,
-    WriterLock,
-    is_empty,
-    read_marker,
-    write_marker,
-)
+from photoseek.library_folder import LibraryFolder
+from photoseek.ownership import OwnershipError, is_empty
+from photoseek.schema import SCHEMA_VERSION, migrate, version_of
 
-SCHEMA_VERSION = 1
 CATALOG_NAME = "library.db"
-PICTURES_DIR = "photos"
-TMP_DIR = "tmp"
-MARKER_NAME = ".photoseek-library"
-# What photoseek itself names files in photos/ and tmp/; nothing else there is ever deleted.
-_MANAGED_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{16,64}\.[a-z0-9]{2,5}$")
-_STAGED_PREFIX, _STAGED_SUFFIX = "photoseek-", ".part"
-_STAGED_NAME = re.compile(rf"^{_STAGED_PREFIX}[A-Za-z0-9_]+\{_STAGED_SUFFIX}$")
 
 # Scalar fields are taken from the first source that has them, in this order
 # of trust: the Lightroom catalog and the Photos library were curated by their owner, Takeout's
 # sidecars by the service, and a file's own EXIF by the camera.
 KIND_PRIORITY = {"lightroom": 0, "apple_photos": 1, "takeout": 2, "folder": 3}
 LIST_FIELDS = ("keywords", "albums", "people")
-
-# syncfs flushes one filesystem, where os.sync would flush every disk on the machine.
-_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform.startswith("linux") else None
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS photos(
-    id TEXT PRIMARY KEY,
-    file TEXT NOT NULL,
-    managed INTEGER NOT NULL,
-    format TEXT NOT NULL,
-    width INTEGER NOT NULL,
-    height INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    origin TEXT NOT NULL,
-    added REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sources(
-    locator TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    photo_id TEXT NOT NULL REFERENCES photos(id),
-    fingerprint TEXT NOT NULL,
-    meta TEXT NOT NULL,
-    link_relation TEXT,
-    link_locator TEXT,
-    updated REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sources_photo ON sources(photo_id);
-CREATE TABLE IF NOT EXISTS models(
-    model TEXT PRIMARY KEY,
-    dim INTEGER NOT NULL,
-    info TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS text_vectors(
-    model TEXT NOT NULL REFERENCES models(model),
-    text TEXT NOT NULL,
-    vector BLOB NOT NULL,
-    PRIMARY KEY(model, text)
-);
-CREATE TABLE IF NOT EXISTS vectors(
-    model TEXT NOT NULL REFERENCES models(model),
-    photo_id TEXT NOT NULL REFERENCES photos(id),
-    vector BLOB NOT NULL,
-    PRIMARY KEY(model, photo_id)
-);
-CREATE TABLE IF NOT EXISTS ocr(
-    photo_id TEXT NOT NULL REFERENCES photos(id),
-    engine TEXT NOT NULL,
-    text TEXT NOT NULL,
-    read REAL NOT NULL,
-    PRIMARY KEY(photo_id, engine)
-);
-"""
 
 
 class LibraryError(Exception):
@@ -214,7 +145,7 @@ class Library:
     def __init__(self, root: Path, *, create: bool = False, readonly: bool = False) -> None:
         self.root = Path(root).absolute()
         self.readonly = readonly
-        self._lock: WriterLock | None = None
+        self.folder = LibraryFolder(self.root)
         db_path = self.root / CATALOG_NAME
         if not db_path.exists():
             if not create:
@@ -229,8 +160,7 @@ class Library:
                     "creates a library only in a new or empty folder, so that it never touches "
                     "files it did not make. Choose another --library."
                 )
-        unmarked = db_path.exists() and read_marker(self.root, MARKER_NAME) is None
-        if unmarked and not _is_catalog(db_path):
+        if db_path.exists() and not self.folder.marked and not _is_catalog(db_path):
             raise LibraryError(
                 f"{self.root} holds a {CATALOG_NAME} that photoseek did not write; "
                 "refusing to use it as a library. Choose another --library."
@@ -238,10 +168,9 @@ class Library:
         try:
             if readonly:
                 self.db = _open_readonly(db_path)
-                self._check_version()
+                self.version = self._check_version()
             else:
-                self.root.mkdir(parents=True, exist_ok=True)
-                self._lock = WriterLock(self.root, "library")
+                self.folder.open_for_writing()
                 self._open_for_writing(db_path)
         except OwnershipError as err:
             raise LibraryError(str(err)) from err
@@ -253,80 +182,41 @@ class Library:
             raise LibraryError(_storage_problem(self.root, err)) from err
 
     def _open_for_writing(self, db_path: Path) -> None:
-        (self.root / PICTURES_DIR).mkdir(exist_ok=True)
-        (self.root / TMP_DIR).mkdir(exist_ok=True)
         self.db = sqlite3.connect(db_path, isolation_level=None, timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self._check_version()
-        self.db.executescript(_SCHEMA)
-        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        if read_marker(self.root, MARKER_NAME) is None:
-            # Libraries made before the marker existed are recognised by their catalog.
-            write_marker(self.root, MARKER_NAME, {"kind": "library", "schema": SCHEMA_VERSION})
+        migrate(self.db)
+        self.version = SCHEMA_VERSION
+        self.folder.mark(SCHEMA_VERSION)
 
-    def _check_version(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+    def _check_version(self) -> int:
+        version = version_of(self.db)
         if version > SCHEMA_VERSION:
             raise LibraryError(
                 f"{self.root} was written by a newer photoseek (schema {version}); "
                 "upgrade photoseek."
             )
+        return version
 
     def _give_up(self) -> None:
         """Close what a failed open had opened (the media stays unmountable otherwise)."""
         db = getattr(self, "db", None)
         if db is not None:
             db.close()
-        self._release()
-
-    def _release(self) -> None:
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        self.folder.release()
 
     def close(self) -> None:
         """Close the catalog and let the next writer in."""
         self.db.close()
-        self._release()
+        self.folder.release()
 
     def __enter__(self) -> Library:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    # -- paths ------------------------------------------------------------
-
-    @property
-    def tmp_dir(self) -> Path:
-        """Where files are written before they are renamed into place."""
-        return self.root / TMP_DIR
-
-    def stage(self, data: bytes) -> Path:
-        """Write bytes to a fresh file in tmp/, invisible until renamed into place."""
-        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix=_STAGED_PREFIX, suffix=_STAGED_SUFFIX)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return Path(tmp)
-
-    def picture_path(self, photo_id: str, extension: str) -> Path:
-        """Where a managed picture of this id lives; names come from the id alone."""
-        return self.root / PICTURES_DIR / photo_id[:2] / f"{photo_id}{extension}"
-
-    def clean_tmp(self) -> int:
-        """Remove the files a killed run left half-written in tmp/; return how many."""
-        removed = 0
-        for entry in self.tmp_dir.iterdir():
-            if _STAGED_NAME.match(entry.name) and entry.is_file():
-                entry.unlink(missing_ok=True)
-                removed += 1
-        return removed
 
     # -- writing (extract) --------------------------------------------------
 
@@ -380,30 +270,10 @@ class Library:
         ).fetchone()
         return (row[0], bool(row[1])) if row else None
 
-    def flush_files(self) -> None:
-        """Make every picture written so far durable, before the catalog names it."""
-        fd = os.open(self.root, os.O_RDONLY)
-        try:
-            if _LIBC is not None and _LIBC.syncfs(fd) == 0:
-                return
-        finally:
-            os.close(fd)
-        os.sync()
-
     def remove_orphans(self) -> int:
         """Delete managed pictures the catalog does not name (left by a killed run)."""
-        known = {row[0] for row in self.db.execute("SELECT file FROM photos WHERE managed=1")}
-        removed = 0
-        pictures = self.root / PICTURES_DIR
-        for folder in pictures.iterdir():
-            if not folder.is_dir():
-                continue
-            for picture in folder.iterdir():
-                name = picture.relative_to(pictures).as_posix()
-                if _MANAGED_NAME.match(name) and f"{PICTURES_DIR}/{name}" not in known:
-                    picture.unlink(missing_ok=True)
-                    removed += 1
-        return removed
+        named = {row[0] for row in self.db.execute("SELECT file FROM photos WHERE managed=1")}
+        return self.folder.remove_unnamed(named)
 
     def put_source(
         self,
@@ -460,19 +330,13 @@ class Library:
 
     def _ocr(self, where: str = "", args: tuple = ()) -> dict[str, str]:
         """Each photo's text in its picture, as last read (photos with none are left out)."""
-        if not self._has_table("ocr"):
+        if self.version < 2:
+            # A library of schema 1, opened read-only, has no text in pictures yet.
             return {}
         rows = self.db.execute(
             "SELECT photo_id, text FROM ocr WHERE text != ''" + where + " ORDER BY read", args
         )
         return dict(rows.fetchall())
-
-    def _has_table(self, name: str) -> bool:
-        # A library written by an older photoseek and opened read-only lacks newer tables.
-        row = self.db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)
-        ).fetchone()
-        return row is not None
 
     def _assemble(
         self,
@@ -487,8 +351,11 @@ class Library:
             sources: list[Source] = []
             while pending is not None and pending[0] <= pid:
                 if pending[0] == pid:
-                    # Checked on reading too: an older photoseek may have stored bad values.
-                    meta = clean_meta(json.loads(pending[3]))
+                    meta = json.loads(pending[3])
+                    if self.version < SCHEMA_VERSION:
+                        # An older catalog opened read-only: its facts are checked on reading
+                        # (opening it for writing checks them once, in the migration).
+                        meta = clean_meta(meta)
                     sources.append(Source(pending[1], pending[2], meta))
                 pending = next(source_rows, None)
             path = self.root / file if managed else Path(file)

@@ -12,10 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from photoseek import schema
 from photoseek.library import (
-    _SCHEMA,
     CATALOG_NAME,
-    MARKER_NAME,
     Library,
     LibraryError,
     Photo,
@@ -23,6 +22,8 @@ from photoseek.library import (
     _storage_problem,
     merge_meta,
 )
+from photoseek.library_folder import MARKER_NAME
+from photoseek.schema import _PHOTOS_AND_VECTORS, SCHEMA_VERSION
 
 from .conftest import open_files_under, read_only_media
 
@@ -33,7 +34,7 @@ ID_C = "b3" + "0" * 38
 
 def add(library: Library, photo_id: str, meta: dict | None = None, kind: str = "folder") -> Path:
     """A managed photo with one source, as extract records it."""
-    path = library.picture_path(photo_id, ".jpg")
+    path = library.folder.picture_path(photo_id, ".jpg")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"\xff\xd8\xff\xd9")
     library.add_photo(photo_id, path, managed=True, fmt="JPEG", width=4, height=3, size=4,
@@ -55,7 +56,7 @@ def test_a_library_is_made_only_in_a_new_or_empty_folder_and_carries_its_marker(
     with Library(tmp_path / "new", create=True):
         pass
     marker = json.loads((tmp_path / "new" / MARKER_NAME).read_text())
-    assert marker == {"photoseek": True, "kind": "library", "schema": 1}
+    assert marker == {"photoseek": True, "kind": "library", "schema": SCHEMA_VERSION}
     (tmp_path / "empty").mkdir()
     Library(tmp_path / "empty", create=True).close()
     (tmp_path / "full").mkdir()
@@ -68,7 +69,7 @@ def test_a_library_is_made_only_in_a_new_or_empty_folder_and_carries_its_marker(
 def test_a_new_library_may_be_nested_in_new_folders(tmp_path):
     with Library(tmp_path / "a" / "b" / "lib", create=True) as library:
         assert library.root == tmp_path / "a" / "b" / "lib"
-        assert (library.root / "photos").is_dir() and library.tmp_dir.is_dir()
+        assert (library.root / "photos").is_dir() and library.folder.tmp_dir.is_dir()
 
 
 def test_a_damaged_catalog_is_a_message_and_leaves_no_lock(tmp_path):
@@ -83,10 +84,75 @@ def test_a_damaged_catalog_is_a_message_and_leaves_no_lock(tmp_path):
 def test_an_old_catalog_with_only_its_first_two_tables_is_adopted(tmp_path):
     (tmp_path / "lib").mkdir()
     db = sqlite3.connect(tmp_path / "lib" / CATALOG_NAME)
-    db.executescript(_SCHEMA.split("CREATE INDEX")[0])
+    db.executescript(_PHOTOS_AND_VECTORS.split("CREATE INDEX")[0])
     db.close()
     with Library(tmp_path / "lib") as library:
         assert library.count() == 0 and library.models() == {}
+
+
+def _schema_1_library(root: Path, meta: dict) -> None:
+    """A library as photoseek wrote it at schema 1: no text in pictures, facts checked less."""
+    with Library(root, create=True) as library:
+        add(library, ID_A, {"caption": "kept"})
+        library.put_ocr("engine 1", [(ID_A, "EXIT")])
+    db = sqlite3.connect(root / CATALOG_NAME)
+    db.execute("DROP TABLE ocr")
+    db.execute("UPDATE sources SET meta=?", (json.dumps(meta),))
+    db.execute("PRAGMA user_version=1")
+    db.commit()
+    db.close()
+
+
+def test_a_schema_1_library_is_read_as_it_is_and_upgraded_once_when_written(tmp_path):
+    bad = {"caption": "kept", "rating": 1e8, "people": [5, "Ana"], "gps": {"lat": "47"}}
+    _schema_1_library(tmp_path / "lib", bad)
+    with Library(tmp_path / "lib", readonly=True) as reader:
+        assert reader.version == 1
+        assert reader.ocr_texts() == {}
+        assert next(reader.photos()).meta == {"caption": "kept", "people": ["Ana"]}
+    db = sqlite3.connect(tmp_path / "lib" / CATALOG_NAME)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1, "a reader never upgrades"
+    db.close()
+    with Library(tmp_path / "lib") as writer:
+        assert writer.version == SCHEMA_VERSION == 2
+        writer.put_ocr("engine 1", [(ID_A, "EXIT")])
+        assert writer.ocr_texts() == {ID_A: "EXIT"}
+    db = sqlite3.connect(tmp_path / "lib" / CATALOG_NAME)
+    stored = json.loads(db.execute("SELECT meta FROM sources").fetchone()[0])
+    db.close()
+    assert stored == {"caption": "kept", "people": ["Ana"]}, "checked once, in the upgrade"
+    with Library(tmp_path / "lib", readonly=True) as reader:
+        assert next(reader.photos()).meta == {
+            "caption": "kept",
+            "people": ["Ana"],
+            "ocr": "EXIT",
+        }
+
+
+def test_the_ladder_climbs_every_step_in_order_and_a_failed_step_leaves_the_one_before(
+    tmp_path, monkeypatch
+):
+    assert [m.version for m in schema.MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
+    assert all(m.reason for m in schema.MIGRATIONS)
+    db = sqlite3.connect(tmp_path / "new.db", isolation_level=None)
+    assert [m.version for m in schema.migrate(db)] == [1, 2]
+    assert schema.migrate(db) == []
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"photos", "sources", "models", "vectors", "text_vectors", "ocr"} <= tables
+    db.close()
+
+    def broken(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE half(x)")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    steps = (schema.MIGRATIONS[0], dataclasses.replace(schema.MIGRATIONS[1], apply=broken))
+    monkeypatch.setattr(schema, "MIGRATIONS", steps)
+    db = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError):
+        schema.migrate(db)
+    assert schema.version_of(db) == 1
+    assert db.execute("SELECT 1 FROM sqlite_master WHERE name='half'").fetchone() is None
+    db.close()
 
 
 def test_a_missing_library_says_how_to_make_one(tmp_path):
@@ -119,14 +185,14 @@ def test_a_foreign_catalog_is_refused_and_an_unmarked_own_one_is_adopted(tmp_pat
 def test_a_newer_schema_is_refused_for_reading_and_writing(tmp_path):
     Library(tmp_path / "lib", create=True).close()
     db = sqlite3.connect(tmp_path / "lib" / CATALOG_NAME)
-    db.execute("PRAGMA user_version=2")
+    db.execute("PRAGMA user_version=3")
     db.close()
     for readonly in (False, True):
-        with pytest.raises(LibraryError, match=r"newer photoseek \(schema 2\); upgrade"):
+        with pytest.raises(LibraryError, match=r"newer photoseek \(schema 3\); upgrade"):
             Library(tmp_path / "lib", readonly=readonly)
     # The refused writer let go of the lock.
     db = sqlite3.connect(tmp_path / "lib" / CATALOG_NAME)
-    db.execute("PRAGMA user_version=1")
+    db.execute("PRAGMA user_version=2")
     db.close()
     Library(tmp_path / "lib").close()
 
@@ -159,20 +225,20 @@ def test_nothing_is_visible_before_commit_and_rollback_forgets(library):
 
 
 def test_cleaning_removes_only_what_photoseek_staged(library):
-    staged = library.stage(b"half a picture")
-    assert staged.parent == library.tmp_dir and staged.read_bytes() == b"half a picture"
-    (library.tmp_dir / "notes.txt").write_text("the user's")
-    (library.tmp_dir / "photoseek-x.part.bak").write_text("not staged by photoseek")
-    (library.tmp_dir / "photoseek-dir.part").mkdir()
-    assert library.clean_tmp() == 1
-    left = sorted(p.name for p in library.tmp_dir.iterdir())
+    staged = library.folder.stage(b"half a picture")
+    assert staged.parent == library.folder.tmp_dir and staged.read_bytes() == b"half a picture"
+    (library.folder.tmp_dir / "notes.txt").write_text("the user's")
+    (library.folder.tmp_dir / "photoseek-x.part.bak").write_text("not staged by photoseek")
+    (library.folder.tmp_dir / "photoseek-dir.part").mkdir()
+    assert library.folder.clean_tmp() == 1
+    left = sorted(p.name for p in library.folder.tmp_dir.iterdir())
     assert left == ["notes.txt", "photoseek-dir.part", "photoseek-x.part.bak"]
 
 
 def test_a_failed_staging_leaves_no_file(library):
     with pytest.raises(TypeError):
-        library.stage("text, not bytes")  # type: ignore[arg-type]
-    assert list(library.tmp_dir.iterdir()) == []
+        library.folder.stage("text, not bytes")  # type: ignore[arg-type]
+    assert list(library.folder.tmp_dir.iterdir()) == []
 
 
 def test_a_library_on_read_only_media_is_read_and_refuses_writing(tmp_path):
@@ -189,7 +255,7 @@ def test_a_library_on_read_only_media_is_read_and_refuses_writing(tmp_path):
 def test_orphan_pictures_are_removed_and_nothing_else(library):
     kept = add(library, ID_A)
     pictures = library.root / "photos"
-    orphan = library.picture_path(ID_B, ".jpg")
+    orphan = library.folder.picture_path(ID_B, ".jpg")
     orphan.parent.mkdir(parents=True)
     orphan.write_bytes(b"left by a killed run")
     foreign = [
@@ -203,7 +269,7 @@ def test_orphan_pictures_are_removed_and_nothing_else(library):
         path.write_text("the user's")
     assert library.remove_orphans() == 1
     assert kept.exists() and not orphan.exists() and all(p.exists() for p in foreign)
-    assert library.picture_path(ID_A, ".heic") == pictures / "a1" / f"{ID_A}.heic"
+    assert library.folder.picture_path(ID_A, ".heic") == pictures / "a1" / f"{ID_A}.heic"
 
 
 # -- photos, sources and merged metadata -------------------------------------------------------

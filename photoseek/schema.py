@@ -1,0 +1,143 @@
+"""The library catalog's schema, as a ladder of migrations, each with its reason.
+
+A catalog's `PRAGMA user_version` says which step it has reached; opening it for writing
+climbs the remaining steps in one transaction each. A catalog from a newer photoseek (a
+version above the top step) is refused, for reading too. Each step is written so that it
+also holds on a catalog that already has some of its tables (libraries made before the
+version was kept).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from photoseek.facts import clean_meta
+
+_PHOTOS_AND_VECTORS = """
+CREATE TABLE IF NOT EXISTS photos(
+    id TEXT PRIMARY KEY,
+    file TEXT NOT NULL,
+    managed INTEGER NOT NULL,
+    format TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    added REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sources(
+    locator TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    photo_id TEXT NOT NULL REFERENCES photos(id),
+    fingerprint TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    link_relation TEXT,
+    link_locator TEXT,
+    updated REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sources_photo ON sources(photo_id);
+CREATE TABLE IF NOT EXISTS models(
+    model TEXT PRIMARY KEY,
+    dim INTEGER NOT NULL,
+    info TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS text_vectors(
+    model TEXT NOT NULL REFERENCES models(model),
+    text TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY(model, text)
+);
+CREATE TABLE IF NOT EXISTS vectors(
+    model TEXT NOT NULL REFERENCES models(model),
+    photo_id TEXT NOT NULL REFERENCES photos(id),
+    vector BLOB NOT NULL,
+    PRIMARY KEY(model, photo_id)
+);
+"""
+
+_TEXT_IN_PICTURES = """
+CREATE TABLE IF NOT EXISTS ocr(
+    photo_id TEXT NOT NULL REFERENCES photos(id),
+    engine TEXT NOT NULL,
+    text TEXT NOT NULL,
+    read REAL NOT NULL,
+    PRIMARY KEY(photo_id, engine)
+);
+"""
+
+
+def _run(db: sqlite3.Connection, sql: str) -> None:
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _recheck_sources(db: sqlite3.Connection) -> None:
+    """Check every stored fact once more: an older photoseek checked fewer of them."""
+    rows = db.execute("SELECT locator, meta FROM sources").fetchall()
+    for locator, text in rows:
+        try:
+            stored = json.loads(text)
+        except ValueError:
+            stored = {}
+        meta = clean_meta(stored) if isinstance(stored, dict) else {}
+        checked = json.dumps(meta, ensure_ascii=False, sort_keys=True)
+        if checked != text:
+            db.execute("UPDATE sources SET meta=? WHERE locator=?", (checked, locator))
+
+
+def _photos_and_vectors(db: sqlite3.Connection) -> None:
+    _run(db, _PHOTOS_AND_VECTORS)
+
+
+def _text_in_pictures(db: sqlite3.Connection) -> None:
+    _run(db, _TEXT_IN_PICTURES)
+    _recheck_sources(db)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step up the ladder: the version it makes, why, and how."""
+
+    version: int
+    reason: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+MIGRATIONS = (
+    Migration(1, "photos, the places they were found, models and vectors", _photos_and_vectors),
+    Migration(
+        2,
+        "the text read in pictures (`photoseek ocr`); and the facts an older photoseek stored "
+        "checked once more, so that reading trusts the catalog",
+        _text_in_pictures,
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def version_of(db: sqlite3.Connection) -> int:
+    """The step a catalog has reached."""
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite3.Connection) -> list[Migration]:
+    """Climb the steps a catalog has not reached, each in a transaction of its own; returns
+    the steps taken. `db` is in autocommit mode (isolation_level None)."""
+    taken = []
+    for migration in MIGRATIONS:
+        if migration.version <= version_of(db):
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            migration.apply(db)
+            db.execute(f"PRAGMA user_version={migration.version}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        taken.append(migration)
+    return taken
