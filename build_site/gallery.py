@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from photoseek import locators
-from photoseek.facts import public_meta
+from photoseek.facts import LOCATION, PATH, PICTURE_TEXT, public_meta
 from photoseek.library import Photo
 
 from .pictures import rendition_kinds, rendition_path, rendition_size
@@ -63,6 +63,19 @@ class Privacy:
     show_paths: bool = False
     ocr: bool = True
 
+    @property
+    def hidden(self) -> frozenset[str]:
+        """The privacy classes of facts (photoseek.facts) the site leaves out."""
+        return frozenset(
+            name
+            for name, hide in (
+                (LOCATION, self.strip_location),
+                (PATH, not self.show_paths),
+                (PICTURE_TEXT, not self.ocr),
+            )
+            if hide
+        )
+
 
 def source_text(kind: str, locator: str, show_paths: bool) -> str:
     """Where a photo was recovered from, as shown on its page: kind and file name by default."""
@@ -71,6 +84,17 @@ def source_text(kind: str, locator: str, show_paths: bool) -> str:
 
 
 ALT_MAX = 300
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One rendition of a photo as a page shows it: where it is, its size, its alt text."""
+
+    sid: str
+    src: str
+    width: int
+    height: int
+    alt: str
 
 
 @dataclass
@@ -89,11 +113,7 @@ class Entry:
     @functools.cached_property
     def meta(self) -> dict[str, Any]:
         """The photo's merged metadata, less what may not be published."""
-        return public_meta(
-            self.photo.meta,
-            strip_location=self.privacy.strip_location,
-            show_paths=self.privacy.show_paths,
-        )
+        return public_meta(self.photo.meta, self.privacy.hidden)
 
     def sources(self) -> list[str]:
         """Each place the photo was found, as its page shows it."""
@@ -112,7 +132,7 @@ class Entry:
     @property
     def text(self) -> str:
         """The text read in the picture (lines separated by newlines), if it may be published."""
-        return str(self.photo.meta.get("ocr") or "") if self.privacy.ocr else ""
+        return str(self.meta.get("ocr") or "")
 
     @property
     def alt(self) -> str:
@@ -126,21 +146,15 @@ class Entry:
         # Repeated on every grid that shows the photo: kept short, whatever the caption's size.
         return text if len(text) <= ALT_MAX else text[: ALT_MAX - 1] + "…"
 
-    def tile(self, kind: str = "thumb") -> dict[str, Any]:
-        """What a grid needs to show this photo.
+    def tile(self, kind: str = "thumb") -> Tile:
+        """The photo's rendition of this kind, as a page shows it.
 
         "full" falls back to "large" where the photo has no full-size rendition of its own.
         """
         if kind not in rendition_kinds(*self.size, full=self.full_size):
             kind = "large"
         width, height = rendition_size(kind, *self.size)
-        return {
-            "sid": self.sid,
-            "thumb": rendition_path(kind, self.sid),
-            "width": width,
-            "height": height,
-            "alt": self.alt,
-        }
+        return Tile(self.sid, rendition_path(kind, self.sid), width, height, self.alt)
 
     def facts(self) -> list[tuple[str, str]]:
         """Label and text of each known fact, in reading order."""

@@ -13,6 +13,7 @@ import pillow_heif
 from PIL import Image
 
 from photoseek.library import Library
+from photoseek.outcome import Outcome
 from photoseek.progress import progress_bar
 
 from .ocr import MAX_SIDE, TextReader
@@ -36,6 +37,10 @@ class ReadSummary:
             f"text in pictures ({self.engine}): {self.read} read, {self.with_text} with text, "
             f"{self.already} already read, {len(self.failed)} unreadable"
         )
+
+    def outcome(self) -> Outcome:
+        """The run as the command line reports it."""
+        return Outcome([self.line()], skipped=list(self.failed))
 
 
 def _read(reader: TextReader, path: Path) -> str:

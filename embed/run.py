@@ -10,6 +10,7 @@ import numpy as np
 
 from photoseek.concurrency import default_workers, prefetch
 from photoseek.library import Library, LibraryError
+from photoseek.outcome import Outcome
 from photoseek.progress import progress_bar
 
 from .embedder import Embedder
@@ -30,6 +31,10 @@ class EmbedSummary:
             f"{self.model}: {self.embedded} embedded, {self.already} already embedded, "
             f"{len(self.failed)} unreadable"
         )
+
+    def outcome(self) -> Outcome:
+        """The run as the command line reports it."""
+        return Outcome([self.line()], skipped=list(self.failed))
 
 
 def embed_library(

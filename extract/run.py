@@ -12,6 +12,7 @@ from pathlib import Path
 from photoseek.concurrency import default_workers, prefetch
 from photoseek.facts import CleanMeta, clean_meta
 from photoseek.library import Library
+from photoseek.outcome import Outcome
 from photoseek.progress import progress_bar
 
 from . import exif, images, jpeg
@@ -58,6 +59,14 @@ class Summary(Report):
             )
         return out
 
+    def outcome(self) -> Outcome:
+        """The run as the command line reports it."""
+        return Outcome(
+            self.lines(),
+            skipped=[(path, f"{reason}: {detail}") for path, reason, detail in self.problems],
+            warnings=list(self.warnings),
+        )
+
 
 @dataclass
 class Prepared:
@@ -83,7 +92,7 @@ def _picture_bytes(loaded: Loaded, picture: images.Picture, meta: dict) -> bytes
 def _write_atomic(library: Library, target: Path, data: bytes) -> None:
     """Write via a temporary file and a rename, so no half-written picture is ever visible."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(library.stage(data), target)
+    os.replace(library.folder.stage(data), target)
 
 
 def _prepare(library: Library, item: Item) -> Prepared:
@@ -101,7 +110,7 @@ def _prepare(library: Library, item: Item) -> Prepared:
     if loaded.on_disk is not None:
         return Prepared(loaded, picture, meta, None, len(loaded.data))
     data = _picture_bytes(loaded, picture, meta)
-    return Prepared(loaded, picture, meta, library.stage(data), len(data))
+    return Prepared(loaded, picture, meta, library.folder.stage(data), len(data))
 
 
 def _store(library: Library, item: Item, prepared: Prepared) -> str:
@@ -112,7 +121,7 @@ def _store(library: Library, item: Item, prepared: Prepared) -> str:
         if prepared.staged is None:
             path, managed = loaded.on_disk, False
         else:
-            path, managed = library.picture_path(picture.content_id, picture.extension), True
+            path, managed = library.folder.picture_path(picture.content_id, picture.extension), True
             path.parent.mkdir(exist_ok=True)
             os.replace(prepared.staged, path)
         library.add_photo(
@@ -167,7 +176,7 @@ def extract(
     library = Library(library_root, create=True)
     found = detect(sources, catalog, summary)
     walker = Walker(summary, exclude=[library.root])
-    library.clean_tmp()
+    library.folder.clean_tmp()
     for source in found:
         if on_start:
             on_start(f"reading {source.describe()}")
@@ -187,7 +196,7 @@ def extract(
     def settle() -> None:
         _refresh_exif(library, touched)
         touched.clear()
-        library.flush_files()
+        library.folder.flush_files()
         library.commit()
 
     bar = progress_bar("extracting", "photos", progress)

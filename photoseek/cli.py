@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import functools
 import json
@@ -12,9 +13,12 @@ from typing import Any
 
 import click
 
+from photoseek.build_site import SiteOptions
 from photoseek.interrupt import EXIT_INTERRUPTED, MESSAGE, stop_promptly_on_ctrl_c
 from photoseek.library import Library, LibraryError
+from photoseek.model_choice import kept_model, library_model, load_model, model_of
 from photoseek.ownership import OwnershipError
+from photoseek.steps import embed_step, extract_step, ocr_step, site_step
 
 EXIT_SKIPPED = 3
 
@@ -117,7 +121,7 @@ def extract(
     or changed. Exit status: 0 when every file was extracted, 3 when some
     were skipped (each is listed with its reason).
     """
-    summary = run_extract(list(sources), library_dir, catalog, progress, verbose, workers)
+    summary = extract_step(list(sources), library_dir, catalog, progress, verbose, workers)
     if summary.interrupted:
         raise KeyboardInterrupt
     return bool(summary.skipped)
@@ -136,113 +140,6 @@ def list_photos(library_dir: Path, as_json: bool) -> None:
             else:
                 name = photo.meta.get("original_name", photo.path.name)
                 click.echo(f"{photo.id}  {photo.width}x{photo.height}  {name}")
-
-
-def run_extract(
-    sources: list[Path],
-    library_dir: Path,
-    catalog: Path | None,
-    progress: bool | None,
-    verbose: bool = False,
-    workers: int | None = None,
-):  # noqa: ANN201 - extract.Summary
-    """Run an extraction and report it: each skipped file, warnings, the summary."""
-    from photoseek.extract import SourceError, extract
-
-    try:
-        summary = extract(
-            sources,
-            library_dir,
-            catalog=catalog,
-            progress=progress,
-            workers=workers,
-            on_start=lambda msg: click.echo(msg, err=True),
-        )
-    except SourceError as err:
-        raise click.UsageError(str(err)) from err
-    for path, reason, detail in summary.problems:
-        click.echo(f"skipped {path}: {reason}: {detail}", err=True)
-    if verbose:
-        for path, message in summary.warnings:
-            click.echo(f"warning {path}: {message}", err=True)
-    elif summary.warnings:
-        click.echo(f"{len(summary.warnings)} warnings (show them with --verbose)", err=True)
-    for line in summary.lines():
-        click.echo(line)
-    return summary
-
-
-def run_embed(
-    library_dir: Path,
-    embedder,  # noqa: ANN001
-    progress: bool | None,
-    batch_size: int = 32,
-    workers: int | None = None,
-):  # noqa: ANN201 - embed.EmbedSummary
-    """Run an embedding and report each unreadable picture; returns its summary."""
-    from photoseek.embed import embed_library
-
-    summary = embed_library(
-        library_dir, embedder, batch_size=batch_size, progress=progress, workers=workers
-    )
-    for path, reason in summary.failed:
-        click.echo(f"skipped {path}: {reason}", err=True)
-    return summary
-
-
-def run_ocr(library_dir: Path, progress: bool | None, required: bool) -> bool:
-    """Read the text in pictures not read yet; without an engine, say how to get one.
-
-    Returns whether pictures were skipped. `required`: a missing engine is an error, else
-    a note.
-    """
-    from photoseek.embed.ocr import OcrUnavailable, TextReader
-    from photoseek.embed.read_text import read_library
-
-    try:
-        reader = TextReader()
-    except OcrUnavailable as err:
-        if required:
-            raise click.ClickException(str(err)) from err
-        click.echo(f"note: text in pictures is not read; {err} (or --no-ocr)", err=True)
-        return False
-    summary = read_library(library_dir, reader, progress=progress)
-    for path, reason in summary.failed:
-        click.echo(f"skipped {path}: {reason}", err=True)
-    click.echo(summary.line())
-    return bool(summary.failed)
-
-
-def load_model(model: str):  # noqa: ANN201 - an embed.Embedder
-    """Load a model; a failure is a ModelUnavailable that says what failed and what to do."""
-    from photoseek.embed import load_embedder
-
-    return load_embedder(model)
-
-
-def library_model(library: Library, model: str | None) -> str:
-    """The model whose vectors to use: the one asked for, or the library's only one."""
-    models = library.models()
-    if model is not None:
-        from photoseek.embed import model_key
-
-        key = model_key(model)
-        if key not in models:
-            raise click.ClickException(
-                f"{library.root} has no vectors of {model}; run: photoseek embed --library "
-                f"{library.root} --model {model}"
-            )
-        return key
-    if len(models) == 1:
-        return next(iter(models))
-    if not models:
-        raise click.ClickException(
-            f"{library.root} has no vectors yet; run: photoseek embed --library {library.root}"
-        )
-    raise click.ClickException(
-        f"{library.root} holds vectors of several models ({', '.join(models)}); choose one "
-        "with --model"
-    )
 
 
 model_option = click.option(
@@ -279,15 +176,11 @@ def embed(
     Vectors are committed batch by batch: a killed run resumes where it
     stopped. Vectors of different models are kept apart.
     """
-    from photoseek.embed import DEFAULT_MODEL, VectorIndex
+    from photoseek.embed import DEFAULT_MODEL
 
     open_library(library_dir).close()
     embedder = load_model(model or DEFAULT_MODEL)
-    summary = run_embed(library_dir, embedder, progress, batch_size, workers)
-    with Library(library_dir) as library:
-        index = VectorIndex.of_library(library, embedder.name)
-    kind = "exact search" if index.exact else "HNSW index"
-    click.echo(f"{summary.line()}; {len(index)} photos searchable ({kind})")
+    summary = embed_step(library_dir, embedder, progress, batch_size, workers, searchable=True)
     return bool(summary.failed)
 
 
@@ -302,7 +195,7 @@ def ocr(library_dir: Path, progress: bool | None) -> bool:
     `search` and the gallery. Needs the OCR extra: pip install 'photoseek[ocr]'.
     """
     open_library(library_dir).close()
-    return run_ocr(library_dir, progress, required=True)
+    return ocr_step(library_dir, progress, required=True)
 
 
 def hits_options(function):  # noqa: ANN001, ANN201 - a click decorator
@@ -433,112 +326,51 @@ def export(library_dir: Path, model: str | None, out: Path) -> None:
     click.echo(f"{len(ids)} vectors of {key} (dimension {vectors.shape[1]}) written to {out}")
 
 
-def _queries(path: Path | None) -> list[str]:
+def _read_queries(_ctx: click.Context, _param: click.Parameter, path: Path | None) -> tuple:
+    """The phrases of a --queries file: one a line, '#' lines and blank lines left out."""
     if path is None:
-        return []
+        return ()
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise click.ClickException(
+        raise click.BadParameter(
             f"{path} is not UTF-8 text (byte {err.start}); save it as UTF-8, one phrase a line"
         ) from err
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-site_options = [
-    click.option(
-        "--strip-location",
-        is_flag=True,
-        help="Keep every trace of GPS out of the site (pages, data, pictures).",
-    ),
-    click.option(
-        "--queries",
-        type=click.Path(dir_okay=False, exists=True, path_type=Path),
-        help="A text file of extra search phrases, one per line.",
-    ),
-    click.option(
-        "--title",
-        default="Photos",
-        show_default=True,
-        help="The gallery's name, shown on every page.",
-    ),
-    click.option(
-        "--show-paths",
-        is_flag=True,
-        help="Show where each photo lies on this machine (for a gallery that stays on your "
-        "own disk; by default a site shows only each source's kind and file name).",
-    ),
-    click.option(
-        "--full-size/--no-full-size",
-        default=True,
-        show_default=True,
-        help="Also publish each picture larger than 1600 px at its own size, for the viewer's "
-        "zoom and to download (no metadata, sRGB). --no-full-size keeps the site small.",
-    ),
-    click.option(
-        "--text-model/--no-text-model",
-        default=True,
-        show_default=True,
-        help="Ship the model's text tower (int8, about 97 MB on disk for ViT-B/32; loaded "
-        "only when a search needs it) so that the gallery understands any words, not only "
-        "its phrase vocabulary.",
-    ),
-    click.option(
-        "--ocr-private",
-        is_flag=True,
-        help="Keep the text read in pictures out of the site: it stays searchable with "
-        "`photoseek search` on this machine only.",
-    ),
-    click.option("--progress/--no-progress", default=None, help="Show progress bars."),
-    workers_option,
-]
+def _site_option(name: str, flag: str, help_text: str, default: Any, metavar: str):  # noqa: ANN202
+    """The click option of one SiteOptions field, as its declaration says."""
+    if isinstance(default, tuple):
+        return click.option(
+            flag,
+            name,
+            type=click.Path(dir_okay=False, exists=True, path_type=Path),
+            metavar=metavar,
+            callback=_read_queries,
+            help=help_text,
+        )
+    if isinstance(default, bool) and "/" not in flag:
+        return click.option(flag, name, is_flag=True, default=default, help=help_text)
+    return click.option(flag, name, default=default, show_default=True, help=help_text)
 
 
 def with_site_options(function):  # noqa: ANN001, ANN201 - a click decorator
-    """Add the options every site-writing command shares."""
-    for option in reversed(site_options):
-        function = option(function)
+    """Add the gallery's options (build_site.SiteOptions), progress and workers."""
+    from photoseek.build_site import declared_options
+
+    function = workers_option(function)
+    function = click.option("--progress/--no-progress", default=None, help="Show progress bars.")(
+        function
+    )
+    for declaration in reversed(declared_options()):
+        function = _site_option(*declaration)(function)
     return function
 
 
-def _write_site(
-    library_dir: Path,
-    out: Path,
-    embedder: Any,
-    options: dict[str, Any],
-    sources: list[Path] = (),
-) -> bool:
-    """Generate the site and report it; returns whether pictures were skipped."""
-    from photoseek.build_site import build_site
-
-    summary = build_site(
-        library_dir,
-        out,
-        embedder,
-        strip_location=options["strip_location"],
-        show_paths=options["show_paths"],
-        title=options["title"],
-        text_model=options["text_model"],
-        full_size=options["full_size"],
-        ocr=not options["ocr_private"] and options.get("ocr") is not False,
-        queries=_queries(options["queries"]),
-        progress=options["progress"],
-        workers=options["workers"],
-        sources=list(sources),
-    )
-    for path, reason in summary.pictures_failed:
-        click.echo(f"skipped {path}: {reason}", err=True)
-    for line in summary.lines():
-        click.echo(line)
-    click.echo(f"open {(out / 'index.html').absolute().as_uri()}")
-    return bool(summary.pictures_failed)
-
-
-def _model_of(library_dir: Path, model: str | None) -> str:
-    """What to load for a library: the model asked for, else the one it was embedded with."""
-    with open_library(library_dir) as library:
-        key = library_model(library, model)
-        return model or library.model_info(key).get("source", key)
+def site_options(values: dict[str, Any]) -> SiteOptions:
+    """The SiteOptions of a command's parsed options."""
+    return SiteOptions(**{f.name: values[f.name] for f in dataclasses.fields(SiteOptions)})
 
 
 out_option = click.option(
@@ -555,9 +387,17 @@ out_option = click.option(
 @model_option
 @with_site_options
 @command
-def site(library_dir: Path, out: Path, model: str | None, **options: Any) -> bool:
+def site(
+    library_dir: Path,
+    out: Path,
+    model: str | None,
+    progress: bool | None,
+    workers: int | None,
+    **options: Any,
+) -> bool:
     """Generate the static gallery from an embedded library."""
-    return _write_site(library_dir, out, load_model(_model_of(library_dir, model)), options)
+    embedder = load_model(model_of(library_dir, model))
+    return site_step(library_dir, out, embedder, site_options(options), progress, workers)
 
 
 @main.command()
@@ -589,6 +429,9 @@ def build(
     library_dir: Path | None,
     catalog: Path | None,
     model: str | None,
+    ocr: bool | None,
+    progress: bool | None,
+    workers: int | None,
     **options: Any,
 ) -> bool:
     """Extract, embed and generate the gallery in one go; a re-run redoes only what changed.
@@ -601,22 +444,17 @@ def build(
     check_out(out)
     library_dir = library_dir or out.with_name(out.name + "-library")
     check_out(out, library=library_dir, sources=list(sources))
-    if model is None and (library_dir / "library.db").exists():
-        with open_library(library_dir) as library:
-            if library.models():
-                model = _model_of(library_dir, None)
-    embedder = load_model(model or DEFAULT_MODEL)
-    summary = run_extract(
-        list(sources), library_dir, catalog, options["progress"], False, options["workers"]
-    )
+    chosen = site_options(options)
+    if ocr is False:
+        # --no-ocr: neither read nor published, whatever an earlier run read.
+        chosen = dataclasses.replace(chosen, ocr_private=True)
+    embedder = load_model(model or kept_model(library_dir) or DEFAULT_MODEL)
+    summary = extract_step(list(sources), library_dir, catalog, progress, False, workers)
     if summary.interrupted:
         raise KeyboardInterrupt
-    embedded = run_embed(library_dir, embedder, options["progress"], workers=options["workers"])
-    click.echo(embedded.line())
-    unread = False
-    if options["ocr"] is not False:
-        unread = run_ocr(library_dir, options["progress"], required=options["ocr"] is True)
-    skipped = _write_site(library_dir, out, embedder, options, list(sources))
+    embedded = embed_step(library_dir, embedder, progress, workers=workers)
+    unread = ocr is not False and ocr_step(library_dir, progress, required=ocr is True)
+    skipped = site_step(library_dir, out, embedder, chosen, progress, workers, list(sources))
     return bool(summary.skipped or embedded.failed or unread or skipped)
 
 
@@ -663,21 +501,10 @@ def demo(out: Path, model: str | None) -> bool:
         )
         embedder = load_embedder(FALLBACK_MODEL)
     library_dir = out / "library"
-    extracted = run_extract(sources, library_dir, None, progress=False)
-    embedded = run_embed(library_dir, embedder, progress=False)
-    click.echo(embedded.line())
-    options = {
-        "strip_location": False,
-        "show_paths": False,
-        "title": "photoseek demo",
-        "text_model": True,
-        "full_size": True,
-        "ocr_private": False,
-        "queries": None,
-        "progress": None,
-        "workers": None,
-    }
-    skipped = _write_site(library_dir, out / "site", embedder, options)
+    extracted = extract_step(sources, library_dir, None, progress=False)
+    embedded = embed_step(library_dir, embedder, progress=False)
+    options = SiteOptions(title="photoseek demo")
+    skipped = site_step(library_dir, out / "site", embedder, options, None, None)
     return bool(extracted.skipped or embedded.failed or skipped)
 
 

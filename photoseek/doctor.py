@@ -38,7 +38,7 @@ def gemm_rates(seconds: float = 0.5) -> tuple[float, float]:
     numpy (its own OpenBLAS, every core), measured now in this process."""
     import numpy as np
 
-    from photoseek.embed.runtime import cpu_streams, mlx_core
+    from photoseek.embed import cpu_streams, mlx_core
 
     mx = mlx_core()
     m, k, n = GEMM_SHAPE
@@ -67,8 +67,7 @@ def gemm_rates(seconds: float = 0.5) -> tuple[float, float]:
 
 def _blas(report: Report) -> None:
     from photoseek.concurrency import usable_cores
-    from photoseek.embed.blas import load_blas
-    from photoseek.embed.runtime import cpu_streams, mlx_core
+    from photoseek.embed import cpu_streams, load_blas, mlx_core
 
     status = load_blas()
     mx = mlx_core()
@@ -94,7 +93,7 @@ def _blas(report: Report) -> None:
 
 
 def _caches(report: Report) -> None:
-    from photoseek.embed.cachedir import cache_base
+    from photoseek.embed import cache_base
 
     try:
         from huggingface_hub import constants, scan_cache_dir
@@ -118,7 +117,7 @@ def _caches(report: Report) -> None:
 
 
 def _ocr(report: Report) -> None:
-    from photoseek.embed.ocr import INSTALL
+    from photoseek.embed import OCR_INSTALL as INSTALL
 
     try:
         import onnxruntime

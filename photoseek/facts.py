@@ -17,14 +17,18 @@ from dataclasses import dataclass
 from typing import Any
 
 # Privacy classes: "location" is removed by --strip-location, "path" (where files sit on the
-# building machine, or a private link) is never published unless the owner asks for it.
+# building machine, or a private link) is never published unless the owner asks for it, and
+# "picture text" (what OCR read in a picture) is left out by --ocr-private.
 LOCATION = "location"
 PATH = "path"
+PICTURE_TEXT = "picture text"
 
 TEXT_MAX = 2000
 NAME_MAX = 300
+# A screenshot of a document can hold pages of text.
+PAGE_MAX = 20_000
 LIST_MAX = 500
-TEXT_LIMITS = {"text": TEXT_MAX, "name": NAME_MAX}
+TEXT_LIMITS = {"text": TEXT_MAX, "name": NAME_MAX, "page": PAGE_MAX}
 YEAR_RANGE = (1826, 2200)  # From the first photograph to well past any camera clock.
 
 
@@ -49,7 +53,7 @@ def converted(convert: Callable[..., Any], value: Any, *more: Any) -> Any:
 
 @dataclass(frozen=True)
 class Fact:
-    """One declared fact: its kind ('text', 'name', 'int', 'float', 'bool', 'date', 'gps',
+    """One declared fact: its kind ('text', 'name', 'page', 'int', 'float', 'bool', 'date', 'gps',
     'names', 'sizes'), bounds for numbers, and privacy class."""
 
     kind: str
@@ -107,6 +111,8 @@ FACTS: dict[str, Fact] = {
     "apple_photos_uuid": Fact("name"),
     # Set when the picture is a derivative Photos made ("large", "thumbnail"), not the original.
     "derivative": Fact("name"),
+    # The text read in the picture (`photoseek ocr`), lines separated by newlines.
+    "ocr": Fact("page", private=PICTURE_TEXT),
 }
 
 LIST_KINDS = ("names", "sizes")
@@ -167,6 +173,7 @@ def _size(value: Any) -> dict[str, int] | None:
 _CHECKS: dict[str, Callable[[Any, Fact], Any]] = {
     "text": lambda value, _fact: _text(value, TEXT_LIMITS["text"]),
     "name": lambda value, _fact: _text(value, TEXT_LIMITS["name"]),
+    "page": lambda value, _fact: _text(value, TEXT_LIMITS["page"]),
     "int": _int,
     "float": lambda value, fact: float(value) if _in(value, fact) else None,
     "bool": lambda value, _fact: True if value is True else None,
@@ -242,13 +249,9 @@ def clean_meta(meta: dict[str, Any], warn: Callable[[str], None] | None = None) 
     return out
 
 
-def public_meta(
-    meta: dict[str, Any], *, strip_location: bool, show_paths: bool = False
-) -> dict[str, Any]:
-    """The facts a published site may show: no paths unless asked, no place when stripped."""
-    hidden = {LOCATION} if strip_location else set()
-    if not show_paths:
-        hidden.add(PATH)
+def public_meta(meta: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    """The facts a published site may show: none of the `hidden` privacy classes, and no
+    undeclared fact (treated as a path)."""
     return {
         k: v
         for k, v in meta.items()

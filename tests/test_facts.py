@@ -12,7 +12,11 @@ import pytest
 from photoseek.facts import (
     FACTS,
     LIST_MAX,
+    LOCATION,
     NAME_MAX,
+    PAGE_MAX,
+    PATH,
+    PICTURE_TEXT,
     TEXT_MAX,
     CleanMeta,
     Invalid,
@@ -66,6 +70,8 @@ def clean(meta: dict) -> tuple[dict, list[str]]:
         ("caption", 5, None),
         ("title", "t" * (NAME_MAX + 10), "t" * NAME_MAX),
         ("caption", "c" * (TEXT_MAX + 10), "c" * TEXT_MAX),
+        ("ocr", "o" * PAGE_MAX, "o" * PAGE_MAX),
+        ("ocr", "o" * (PAGE_MAX + 1), "o" * PAGE_MAX),
         ("taken", "2019-06-01T14:00:00", "2019-06-01T14:00:00"),
         ("taken", "2019-06-01T14:00:00+02:00", "2019-06-01T14:00:00+02:00"),
         ("taken", "2019-06-01T14:00:00Z", "2019-06-01T14:00:00Z"),
@@ -186,17 +192,23 @@ def test_public_meta_by_privacy_class():
         "takeout_sidecar": "a.jpg.json",
         "google_photos_url": "https://photos.google.com/x",
         "caption": "c",
+        "ocr": "EXIT",
         "invented": "?",
         "_note": 1,
     }
-    assert public_meta(meta, strip_location=False) == {"gps": meta["gps"], "caption": "c"}
-    assert public_meta(meta, strip_location=True) == {"caption": "c"}
-    shown = public_meta(meta, strip_location=False, show_paths=True)
+    published = {"gps": meta["gps"], "caption": "c", "ocr": "EXIT"}
+    assert public_meta(meta, frozenset({PATH})) == published
+    assert public_meta(meta, frozenset({PATH, LOCATION})) == {"caption": "c", "ocr": "EXIT"}
+    assert public_meta(meta, frozenset({PATH, PICTURE_TEXT})) == {
+        "gps": meta["gps"],
+        "caption": "c",
+    }
+    shown = public_meta(meta, frozenset())
     assert shown.keys() == {
         "gps", "original_path", "takeout_path", "takeout_sidecar", "google_photos_url",
-        "caption", "invented",
+        "caption", "ocr", "invented",
     }  # fmt: skip
-    assert public_meta(meta, strip_location=True, show_paths=True).keys() == shown.keys() - {"gps"}
+    assert public_meta(meta, frozenset({LOCATION})).keys() == shown.keys() - {"gps"}
 
 
 def test_the_declarations():
@@ -277,8 +289,9 @@ def test_declarations_cannot_change_at_run_time():
         FACTS["rating"].high = 100
     with pytest.raises(dataclasses.FrozenInstanceError):
         Invalid("x").reason = "y"
+    # What to hide has no default: a caller must say it.
     with pytest.raises(TypeError):
-        public_meta({}, True)
+        public_meta({})  # type: ignore[call-arg]
 
 
 def test_false_is_quiet_only_for_booleans():

@@ -11,7 +11,7 @@ import pytest
 from jinja2 import DictLoader, UndefinedError
 
 from photoseek.build_site import gallery
-from photoseek.build_site.gallery import Entry, Privacy
+from photoseek.build_site.gallery import Entry, Privacy, Tile
 from photoseek.build_site.output import SiteFolder
 from photoseek.build_site.pages import ASSETS, PageWriter
 from photoseek.library import Photo, Source
@@ -107,6 +107,7 @@ def test_text_read_in_the_picture_is_shown_only_when_kept_public():
     assert entry(p).alt == "Text in the picture: STOP / AHEAD"
     assert entry(p, privacy=Privacy(ocr=False)).text == ""
     assert entry(p, privacy=Privacy(ocr=False)).alt == "Photo IMG_1.jpg"
+    assert "ocr" not in entry(p, privacy=Privacy(ocr=False)).meta
 
 
 def test_alternative_text_prefers_caption_then_title_then_text_then_keywords():
@@ -130,14 +131,13 @@ def test_heading_and_title_prefer_the_photos_own_names():
 
 def test_tiles_point_at_their_rendition_and_full_falls_back_to_large():
     e = entry()
-    assert e.tile() == {"sid": e.sid, "thumb": f"img/thumb/aa/{e.sid}.jpg", "width": 320,
-                        "height": 213, "alt": "Photo IMG_1.jpg"}  # fmt: skip
-    assert e.tile("full")["thumb"] == f"img/full/aa/{e.sid}.jpg"
-    assert (e.tile("full")["width"], e.tile("full")["height"]) == (3000, 2000)
+    assert e.tile() == Tile(e.sid, f"img/thumb/aa/{e.sid}.jpg", 320, 213, "Photo IMG_1.jpg")
+    assert e.tile("full").src == f"img/full/aa/{e.sid}.jpg"
+    assert (e.tile("full").width, e.tile("full").height) == (3000, 2000)
     for small in (entry(size=(1600, 900)), entry(full_size=False)):
         tile = small.tile("full")
-        assert tile["thumb"] == f"img/large/aa/{small.sid}.jpg"
-        assert (tile["width"], tile["height"]) == (1600, 900 if small.size[0] == 1600 else 1067)
+        assert tile.src == f"img/large/aa/{small.sid}.jpg"
+        assert (tile.width, tile.height) == (1600, 900 if small.size[0] == 1600 else 1067)
 
 
 def test_search_text_puts_the_name_first_and_each_word_once():

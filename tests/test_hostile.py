@@ -22,6 +22,7 @@ import piexif
 import pytest
 
 from photoseek import samples
+from photoseek.build_site.gallery import Privacy
 from photoseek.facts import clean_meta, public_meta
 from photoseek.library import Library
 
@@ -258,18 +259,25 @@ def test_malformed_sidecar_values_are_dropped_and_every_later_build_works(tmp_pa
     assert again.returncode == 0
 
 
-def test_values_stored_by_an_older_photoseek_are_checked_on_reading(tmp_path):
+def test_values_stored_by_an_older_photoseek_are_checked_on_reading_and_on_upgrade(tmp_path):
     library = tmp_path / "lib"
     run_cli("extract", str(folder_of(tmp_path / "pics", 1)), "--library", str(library))
     db = sqlite3.connect(library / "library.db")
     bad = {"gps": {"lat": "47.1", "lon": 8}, "people": [5], "rating": 1e8, "aperture": 1e999}
     db.execute("UPDATE sources SET meta=?", (json.dumps(bad),))
+    # An older photoseek's catalog: schema 1, whose facts were checked less.
+    db.execute("PRAGMA user_version=1")
     db.commit()
     db.close()
     listing = run_cli("ls", "--library", str(library), "--json").stdout
     assert "Infinity" not in listing
     assert json.loads(listing)["meta"].keys() & bad.keys() == set()
     run_cli("embed", "--library", str(library), "--model", "colour")
+    # Opened for writing, the catalog was upgraded and its facts checked once, for good.
+    db = sqlite3.connect(library / "library.db")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert [json.loads(m) for (m,) in db.execute("SELECT meta FROM sources")] == [{}]
+    db.close()
     run_cli("site", "--library", str(library), "--out", str(tmp_path / "site"))
 
 
@@ -445,9 +453,10 @@ def test_a_published_site_shows_no_path_of_the_building_machine(tmp_path):
 
 def test_public_meta_follows_the_declarations():
     meta = {"gps": {"lat": 1.0, "lon": 2.0}, "original_path": "/home/me/x.jpg", "caption": "c"}
-    assert public_meta(meta, strip_location=False) == {"gps": meta["gps"], "caption": "c"}
-    assert public_meta(meta, strip_location=True) == {"caption": "c"}
-    assert public_meta(meta, strip_location=True, show_paths=True).keys() == {
+    hidden = lambda **privacy: Privacy(**privacy).hidden  # noqa: E731
+    assert public_meta(meta, hidden()) == {"gps": meta["gps"], "caption": "c"}
+    assert public_meta(meta, hidden(strip_location=True)) == {"caption": "c"}
+    assert public_meta(meta, hidden(strip_location=True, show_paths=True)).keys() == {
         "original_path",
         "caption",
     }

@@ -1,0 +1,57 @@
+"""The gallery's data files: what the browser's search, filters and map read (`data/*.js`,
+script files, since browsers refuse `fetch` from file://)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import searchdata
+from .gallery import Entry
+from .textmodel import TextModelFiles
+from .words import SearchWords
+
+# The places page's thumbnails: alternative text shortened, since every located photo has one.
+PLACE_ALT_MAX = 80
+
+
+def data_files(
+    entries: list[Entry],
+    vectors: np.ndarray,
+    words: SearchWords,
+    filters: dict[str, Any],
+    model_files: TextModelFiles | None,
+) -> dict[str, str]:
+    """Each data file's name (under data/, without .js) and text."""
+    projection = searchdata.Projection.fit(vectors)
+    top = searchdata.exact_top(words.vectors, vectors)
+    data = {
+        "vectors": searchdata.photo_vectors_js(projection, vectors),
+        "concepts": searchdata.concepts_js(
+            projection, words.texts, words.vectors, words.kinds, top
+        ),
+        "photos": searchdata.js_payload(
+            "photos", {"ids": [e.sid for e in entries], "text": [e.search_text() for e in entries]}
+        ),
+    }
+    if model_files:
+        data["fine"] = searchdata.fine_js(projection, vectors)
+        data.update(model_files.files)
+    data["facets"] = searchdata.js_payload("facets", filters)
+    located = [e for e in entries if e.place]
+    if located:
+        data["places"] = searchdata.js_payload(
+            "places",
+            {
+                "ids": [e.sid for e in located],
+                "lat": [e.place[0] for e in located],
+                "lon": [e.place[1] for e in located],
+                "alt": [e.alt[:PLACE_ALT_MAX] for e in located],
+            },
+        )
+    texts_read = [e.text for e in entries]
+    if any(texts_read):
+        # Loaded with the search data; a photo without text costs two bytes.
+        data["ocr"] = searchdata.js_payload("ocr", {"texts": texts_read})
+    return data

@@ -1,0 +1,237 @@
+"""The pages by kind, in-process and rendered with the real templates: grids and their
+paging, group pages and their indexes, photo pages with similar photos and near duplicates,
+and the duplicates page. Fast, so that a mutation tester can run it for every mutant of
+grids.py, groups.py and photo_pages.py."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from photoseek.build_site import gallery, grids, groups, photo_pages
+from photoseek.build_site.gallery import Entry
+from photoseek.build_site.output import SiteFolder
+from photoseek.build_site.pages import PageWriter
+from photoseek.library import Photo, Source
+
+
+def photo(n: int, sources: int = 1, **meta: object) -> Photo:
+    pid = f"{n:040x}"
+    found = [Source(f"file:/in/{n}-{i}.jpg", "folder", {}) for i in range(sources)]
+    return Photo(pid, Path(f"/in/{n}.jpg"), "JPEG", 400, 300, 1, found, dict(meta))
+
+
+def entries_of(photos: list[Photo]) -> list[Entry]:
+    return [Entry(p, p.id[-12:], i, gallery.title_of(p), (400, 300)) for i, p in enumerate(photos)]
+
+
+class Recorder(PageWriter):
+    """The real writer, which also keeps what each page was given."""
+
+    def __init__(self, folder: SiteFolder) -> None:
+        super().__init__(
+            folder,
+            {"site_title": "T", "photo_count": 0, "model": "m", "text_search": False,
+             "text_model_bytes": 0, "picture_text": False, "places": False},
+        )  # fmt: skip
+        self.views: dict[str, dict] = {}
+
+    def page(self, relative: str, template: str, **context: object) -> None:
+        self.views[relative] = context
+        super().page(relative, template, **context)
+
+
+@pytest.fixture
+def writer(tmp_path):
+    folder = SiteFolder(tmp_path / "site")
+    yield Recorder(folder)
+    folder.release()
+
+
+def html(writer: Recorder, relative: str) -> str:
+    return (writer.folder.out / relative).read_text()
+
+
+def test_periods_and_page_names():
+    assert grids.period("2010-07") == "July 2010"
+    assert grids.period("2010-12") == "December 2010"
+    assert grids.period("2010") == "2010"
+    assert grids.period(grids.UNDATED) == "Undated"
+    assert [grids.home_page(n) for n in (1, 2, 3)] == ["index.html", "page-2.html", "page-3.html"]
+    assert grids.page_name("albums/x", 1) == "albums/x.html"
+    assert grids.page_name("albums/x", 2) == "albums/x-2.html"
+
+
+def test_sections_run_under_the_month_taken_and_undated_last():
+    entries = entries_of(
+        [photo(1, taken="2021-07-30T10:00:00"), photo(2, taken="2021-07-01T10:00:00"),
+         photo(3, taken="2021-06-12T10:00:00"), photo(4), photo(5)]
+    )  # fmt: skip
+    runs = grids.sections(entries, dated=True)
+    assert [(r.heading, [t.sid for t in r.tiles]) for r in runs] == [
+        ("July 2021", [entries[0].sid, entries[1].sid]),
+        ("June 2021", [entries[2].sid]),
+        ("Undated", [entries[3].sid, entries[4].sid]),
+    ]
+    undated = grids.sections(entries, dated=False)
+    assert [(r.heading, len(r.tiles)) for r in undated] == [("", 5)]
+    assert grids.sections([], dated=True) == []
+
+
+def test_a_grid_is_paged_at_per_page_and_a_group_gets_its_list(writer):
+    entries = entries_of([photo(n) for n in range(grids.PER_PAGE + 1)])
+    grids.write_grid(writer, entries, grids.home_page, dated=True, heading="All", note="")
+    first, second = writer.views["index.html"], writer.views["page-2.html"]
+    assert (first["page"], first["pages"], second["page"], second["pages"]) == (1, 2, 2, 2)
+    assert sum(len(s.tiles) for s in first["sections"]) == grids.PER_PAGE
+    assert [t.sid for s in second["sections"] for t in s.tiles] == [entries[-1].sid]
+    assert first["link"](2) == "page-2.html" and second["link"](1) == "index.html"
+    assert 'rel="next" href="page-2.html"' in html(writer, "index.html")
+    assert not (writer.folder.out / "data" / "in").exists(), "the home grid has no list"
+
+    members = entries[:3]
+    name = lambda n: grids.page_name("albums/trip", n)  # noqa: E731
+    grids.write_grid(writer, members, name, "albums/trip", heading="Album: Trip", note="")
+    assert writer.views["albums/trip.html"]["pages"] == 1
+    assert writer.views["albums/trip.html"]["link"](1) == "trip.html"
+    data = (writer.folder.out / "data" / "in" / "albums" / "trip.js").read_text()
+    payload = json.loads(re.fullmatch(r'photoseekData\("in/albums/trip",(.*)\);\n', data)[1])
+    assert payload == {"ids": [e.sid for e in members], "per_page": grids.PER_PAGE}
+    assert "?in=albums/trip" in html(writer, "albums/trip.html")
+
+
+def test_an_empty_grid_is_one_page(writer):
+    grids.write_grid(writer, [], grids.home_page, dated=True, heading="All", note="")
+    assert (writer.views["index.html"]["page"], writer.views["index.html"]["pages"]) == (1, 1)
+    assert list(writer.views) == ["index.html"]
+
+
+def _library() -> list[Entry]:
+    return entries_of(
+        [photo(1, taken="2021-07-30T10:00:00", people=["Ana", "Bo"], favourite=True, rating=5,
+               camera="X100V", keywords=["sea"], albums=["Trip"]),
+         photo(2, taken="2021-06-12T10:00:00", people=["Ana"], rating=3, albums=["Trip", "b"]),
+         photo(3, taken="2019-01-01T10:00:00", camera="X100V", keywords=["Sea"]),
+         photo(4)]
+    )  # fmt: skip
+
+
+def test_groups_gather_each_kind_in_the_entries_order():
+    entries = _library()
+    e1, e2, e3, e4 = entries
+    found = groups.groups(entries)
+    assert list(found) == list(groups.GROUP_HEADINGS)
+    assert found["people"] == {"Ana": [e1, e2], "Bo": [e1]}
+    assert found["favourites"] == {groups.FAVOURITES: [e1]}
+    assert found["ratings"] == {"5": [e1], "3": [e2]}
+    assert found["cameras"] == {"X100V": [e1, e3]}
+    assert found["keywords"] == {"sea": [e1], "Sea": [e3]}
+    assert found["albums"] == {"Trip": [e1, e2], "b": [e2]}
+    assert found["timeline"] == {
+        "2021": [e1, e2], "2021-07": [e1], "2021-06": [e2], "2019": [e3], "2019-01": [e3],
+        grids.UNDATED: [e4],
+    }  # fmt: skip
+    e3.tags = ["beach"]
+    assert groups.groups(entries)["tags"] == {"beach": [e3]}
+
+
+def test_group_names_never_come_from_metadata_alone():
+    assert groups.group_name("timeline", "2021-07") == ("2021-07", "July 2021")
+    assert groups.group_name("ratings", "3") == ("stars-3", "★★★☆☆")
+    assert groups.group_name("favourites", groups.FAVOURITES) == ("favourites", "Favourites")
+    assert groups.group_name("albums", "../Trip") == (gallery.slug("../Trip"), "../Trip")
+
+
+def test_group_pages_and_their_indexes(writer):
+    entries = _library()
+    groups.write_group_pages(writer, entries)
+    for kind in groups.GROUP_HEADINGS:
+        index = writer.views[f"{kind}/index.html"]
+        assert index["heading"] == groups.GROUP_HEADINGS[kind][0]
+        assert index["empty"] == groups.GROUP_EMPTY[kind]
+    timeline = writer.views["timeline/index.html"]["groups"]
+    assert [(g.name, g.count, g.month) for g in timeline] == [
+        ("2021", 2, False), ("July 2021", 1, True), ("June 2021", 1, True),
+        ("2019", 1, False), ("January 2019", 1, True), ("Undated", 1, False),
+    ]  # fmt: skip
+    assert timeline[0].href == "2021.html" and timeline[1].cover == entries[0].tile()
+    ratings = writer.views["ratings/index.html"]["groups"]
+    assert [(g.name, g.href) for g in ratings] == [
+        ("★★★★★", "stars-5.html"),
+        ("★★★☆☆", "stars-3.html"),
+    ]
+    albums = writer.views["albums/index.html"]["groups"]
+    assert [g.name for g in albums] == ["b", "Trip"], "sorted without regard to case"
+    assert writer.views["tags/index.html"]["groups"] == []
+    assert "No automatic tags" in html(writer, "tags/index.html")
+    trip = f"albums/{gallery.slug('Trip')}"
+    assert writer.views[f"{trip}.html"]["heading"] == "Album: Trip"
+    assert writer.views[f"{trip}.html"]["context"] == trip
+    assert writer.views["favourites/favourites.html"]["heading"] == "Favourites"
+    assert writer.views["timeline/Undated.html"]["heading"] == "Undated"
+    assert writer.views["timeline/2021-07.html"]["heading"] == "Taken in July 2021"
+    assert writer.views["ratings/stars-3.html"]["heading"] == "Rated ★★★☆☆"
+    assert f'src="../{entries[0].tile().src}"' in html(writer, "timeline/index.html")
+
+
+def test_photo_pages_split_near_duplicates_from_similar_photos(writer):
+    entries = entries_of(
+        [photo(1, caption="Sea", keywords=["a b"], albums=["Trip"], people=["Ana"]),
+         photo(2), photo(3), photo(4, sources=2)]
+    )  # fmt: skip
+    entries[0].tags = ["beach"]
+    ids = [e.photo.id for e in entries]
+    neighbours = {
+        ids[0]: [(ids[1], 0.99), (ids[2], 0.95), (ids[3], 0.5), ("gone", 0.99)],
+        ids[1]: [(ids[0], 0.99)],
+        ids[2]: [(ids[0], 0.95)],
+    }
+    near = photo_pages.write_photo_pages(writer, entries, neighbours, near=0.95)
+    view = writer.views[f"photo/{entries[0].sid}.html"]["p"]
+    assert [t.sid for t in view.duplicates] == [entries[1].sid, entries[2].sid]
+    assert [t.sid for t in view.similar] == [entries[3].sid]
+    # Each group once, from its first photo; photo 3's own group ends at 0.95 too.
+    assert [[t.sid for t in g] for g in near] == [[e.sid for e in entries[:3]]]
+    assert (view.caption, view.title, view.home) == ("Sea", "1.jpg", "index.html")
+    assert view.keywords == [photo_pages.Chip("a b", gallery.slug("a b"))]
+    assert view.albums[0].name == "Trip" and view.people[0].name == "Ana"
+    assert view.tags == [photo_pages.Chip("beach", gallery.slug("beach"))]
+    assert (view.medium.width, view.large.width, view.full.width) == (400, 400, 400)
+    steps = [
+        (writer.views[f"photo/{e.sid}.html"]["prev"], writer.views[f"photo/{e.sid}.html"]["next"])
+        for e in entries
+    ]
+    sids = [e.sid for e in entries]
+    assert steps == [(None, sids[1]), (sids[0], sids[2]), (sids[1], sids[3]), (sids[2], None)]
+
+
+def test_a_photo_page_links_its_edits_and_returns_to_its_home_page(writer):
+    photos = [photo(n) for n in range(grids.PER_PAGE + 1)]
+    edited = Photo(**{**photos[-1].__dict__, "links": {"edited_from": [photos[0].id, "gone"]}})
+    entries = entries_of(photos[:-1] + [edited])
+    photo_pages.write_photo_pages(writer, entries, {}, near=0.95)
+    view = writer.views[f"photo/{entries[-1].sid}.html"]["p"]
+    assert view.home == "page-2.html"
+    assert view.links == [("Edited from", entries[0].sid)]
+    assert writer.views[f"photo/{entries[0].sid}.html"]["p"].home == "index.html"
+
+
+def test_the_duplicates_page_lists_photos_found_in_several_places(writer):
+    entries = entries_of([photo(1), photo(2, sources=3)])
+    group = [entries[0].tile(), entries[1].tile()]
+    photo_pages.write_duplicates_page(writer, entries, [group])
+    view = writer.views["duplicates.html"]
+    assert view["exact"] == [
+        photo_pages.ExactDuplicate(entries[1].tile(), entries[1].title, entries[1].sources())
+    ]
+    assert len(view["exact"][0].places) == 3
+    assert view["near"] == [group]
+    assert "found in 3 places" in html(writer, "duplicates.html")
+
+
+def test_near_duplicates_are_judged_by_each_models_threshold():
+    assert photo_pages.near_threshold("colour") == 0.985
+    assert photo_pages.near_threshold("openai/clip-vit-base-patch32") == 0.95
