@@ -9,10 +9,9 @@ import ctypes.util
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
-from photoseek.ownership import WriterLock, read_marker, write_marker
+from photoseek.ownership import WriterLock, new_file, read_marker, write_marker
 
 PICTURES_DIR = "photos"
 TMP_DIR = "tmp"
@@ -65,7 +64,7 @@ class LibraryFolder:
 
     def stage(self, data: bytes) -> Path:
         """Write bytes to a fresh file in tmp/, invisible until renamed into place."""
-        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix=_STAGED_PREFIX, suffix=_STAGED_SUFFIX)
+        fd, tmp = new_file(self.tmp_dir, _STAGED_PREFIX, _STAGED_SUFFIX)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

@@ -9,6 +9,7 @@ folder locked; it names the process that holds it.
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import sys
@@ -63,10 +64,37 @@ def contained(root: Path, relative: str) -> Path:
     return root / relative
 
 
+@functools.cache
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells it."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode `cp` gives a new file under the user's umask (0644 under 022): mkstemp's
+    0600 would keep a site from every web server that runs as another user."""
+    return 0o666 & ~_umask()
+
+
+def new_file(folder: Path, prefix: str, suffix: str) -> tuple[int, str]:
+    """A new file under a name no other run shares, open for writing, with file_mode()."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
+    os.fchmod(fd, file_mode())
+    return fd, tmp
+
+
 def write_whole(path: Path, data: bytes) -> None:
     """Write under a name no other run shares, then rename into place: never half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=PART_PREFIX, suffix=".part")
+    fd, tmp = new_file(path.parent, PART_PREFIX, ".part")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
