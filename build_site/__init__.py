@@ -2,7 +2,7 @@
 
 from .options import SiteOptions
 from .options import declared as declared_options
-from .output import SiteError, check_out
+from .output import SiteError, check_out, default_library, is_site
 from .run import build_site
 from .summary import SiteSummary
 
@@ -13,4 +13,6 @@ __all__ = [
     "build_site",
     "check_out",
     "declared_options",
+    "default_library",
+    "is_site",
 ]

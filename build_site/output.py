@@ -31,6 +31,17 @@ class SiteError(OwnershipError):
     """The site cannot be written there; the message says why and what to do."""
 
 
+def is_site(folder: Path) -> bool:
+    """Whether the folder is a gallery photoseek made."""
+    marker = read_marker(folder, MARKER_NAME)
+    return marker is not None and marker.get("kind") == "site"
+
+
+def default_library(out: Path) -> Path:
+    """Where `build` keeps a site's library unless told otherwise: SITE-library beside it."""
+    return out.with_name(out.name + "-library")
+
+
 def check_out(out: Path, *, library: Path | None = None, sources: list[Path] = ()) -> None:
     """Refuse an output folder that would overwrite or re-import the user's own files."""
     resolved = out.resolve()

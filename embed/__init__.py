@@ -4,7 +4,7 @@ the text in pictures."""
 from .blas import load_blas
 from .cachedir import cache_base
 from .embedder import Embedder, load_embedder, model_key
-from .hub import DEFAULT_MODEL, FALLBACK_MODEL, ModelUnavailable
+from .hub import DEFAULT_MODEL, FALLBACK_MODEL, ModelUnavailable, is_cached
 from .index import VectorIndex
 from .ocr import INSTALL as OCR_INSTALL
 from .ocr import OcrUnavailable, TextReader
@@ -29,6 +29,7 @@ __all__ = [
     "cpu_streams",
     "embed_library",
     "embed_texts_cached",
+    "is_cached",
     "load_blas",
     "load_embedder",
     "mlx_core",

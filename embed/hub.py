@@ -38,6 +38,27 @@ def _advice(model: str) -> str:
     )
 
 
+def _first_line(err: BaseException) -> str:
+    """An error's own words, on one line: the hub's messages run to several."""
+    lines = str(err).strip().splitlines()
+    return (lines[0].removeprefix("Got: ") if lines else type(err).__name__)[:200]
+
+
+def _why_not_now(err: BaseException) -> str:
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
+        return "HF_HUB_OFFLINE is set"
+    return f"the hub cannot be reached: {_first_line(err)}"
+
+
+def is_cached(model: str) -> bool:
+    """Whether a hub model's files are in the local Hugging Face cache (no network asked)."""
+    from huggingface_hub import try_to_load_from_cache
+
+    return isinstance(try_to_load_from_cache(model, "config.json"), str)
+
+
 def resolve(model: str, revision: str | None = None) -> Path:
     """The folder holding `model`'s files, downloading them if needed and allowed."""
     local = Path(model).expanduser()
@@ -75,8 +96,7 @@ def resolve(model: str, revision: str | None = None) -> Path:
     except LocalEntryNotFoundError as err:
         raise ModelUnavailable(
             f"model {model} is not in the local Hugging Face cache and cannot be downloaded "
-            f"now (offline, HF_HUB_OFFLINE is set, or the network failed: {err}). "
-            + _advice(model),
+            f"now ({_why_not_now(err)}). " + _advice(model),
             reason="not in the local Hugging Face cache, and it cannot be downloaded now",
         ) from err
     except GatedRepoError as err:
@@ -91,6 +111,6 @@ def resolve(model: str, revision: str | None = None) -> Path:
         ) from err
     except Exception as err:  # network stacks raise many kinds; all mean "not now"
         raise ModelUnavailable(
-            f"model {model} could not be downloaded: {err}. " + _advice(model)
+            f"model {model} could not be downloaded ({_first_line(err)}). " + _advice(model)
         ) from err
     return folder

@@ -173,8 +173,14 @@ def extract(
     """Extract every picture of the given sources into the library; returns what happened."""
     workers = default_workers(workers)
     summary = Summary()
-    library = Library(library_root, create=True)
+    # Sources are recognised before the library is made: a wrong SOURCE leaves no folder behind.
     found = detect(sources, catalog, summary)
+    try:
+        library = Library(library_root, create=True)
+    except BaseException:
+        for source in found:
+            source.close()
+        raise
     walker = Walker(summary, exclude=[library.root])
     library.folder.clean_tmp()
     for source in found:

@@ -6,6 +6,7 @@ import dataclasses
 import errno
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,9 +14,10 @@ from typing import Any
 
 import click
 
+from photoseek import locators
 from photoseek.build_site import SiteOptions
-from photoseek.interrupt import EXIT_INTERRUPTED, MESSAGE, stop_promptly_on_ctrl_c
-from photoseek.library import Library, LibraryError
+from photoseek.interrupt import EXIT_INTERRUPTED, say_interrupted, stop_promptly_on_ctrl_c
+from photoseek.library import CATALOG_NAME, Library, LibraryError, Photo
 from photoseek.model_choice import kept_model, library_model, load_model, model_of
 from photoseek.ownership import OwnershipError
 from photoseek.steps import embed_step, extract_step, ocr_step, site_step
@@ -33,9 +35,15 @@ def command(function: Callable[..., Any]) -> Callable[..., Any]:
 
         try:
             skipped = function(*args, **kwargs)
+            # Written now, while a closed pipe can still be told apart from an error.
+            sys.stdout.flush()
         except KeyboardInterrupt:
-            click.echo(MESSAGE, err=True)
+            say_interrupted()
             sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader stopped (`photoseek ls | head`): not an error, and nothing to say.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except (LibraryError, OwnershipError, ModelUnavailable) as err:
             raise click.ClickException(str(err)) from err
         except OSError as err:
@@ -75,6 +83,36 @@ workers_option = click.option(
 def open_library(path: Path) -> Library:
     """Open an existing library for reading (works on read-only media)."""
     return Library(path, readonly=True)
+
+
+def _library_of_site(_ctx: click.Context, _param: click.Parameter, path: Path) -> Path:
+    """A gallery given for --library leads to the library it was built from, where build
+    keeps it (SITE-library); elsewhere, the message says which folder to give."""
+    from photoseek.build_site import default_library, is_site
+
+    if not is_site(path):
+        return path
+    library = default_library(path)
+    if (library / CATALOG_NAME).is_file():
+        click.echo(f"note: {path} is a gallery; reading its library {library}", err=True)
+        return library
+    raise click.BadParameter(
+        f"{path} is a gallery photoseek built, not a library, and {library} is not its "
+        "library; give the --library it was built with (build keeps it in SITE-library "
+        "unless --library said otherwise)",
+        param_hint="--library",
+    )
+
+
+reading_library_option = click.option(
+    "--library",
+    "library_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    callback=_library_of_site,
+    help="The library folder (created by `photoseek extract` or `build`), or a gallery "
+    "`build` made, whose library beside it is read.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,7 +166,7 @@ def extract(
 
 
 @main.command(name="ls")
-@library_option
+@reading_library_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line and per photo.")
 @command
 def list_photos(library_dir: Path, as_json: bool) -> None:
@@ -237,7 +275,7 @@ def _print_hits(
 
 
 @main.command()
-@library_option
+@reading_library_option
 @click.argument("text")
 @model_option
 @hits_options
@@ -273,26 +311,19 @@ def search(library_dir: Path, text: str, model: str | None, top: int, as_json: b
 
 
 @main.command()
-@library_option
+@reading_library_option
 @click.argument("photo")
 @model_option
 @hits_options
 @command
 def similar(library_dir: Path, photo: str, model: str | None, top: int, as_json: bool) -> None:
-    """Find the photos most like PHOTO (an id, an id prefix, or a file path)."""
+    """Find the photos most like PHOTO: an id or id prefix, a file's path, or a file name
+    (IMG_0001.jpg) as the photo was found."""
     from photoseek.embed import VectorIndex
 
     with open_library(library_dir) as library:
         key = library_model(library, model)
-        if Path(photo).exists():
-            found = library.photo_by_path(Path(photo))
-            if found is None:
-                raise click.ClickException(f"{photo} is not in {library.root}; extract it first")
-        else:
-            try:
-                found = library.photo(photo)
-            except LibraryError as err:
-                raise click.ClickException(str(err)) from err
+        found = _find_photo(library, photo)
         index = VectorIndex.of_library(library, key)
         if found.id not in index.position:
             raise click.ClickException(f"{found.id} has no {key} vector yet; run photoseek embed")
@@ -300,8 +331,39 @@ def similar(library_dir: Path, photo: str, model: str | None, top: int, as_json:
         _print_hits([h for h in hits if h[0] != found.id][:top], library, as_json)
 
 
+def _names(photo: Photo) -> set[str]:
+    """The file names a photo is known by: its picture's, its original's, each source's."""
+    names = {photo.path.name, *(locators.parse(s.locator).file_name for s in photo.sources)}
+    return names | {str(photo.meta["original_name"])} if "original_name" in photo.meta else names
+
+
+def _find_photo(library: Library, text: str) -> Photo:
+    """The photo a user means: a path to its file, an id or id prefix, or a file name."""
+    if Path(text).exists():
+        found = library.photo_by_path(Path(text))
+        if found is None:
+            raise click.ClickException(f"{text} is not in {library.root}; extract it first")
+        return found
+    try:
+        return library.photo(text)
+    except LibraryError:
+        pass
+    named = [p for p in library.photos() if text in _names(p)]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        ids = ", ".join(p.id[:16] for p in named[:5])
+        raise click.ClickException(
+            f"{len(named)} photos in {library.root} are named {text} ({ids}); give the id of one"
+        )
+    raise click.ClickException(
+        f"no photo in {library.root} has the id, path or file name {text!r}; "
+        f"photoseek ls --library {library.root} lists them"
+    )
+
+
 @main.command()
-@library_option
+@reading_library_option
 @model_option
 @click.option(
     "--out",
@@ -438,11 +500,11 @@ def build(
 
     Without --model, a library that was embedded before keeps its model.
     """
-    from photoseek.build_site import check_out
+    from photoseek.build_site import check_out, default_library
     from photoseek.embed import DEFAULT_MODEL
 
     check_out(out)
-    library_dir = library_dir or out.with_name(out.name + "-library")
+    library_dir = library_dir or default_library(out)
     check_out(out, library=library_dir, sources=list(sources))
     chosen = site_options(options)
     if ocr is False:
@@ -454,7 +516,9 @@ def build(
         raise KeyboardInterrupt
     embedded = embed_step(library_dir, embedder, progress, workers=workers)
     unread = ocr is not False and ocr_step(library_dir, progress, required=ocr is True)
-    skipped = site_step(library_dir, out, embedder, chosen, progress, workers, list(sources))
+    skipped = site_step(
+        library_dir, out, embedder, chosen, progress, workers, list(sources), say_library=True
+    )
     return bool(summary.skipped or embedded.failed or unread or skipped)
 
 

@@ -116,6 +116,21 @@ def _caches(report: Report) -> None:
     )
 
 
+def _default_model(report: Report) -> None:
+    from photoseek.embed import DEFAULT_MODEL, FALLBACK_MODEL, is_cached
+
+    if is_cached(DEFAULT_MODEL):
+        report.add("default model", f"{DEFAULT_MODEL}: in the Hugging Face cache")
+        return
+    report.add(
+        "default model",
+        f"{DEFAULT_MODEL} is not in the Hugging Face cache: embed and build download it "
+        "(about 600 MB) the first time they run with network access; without one, give "
+        f"--model a checkpoint folder, or --model {FALLBACK_MODEL} (no model: similar photos "
+        "by colour and layout, search by names, captions and colours)",
+    )
+
+
 def _ocr(report: Report) -> None:
     from photoseek.embed import OCR_INSTALL as INSTALL
 
@@ -156,6 +171,7 @@ def diagnose() -> Report:
     )
     _blas(report)
     _caches(report)
+    _default_model(report)
     _ocr(report)
     _browser(report)
     return report

@@ -25,6 +25,13 @@ MESSAGE = (
 )
 
 _installed = False
+_said = threading.Lock()
+
+
+def say_interrupted() -> None:
+    """Tell the user once, whichever of the main thread and the watcher stops first."""
+    if _said.acquire(blocking=False):
+        print(f"\n{MESSAGE}", file=sys.stderr, flush=True)
 
 
 def _watch(read_fd: int) -> None:
@@ -45,7 +52,7 @@ def _watch(read_fd: int) -> None:
 
 
 def _exit_now() -> None:
-    print(f"\n{MESSAGE}", file=sys.stderr, flush=True)
+    say_interrupted()
     os._exit(EXIT_INTERRUPTED)
 
 

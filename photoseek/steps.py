@@ -89,9 +89,10 @@ def site_step(
     progress: bool | None,
     workers: int | None,
     sources: list[Path] = (),
+    say_library: bool = False,
 ) -> bool:
-    """Generate the site with `options` (a SiteOptions) and report it; returns whether
-    pictures were skipped."""
+    """Generate the site with `options` (a SiteOptions) and report it, with where its
+    library is when `say_library`; returns whether pictures were skipped."""
     from photoseek.build_site import build_site
 
     summary = build_site(
@@ -104,6 +105,8 @@ def site_step(
         sources=list(sources),
     )
     outcome = summary.outcome()
+    if say_library:
+        outcome.lines.append(f"library: {library_dir.absolute()}")
     outcome.lines.append(f"open {(out / 'index.html').absolute().as_uri()}")
     show(outcome)
     return outcome.incomplete

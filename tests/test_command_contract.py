@@ -15,6 +15,7 @@ import pytest
 
 from photoseek import samples
 from photoseek.concurrency import default_workers, usable_cores
+from photoseek.interrupt import MESSAGE
 
 from . import reference_models as ref
 from .conftest import clip_vocab, ls_json, run_cli
@@ -74,7 +75,7 @@ def test_ctrl_c_stops_embed_within_two_seconds_and_the_run_resumes(b32, tmp_path
     status, stopped, stderr = interrupt_when([*args, "--progress"], "embedding", 1.5)
     assert status == 130, stderr
     assert stopped < STOP_WITHIN, stderr
-    assert "interrupted" in stderr
+    assert stderr.count(MESSAGE) == 1, stderr
     assert "Traceback" not in stderr
     again = run_cli(*args)
     assert "160 embedded, 0 already embedded" in again.stdout
@@ -89,6 +90,7 @@ def test_ctrl_c_stops_build_within_two_seconds_and_the_next_build_completes(tmp_
     status, stopped, stderr = interrupt_when([*args, "--progress"], "pictures", 1.0)
     assert status == 130, stderr
     assert stopped < STOP_WITHIN, stderr
+    assert stderr.count(MESSAGE) == 1, stderr
     assert "Traceback" not in stderr
     # Not published as complete; the next build finishes it to what an uninterrupted one makes.
     assert json.loads((out / ".photoseek-site").read_text())["state"] == "building"
