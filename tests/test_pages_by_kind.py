@@ -5,6 +5,7 @@ grids.py, groups.py and photo_pages.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -55,6 +56,26 @@ def html(writer: Recorder, relative: str) -> str:
     return (writer.folder.out / relative).read_text()
 
 
+def test_the_declared_numbers():
+    assert grids.PER_PAGE == 200
+    assert photo_pages.SIMILAR == 12
+
+
+def test_what_pages_read_cannot_change_under_them(writer):
+    entries = entries_of([photo(1, sources=2)])
+    values = [
+        grids.Section("June 2021", []),
+        groups.GroupLink("Trip", "trip.html", 1, False, entries[0].tile()),
+        photo_pages.Chip("a", "a-1"),
+        photo_pages.ExactDuplicate(entries[0].tile(), "x", []),
+    ]
+    photo_pages.write_photo_pages(writer, entries, {}, near=0.95)
+    values.append(writer.views[f"photo/{entries[0].sid}.html"]["p"])
+    for value in values:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            value.sid = "other"  # type: ignore[misc]
+
+
 def test_periods_and_page_names():
     assert grids.period("2010-07") == "July 2010"
     assert grids.period("2010-12") == "December 2010"
@@ -68,26 +89,35 @@ def test_periods_and_page_names():
 def test_sections_run_under_the_month_taken_and_undated_last():
     entries = entries_of(
         [photo(1, taken="2021-07-30T10:00:00"), photo(2, taken="2021-07-01T10:00:00"),
-         photo(3, taken="2021-06-12T10:00:00"), photo(4), photo(5)]
+         photo(3, taken="2021-06-12T10:00:00"), photo(6, taken="2021-01-12T10:00:00"),
+         photo(4), photo(5)]
     )  # fmt: skip
     runs = grids.sections(entries, dated=True)
     assert [(r.heading, [t.sid for t in r.tiles]) for r in runs] == [
         ("July 2021", [entries[0].sid, entries[1].sid]),
         ("June 2021", [entries[2].sid]),
-        ("Undated", [entries[3].sid, entries[4].sid]),
+        ("January 2021", [entries[3].sid]),
+        ("Undated", [entries[4].sid, entries[5].sid]),
     ]
     undated = grids.sections(entries, dated=False)
-    assert [(r.heading, len(r.tiles)) for r in undated] == [("", 5)]
+    assert [(r.heading, len(r.tiles)) for r in undated] == [("", 6)]
     assert grids.sections([], dated=True) == []
 
 
+def _shown(view: dict) -> list[str]:
+    return [t.sid for s in view["sections"] for t in s.tiles]
+
+
 def test_a_grid_is_paged_at_per_page_and_a_group_gets_its_list(writer):
-    entries = entries_of([photo(n) for n in range(grids.PER_PAGE + 1)])
+    entries = entries_of([photo(n) for n in range(2 * grids.PER_PAGE + 1)])
     grids.write_grid(writer, entries, grids.home_page, dated=True, heading="All", note="")
-    first, second = writer.views["index.html"], writer.views["page-2.html"]
-    assert (first["page"], first["pages"], second["page"], second["pages"]) == (1, 2, 2, 2)
-    assert sum(len(s.tiles) for s in first["sections"]) == grids.PER_PAGE
-    assert [t.sid for s in second["sections"] for t in s.tiles] == [entries[-1].sid]
+    pages = [writer.views[name] for name in ("index.html", "page-2.html", "page-3.html")]
+    assert [(v["page"], v["pages"]) for v in pages] == [(1, 3), (2, 3), (3, 3)]
+    assert "page-4.html" not in writer.views
+    sids = [e.sid for e in entries]
+    per = grids.PER_PAGE
+    assert [_shown(v) for v in pages] == [sids[:per], sids[per : 2 * per], sids[2 * per :]]
+    first, second = pages[0], pages[1]
     assert first["link"](2) == "page-2.html" and second["link"](1) == "index.html"
     assert 'rel="next" href="page-2.html"' in html(writer, "index.html")
     assert not (writer.folder.out / "data" / "in").exists(), "the home grid has no list"
@@ -103,6 +133,12 @@ def test_a_grid_is_paged_at_per_page_and_a_group_gets_its_list(writer):
     assert "?in=albums/trip" in html(writer, "albums/trip.html")
 
 
+def test_a_full_page_is_one_page(writer):
+    entries = entries_of([photo(n) for n in range(grids.PER_PAGE)])
+    grids.write_grid(writer, entries, grids.home_page, dated=True, heading="All", note="")
+    assert list(writer.views) == ["index.html"] and writer.views["index.html"]["pages"] == 1
+
+
 def test_an_empty_grid_is_one_page(writer):
     grids.write_grid(writer, [], grids.home_page, dated=True, heading="All", note="")
     assert (writer.views["index.html"]["page"], writer.views["index.html"]["pages"]) == (1, 1)
@@ -113,8 +149,9 @@ def _library() -> list[Entry]:
     return entries_of(
         [photo(1, taken="2021-07-30T10:00:00", people=["Ana", "Bo"], favourite=True, rating=5,
                camera="X100V", keywords=["sea"], albums=["Trip"]),
-         photo(2, taken="2021-06-12T10:00:00", people=["Ana"], rating=3, albums=["Trip", "b"]),
-         photo(3, taken="2019-01-01T10:00:00", camera="X100V", keywords=["Sea"]),
+         photo(2, taken="2021-06-12T10:00:00", people=["Ana"], rating=3,
+               albums=["Trip", "zoo", "Apple", "1999-12"]),
+         photo(3, taken="2019-01-01T10:00:00", camera="X100V", keywords=["Sea"], rating=2),
          photo(4)]
     )  # fmt: skip
 
@@ -126,10 +163,10 @@ def test_groups_gather_each_kind_in_the_entries_order():
     assert list(found) == list(groups.GROUP_HEADINGS)
     assert found["people"] == {"Ana": [e1, e2], "Bo": [e1]}
     assert found["favourites"] == {groups.FAVOURITES: [e1]}
-    assert found["ratings"] == {"5": [e1], "3": [e2]}
+    assert found["ratings"] == {"5": [e1], "3": [e2], "2": [e3]}
     assert found["cameras"] == {"X100V": [e1, e3]}
     assert found["keywords"] == {"sea": [e1], "Sea": [e3]}
-    assert found["albums"] == {"Trip": [e1, e2], "b": [e2]}
+    assert found["albums"] == {"Trip": [e1, e2], "zoo": [e2], "Apple": [e2], "1999-12": [e2]}
     assert found["timeline"] == {
         "2021": [e1, e2], "2021-07": [e1], "2021-06": [e2], "2019": [e3], "2019-01": [e3],
         grids.UNDATED: [e4],
@@ -141,12 +178,23 @@ def test_groups_gather_each_kind_in_the_entries_order():
 def test_group_names_never_come_from_metadata_alone():
     assert groups.group_name("timeline", "2021-07") == ("2021-07", "July 2021")
     assert groups.group_name("ratings", "3") == ("stars-3", "★★★☆☆")
+    assert groups.group_name("ratings", "1") == ("stars-1", "★☆☆☆☆")
+    assert groups.group_name("ratings", "2") == ("stars-2", "★★☆☆☆")
+    for kind in ("tags", "keywords", "people", "cameras", "albums"):
+        assert groups.group_name(kind, "2021-07") == (gallery.slug("2021-07"), "2021-07")
     assert groups.group_name("favourites", groups.FAVOURITES) == ("favourites", "Favourites")
     assert groups.group_name("albums", "../Trip") == (gallery.slug("../Trip"), "../Trip")
 
 
 def test_group_pages_and_their_indexes(writer):
     entries = _library()
+    entries[2].tags = ["zebra", "Ant"]
+    entries[3].tags = ["zebra"]
+    groups.write_group_pages(writer, entries)
+    tags = writer.views["tags/index.html"]["groups"]
+    assert [(g.name, g.count) for g in tags] == [("Ant", 1), ("zebra", 2)]
+    for entry in entries:
+        entry.tags = []
     groups.write_group_pages(writer, entries)
     for kind in groups.GROUP_HEADINGS:
         index = writer.views[f"{kind}/index.html"]
@@ -158,15 +206,22 @@ def test_group_pages_and_their_indexes(writer):
         ("2019", 1, False), ("January 2019", 1, True), ("Undated", 1, False),
     ]  # fmt: skip
     assert timeline[0].href == "2021.html" and timeline[1].cover == entries[0].tile()
+    assert timeline[0].cover == entries[0].tile(), "a group shows its first photo"
     ratings = writer.views["ratings/index.html"]["groups"]
     assert [(g.name, g.href) for g in ratings] == [
         ("★★★★★", "stars-5.html"),
         ("★★★☆☆", "stars-3.html"),
+        ("★★☆☆☆", "stars-2.html"),
     ]
     albums = writer.views["albums/index.html"]["groups"]
-    assert [g.name for g in albums] == ["b", "Trip"], "sorted without regard to case"
+    assert [g.name for g in albums] == ["1999-12", "Apple", "Trip", "zoo"], "case ignored"
+    assert not any(g.month for g in albums), "only the timeline has months"
     assert writer.views["tags/index.html"]["groups"] == []
     assert "No automatic tags" in html(writer, "tags/index.html")
+    assert writer.views[f"albums/{gallery.slug('zoo')}.html"]["heading"] == "Album: zoo"
+    assert [s.heading for s in writer.views[f"albums/{gallery.slug('zoo')}.html"]["sections"]] == [
+        ""
+    ], "a group's grid has no month headings"
     trip = f"albums/{gallery.slug('Trip')}"
     assert writer.views[f"{trip}.html"]["heading"] == "Album: Trip"
     assert writer.views[f"{trip}.html"]["context"] == trip
@@ -220,14 +275,14 @@ def test_a_photo_page_links_its_edits_and_returns_to_its_home_page(writer):
 
 
 def test_the_duplicates_page_lists_photos_found_in_several_places(writer):
-    entries = entries_of([photo(1), photo(2, sources=3)])
+    entries = entries_of([photo(1), photo(2, sources=3), photo(3, sources=2)])
     group = [entries[0].tile(), entries[1].tile()]
     photo_pages.write_duplicates_page(writer, entries, [group])
     view = writer.views["duplicates.html"]
     assert view["exact"] == [
-        photo_pages.ExactDuplicate(entries[1].tile(), entries[1].title, entries[1].sources())
+        photo_pages.ExactDuplicate(e.tile(), e.title, e.sources()) for e in entries[1:]
     ]
-    assert len(view["exact"][0].places) == 3
+    assert [len(d.places) for d in view["exact"]] == [3, 2]
     assert view["near"] == [group]
     assert "found in 3 places" in html(writer, "duplicates.html")
 
