@@ -7,13 +7,15 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from photoseek import locators
 from photoseek.facts import LOCATION, PATH, PICTURE_TEXT, public_meta
 from photoseek.library import Photo
 
-from .pictures import rendition_kinds, rendition_path, rendition_size
+from .pictures import nearest_kind, rendition_kinds, rendition_path, rendition_size
+from .shapes import shape
 
 KIND_NAMES = {
     "lightroom": "Lightroom preview",
@@ -77,10 +79,27 @@ class Privacy:
         )
 
 
+def _told_apart(place: locators.Locator) -> str:
+    """A file's name with what tells its copies apart and nothing more of the machine's
+    paths: the folder it is in (an album, in a Takeout dump), and the zip part, preview
+    folder or Photos library holding it."""
+    inner = PurePosixPath(place.member) if place.member is not None else PurePosixPath(place.path)
+    if place.scheme == "lrprev":
+        previews = next((p.name for p in inner.parents if p.suffix == ".lrdata"), "")
+        return f"{inner.name} in {previews}" if previews else inner.name
+    # A Photos asset's folder is its UUID: nothing a person would recognise.
+    folder = inner.parent.name if place.scheme != "photos" else ""
+    name = f"{folder}/{inner.name}" if folder else inner.name
+    if place.member is not None:
+        name += f" in {PurePosixPath(place.path).name}"
+    return name
+
+
 def source_text(kind: str, locator: str, show_paths: bool) -> str:
-    """Where a photo was recovered from, as shown on its page: kind and file name by default."""
+    """Where a photo was recovered from, as shown on its page: by default its file name with
+    what tells it from its copies, and the full place with `show_paths`."""
     place = locators.parse(locator)
-    return f"{KIND_NAMES.get(kind, kind)}: {place.display if show_paths else place.file_name}"
+    return f"{KIND_NAMES.get(kind, kind)}: {place.display if show_paths else _told_apart(place)}"
 
 
 ALT_MAX = 300
@@ -95,6 +114,11 @@ class Tile:
     width: int
     height: int
     alt: str
+
+    @property
+    def shape(self) -> int:
+        """The aspect ratio's class in the justified grid (build_site/shapes.py)."""
+        return shape(self.width, self.height)
 
 
 @dataclass
@@ -147,12 +171,9 @@ class Entry:
         return text if len(text) <= ALT_MAX else text[: ALT_MAX - 1] + "…"
 
     def tile(self, kind: str = "thumb") -> Tile:
-        """The photo's rendition of this kind, as a page shows it.
-
-        "full" falls back to "large" where the photo has no full-size rendition of its own.
-        """
-        if kind not in rendition_kinds(*self.size, full=self.full_size):
-            kind = "large"
+        """The photo's rendition of this kind, as a page shows it: where the photo has none
+        of its own of that kind (a small picture, no full size), the largest smaller one."""
+        kind = nearest_kind(kind, rendition_kinds(*self.size, full=self.full_size))
         width, height = rendition_size(kind, *self.size)
         return Tile(self.sid, rendition_path(kind, self.sid), width, height, self.alt)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import io
+import itertools
 import os
 import signal
 import sys
@@ -17,6 +18,8 @@ from PIL import Image, ImageCms, ImageOps
 
 from photoseek.ownership import write_whole
 from photoseek.progress import progress_bar
+
+from .nearcopies import fingerprint
 
 pillow_heif.register_heif_opener()
 
@@ -38,9 +41,22 @@ def rendition_path(kind: str, photo_id: str) -> str:
 
 
 def rendition_kinds(width: int, height: int, full: bool = True) -> list[str]:
-    """The renditions an upright picture of this size gets."""
-    larger = full and max(width, height) > SIZES["large"]
-    return [*SIZES, FULL] if larger else list(SIZES)
+    """The renditions an upright picture of this size gets: each one larger than the one
+    before it (a picture of 500 px has a thumbnail and its own size, never two copies)."""
+    side = max(width, height)
+    names = list(SIZES)
+    # A kind is made when the picture is larger than the kind before it.
+    kinds = [
+        names[0],
+        *(kind for before, kind in itertools.pairwise(names) if side > SIZES[before]),
+    ]
+    return [*kinds, FULL] if full and side > SIZES["large"] else kinds
+
+
+def nearest_kind(kind: str, kinds: list[str]) -> str:
+    """The rendition shown for `kind` among those made: itself, else the largest smaller one."""
+    order = [*SIZES, FULL]
+    return max((k for k in kinds if order.index(k) <= order.index(kind)), key=order.index)
 
 
 def rendition_size(kind: str, width: int, height: int) -> tuple[int, int]:
@@ -120,17 +136,33 @@ def render(
     return photo_id, size, ""
 
 
+def render_and_fingerprint(
+    source: Path, photo_id: str, out: Path, full: bool = True
+) -> tuple[str, tuple[int, int] | None, str, tuple[int, ...] | None]:
+    """render(), and the pixel hash of the thumbnail it made or found (nearcopies.py): the
+    same small sRGB picture for every photo, made once."""
+    photo_id, size, error = render(source, photo_id, out, full)
+    if size is None:
+        return photo_id, size, error, None
+    try:
+        with Image.open(out / rendition_path("thumb", photo_id)) as thumb:
+            return photo_id, size, error, fingerprint(thumb)
+    except OSError:
+        return photo_id, size, error, None
+
+
 def render_all(
     jobs: list[tuple[Path, str]],
     out: Path,
     workers: int,
     progress: bool | None = None,
     full: bool = True,
-) -> Iterator[tuple[str, tuple[int, int] | None, str]]:
-    """Render pictures on a pool of processes, yielding each result as render() gives it."""
+) -> Iterator[tuple[str, tuple[int, int] | None, str, tuple[int, ...] | None]]:
+    """Render pictures on a pool of processes, yielding each result as
+    render_and_fingerprint() gives it, in the jobs' order."""
     bar = progress_bar("pictures", "photos", progress, len(jobs))
     if workers <= 1 or len(jobs) < 64:
-        results: Iterable = (render(source, pid, out, full) for source, pid in jobs)
+        results: Iterable = (render_and_fingerprint(source, pid, out, full) for source, pid in jobs)
         for result in results:
             bar.update()
             yield result
@@ -139,7 +171,8 @@ def render_all(
         try:
             sources, ids = zip(*jobs, strict=True)
             fulls = [full] * len(jobs)
-            for result in pool.map(render, sources, ids, [out] * len(jobs), fulls, chunksize=8):
+            outs = [out] * len(jobs)
+            for result in pool.map(render_and_fingerprint, sources, ids, outs, fulls, chunksize=8):
                 bar.update()
                 yield result
         finally:

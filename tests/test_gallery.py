@@ -81,12 +81,39 @@ def test_facts_in_reading_order_with_their_formats():
 
 
 def test_sources_show_the_file_name_only_unless_paths_are_asked_for():
-    assert entry().sources() == ["Lightroom preview: abc.lrprev", "Google Takeout: IMG_1.jpg"]
+    assert entry().sources() == [
+        "Lightroom preview: abc.lrprev in Cat Previews.lrdata",
+        "Google Takeout: Trip/IMG_1.jpg in takeout-001.zip",
+    ]
     assert entry(privacy=Privacy(show_paths=True)).sources() == [
         "Lightroom preview: /home/ana/Pictures/Cat Previews.lrdata/1/abc.lrprev",
         "Google Takeout: /mnt/dump/takeout-001.zip!Takeout/Google Photos/Trip/IMG_1.jpg",
     ]
-    assert gallery.source_text("scanner", "file:/a/b.jpg", False) == "scanner: b.jpg"
+    assert gallery.source_text("scanner", "file:/a/b.jpg", False) == "scanner: a/b.jpg"
+    assert gallery.source_text("folder", "file:/b.jpg", False) == "Folder: b.jpg"
+    assert gallery.source_text("lightroom", "lrprev:/x/1/abc.lrprev", False) == (
+        "Lightroom preview: abc.lrprev"
+    )
+    photos = "photos:/Users/ana/Pictures/Photos Library.photoslibrary!3F2A-11/IMG_7.HEIC"
+    assert gallery.source_text("apple_photos", photos, False) == (
+        "Apple Photos: IMG_7.HEIC in Photos Library.photoslibrary"
+    )
+    unpacked = "takeout:/home/ana/Takeout/Google Photos/Trip 2021/IMG_1.jpg"
+    assert gallery.source_text("takeout", unpacked, False) == "Google Takeout: Trip 2021/IMG_1.jpg"
+
+
+def test_copies_found_in_two_albums_of_two_zip_parts_are_told_apart():
+    sources = [
+        Source("zip:/d/takeout-001.zip!Takeout/Google Photos/Trip/PXL_1.jpg", "takeout", {}),
+        Source("zip:/d/takeout-002.zip!Takeout/Google Photos/Beach/PXL_1.jpg", "takeout", {}),
+    ]
+    p = Photo("c" * 40, Path("/lib/PXL_1.jpg"), "JPEG", 10, 10, 1, sources, {})
+    shown = entry(p).sources()
+    assert shown == [
+        "Google Takeout: Trip/PXL_1.jpg in takeout-001.zip",
+        "Google Takeout: Beach/PXL_1.jpg in takeout-002.zip",
+    ]
+    assert not any("/d/" in line for line in shown)
 
 
 def test_places_and_paths_are_published_only_as_the_privacy_settings_allow():
@@ -138,6 +165,11 @@ def test_tiles_point_at_their_rendition_and_full_falls_back_to_large():
         tile = small.tile("full")
         assert tile.src == f"img/large/aa/{small.sid}.jpg"
         assert (tile.width, tile.height) == (1600, 900 if small.size[0] == 1600 else 1067)
+    # A small picture's larger renditions are its medium one: no copies of the same pixels.
+    small = entry(size=(600, 400))
+    assert small.tile("large") == small.tile("full") == small.tile("medium")
+    assert small.tile("medium").src == f"img/medium/aa/{small.sid}.jpg"
+    assert (small.tile("full").width, small.tile("thumb").width) == (600, 320)
 
 
 def test_search_text_puts_the_name_first_and_each_word_once():

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image, ImageCms
 
 from photoseek import samples
-from photoseek.build_site import pictures
+from photoseek.build_site import nearcopies, pictures
 from photoseek.extract import icc, jpeg
 
 from .conftest import processes_naming
@@ -54,6 +54,31 @@ def test_only_pictures_larger_than_the_large_rendition_get_a_full_size_one():
     assert pictures.rendition_kinds(800, 600) == ["thumb", "medium", "large"]
     assert pictures.rendition_kinds(900, 1601) == ["thumb", "medium", "large", "full"]
     assert pictures.rendition_kinds(1601, 900, full=False) == ["thumb", "medium", "large"]
+
+
+def test_no_rendition_repeats_a_smaller_one():
+    # A picture no larger than a rendition's size would get a byte-identical copy of it.
+    assert pictures.rendition_kinds(721, 500) == ["thumb", "medium", "large"]
+    assert pictures.rendition_kinds(720, 500) == ["thumb", "medium"]
+    assert pictures.rendition_kinds(500, 321) == ["thumb", "medium"]
+    assert pictures.rendition_kinds(320, 320) == ["thumb"]
+    assert pictures.rendition_kinds(1, 1) == ["thumb"]
+    # Pages point at the largest rendition made, up to the one they ask for.
+    made = ["thumb", "medium"]
+    assert [pictures.nearest_kind(k, made) for k in ("thumb", "medium", "large", "full")] == [
+        "thumb", "medium", "medium", "medium"
+    ]  # fmt: skip
+    every = ["thumb", "medium", "large", "full"]
+    assert [pictures.nearest_kind(k, every) for k in every] == every
+
+
+def test_a_small_picture_gets_only_the_renditions_it_needs(tmp_path):
+    out = tmp_path / "site"
+    small = tmp_path / "small.jpg"
+    Image.new("RGB", (500, 400), (10, 200, 30)).save(small)
+    assert pictures.render(small, "ef56", out) == ("ef56", (500, 400), "")
+    made = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.jpg"))
+    assert made == ["img/medium/ef/ef56.jpg", "img/thumb/ef/ef56.jpg"]
 
 
 # EXIF orientation: where the stored picture's left edge is once upright.
@@ -182,7 +207,7 @@ def test_a_cmyk_picture_becomes_rgb(tmp_path):
 def test_renditions_carry_no_metadata_at_all(tmp_path):
     gps = {piexif.GPSIFD.GPSLatitudeRef: b"S", piexif.GPSIFD.GPSLatitude: ((33, 1), (0, 1), (0, 1))}
     exif = piexif.dump({"0th": {piexif.ImageIFD.Make: b"Phone"}, "GPS": gps})
-    data = _jpeg(samples.picture(3, (400, 300)), exif=exif, comment=b"at -33.86, 151.21")
+    data = _jpeg(samples.picture(3, (1000, 750)), exif=exif, comment=b"at -33.86, 151.21")
     source = tmp_path / "private.jpg"
     source.write_bytes(jpeg.with_metadata(data, icc=icc.profile_for("AdobeRGB")))
     pictures.render(source, "1234", tmp_path / "site")
@@ -259,6 +284,11 @@ def test_render_all_yields_every_result_in_the_jobs_order(tmp_path, workers):
     # Full-size renditions by default, for the one picture larger than the large one.
     assert [p.name for p in (tmp_path / "site" / "img" / "full").rglob("*.jpg")] == ["0006.jpg"]
     assert results[5][2] != "" and all(r[2] == "" for n, r in enumerate(results) if n != 5)
+    # Each readable picture's pixel hash, in its eight orientations, from its thumbnail.
+    assert results[5][3] is None
+    assert all(len(r[3]) == 8 for n, r in enumerate(results) if n != 5)
+    with Image.open(tmp_path / "site" / pictures.rendition_path("thumb", "0007")) as thumb:
+        assert results[7][3] == nearcopies.fingerprint(thumb)
 
 
 _WORKER_RUN = textwrap.dedent(
