@@ -1,5 +1,6 @@
 """A page per photo, with its facts, groups, similar photos and near duplicates; and the
-duplicates page that lists every photo found in several places and every near-duplicate group."""
+duplicates page that lists every photo found in several places and every group of near
+duplicates (judged by their pixels: nearcopies.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,10 @@ from dataclasses import dataclass
 
 from .gallery import Entry, Tile, slug
 from .grids import PER_PAGE, home_page
+from .nearcopies import BITS, NearGroup
 from .pages import PageWriter
 
 SIMILAR = 12
-# Cosine similarity above which two different files count as near duplicates.
-NEAR_DUPLICATE = {"colour": 0.985}
-NEAR_DUPLICATE_DEFAULT = 0.95
 LINK_LABELS = {"edited_from": "Edited from", "virtual_copy_of": "Virtual copy of"}
 
 
@@ -65,16 +64,22 @@ class ExactDuplicate:
     places: list[str]
 
 
-def near_threshold(model: str) -> float:
-    """The similarity above which the model's vectors call two files near duplicates."""
-    return NEAR_DUPLICATE.get(model, NEAR_DUPLICATE_DEFAULT)
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """A group of near duplicates as the duplicates page shows it, with how it was judged."""
+
+    tiles: list[Tile]
+    judged: str
+
+
+def judged(group: NearGroup) -> str:
+    """How a group's pixels agree, in words."""
+    apart = "equal" if group.bits == 0 else f"at most {group.bits} of {BITS} bits apart"
+    return f"pixel hashes {apart}" + (", one turned or mirrored" if group.turned else "")
 
 
 def _view(
-    entry: Entry,
-    by_id: dict[str, Entry],
-    similar: list[tuple[Entry, float]],
-    near: float,
+    entry: Entry, by_id: dict[str, Entry], similar: list[Entry], copies: list[Entry]
 ) -> PhotoView:
     meta = entry.meta
     return PhotoView(
@@ -98,8 +103,8 @@ def _view(
             if target in by_id
         ],
         sources=entry.sources(),
-        similar=[e.tile() for e, score in similar if score < near],
-        duplicates=[e.tile() for e, score in similar if score >= near],
+        similar=[e.tile() for e in similar],
+        duplicates=[e.tile() for e in copies],
         medium=entry.tile("medium"),
         large=entry.tile("large"),
         full=entry.tile("full"),
@@ -110,34 +115,41 @@ def write_photo_pages(
     writer: PageWriter,
     entries: list[Entry],
     neighbours: dict[str, list[tuple[str, float]]],
-    near: float,
-) -> list[list[Tile]]:
-    """A page per photo; returns the groups of near duplicates, each listed once."""
+    groups: list[NearGroup],
+) -> None:
+    """A page per photo: its near duplicates (its group, by position in `entries`), then the
+    similar photos by meaning that are not among them."""
     by_id = {e.photo.id: e for e in entries}
-    near_groups = []
+    group_of = {member: group for group in groups for member in group.members}
     for position, entry in enumerate(entries):
+        group = group_of.get(position)
+        copies = [entries[i] for i in group.members if i != position] if group else []
         similar = [
-            (by_id[pid], score) for pid, score in neighbours.get(entry.photo.id, []) if pid in by_id
+            by_id[pid]
+            for pid, _score in neighbours.get(entry.photo.id, [])
+            if pid in by_id and by_id[pid] not in copies
         ]
-        duplicates = [e for e, score in similar if score >= near]
-        # A group is listed from its first photo only.
-        if duplicates and all(e.index > entry.index for e in duplicates):
-            near_groups.append([entry.tile()] + [e.tile() for e in duplicates])
         writer.page(
             f"photo/{entry.sid}.html",
             "photo.html",
-            p=_view(entry, by_id, similar, near),
+            p=_view(entry, by_id, similar, copies),
             prev=entries[position - 1].sid if position else None,
             next=entries[position + 1].sid if position + 1 < len(entries) else None,
         )
-    return near_groups
 
 
 def write_duplicates_page(
-    writer: PageWriter, entries: list[Entry], near_groups: list[list[Tile]]
+    writer: PageWriter, entries: list[Entry], groups: list[NearGroup]
 ) -> None:
     """The photos found in several places, and the groups of near duplicates."""
     exact = [
         ExactDuplicate(e.tile(), e.title, e.sources()) for e in entries if len(e.photo.sources) > 1
     ]
-    writer.page("duplicates.html", "duplicates.html", exact=exact, near=near_groups)
+    near = [DuplicateGroup([entries[i].tile() for i in g.members], judged(g)) for g in groups]
+    writer.page("duplicates.html", "duplicates.html", exact=exact, near=near)
+
+
+def has_duplicates(entries: list[Entry], groups: list[NearGroup]) -> bool:
+    """Whether the duplicates page lists anything: a photo found in several places, or a
+    group of near duplicates."""
+    return bool(groups) or any(len(e.photo.sources) > 1 for e in entries)

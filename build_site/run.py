@@ -19,11 +19,12 @@ from .datafiles import data_files
 from .facets import facets
 from .gallery import Entry, order, short_ids, title_of
 from .grids import home_page, write_grid
-from .groups import write_group_pages
+from .groups import groups, navigation, write_group_pages
+from .nearcopies import NearGroup, near_groups
 from .options import SiteOptions
 from .output import SiteFolder, check_out
 from .pages import PageWriter
-from .photo_pages import SIMILAR, near_threshold, write_duplicates_page, write_photo_pages
+from .photo_pages import SIMILAR, has_duplicates, write_duplicates_page, write_photo_pages
 from .pictures import render_all, rendition_kinds, rendition_path
 from .summary import SiteSummary
 from .textmodel import TextModelFiles, export
@@ -67,27 +68,50 @@ def _entries(
     workers: int,
     progress: bool | None,
     summary: SiteSummary,
-) -> list[Entry]:
-    """Make the renditions; photos whose picture cannot be read are left out, and reported."""
+) -> tuple[list[Entry], list[tuple[int, ...] | None]]:
+    """Make the renditions; photos whose picture cannot be read are left out, and reported.
+    Returns the entries and each one's pixel hash."""
     sids = short_ids([p.id for p in photos])
     by_sid = {sids[p.id]: p for p in photos}
     sizes: dict[str, tuple[int, int]] = {}
+    hashes: dict[str, tuple[int, ...] | None] = {}
     jobs = [(p.path, sids[p.id]) for p in photos]
-    for sid, size, error in render_all(jobs, folder.out, workers, progress, options.full_size):
+    for sid, size, error, found in render_all(
+        jobs, folder.out, workers, progress, options.full_size
+    ):
         if size is None:
             summary.pictures_failed.append((str(by_sid[sid].path), error))
         else:
             sizes[sid] = size
+            hashes[sid] = found
             for kind in rendition_kinds(*size, full=options.full_size):
                 folder.path(rendition_path(kind, sid))
     kept = [p for p in photos if sids[p.id] in sizes]
     privacy = options.privacy
-    return [
+    entries = [
         Entry(
             p, sids[p.id], i, title_of(p), sizes[sids[p.id]], privacy, full_size=options.full_size
         )
         for i, p in enumerate(kept)
     ]
+    return entries, [hashes[e.sid] for e in entries]
+
+
+def _near_groups(
+    entries: list[Entry],
+    hashes: list[tuple[int, ...] | None],
+    neighbours: dict[str, list[tuple[str, float]]],
+) -> list[NearGroup]:
+    """Near duplicates by their pixels; the embedding's neighbours are candidates only."""
+    position = {e.photo.id: e.index for e in entries}
+    also = [
+        (position[pid], position[other])
+        for pid, found in neighbours.items()
+        if pid in position
+        for other, _score in found
+        if other in position
+    ]
+    return near_groups(hashes, also)
 
 
 def _text_model(embedder: Embedder, summary: SiteSummary) -> TextModelFiles | None:
@@ -114,7 +138,7 @@ def _build(
     with Library(library_root, readonly=True) as library:
         photos = order(list(library.photos()))
         index = VectorIndex.of_library(library, embedder.name)
-    entries = _entries(photos, folder, options, workers, progress, summary)
+    entries, fingerprints = _entries(photos, folder, options, workers, progress, summary)
     summary.photos = len(entries)
     vectors = np.zeros((len(entries), embedder.dim), dtype=np.float32)
     for entry in entries:
@@ -130,6 +154,9 @@ def _build(
     if model_files:
         summary.data_bytes["text model"] = model_files.bytes
 
+    neighbours = index.neighbours(SIMILAR) if len(index) > 1 else {}
+    near = _near_groups(entries, fingerprints, neighbours)
+    found = groups(entries)
     writer = PageWriter(
         folder,
         {
@@ -140,15 +167,17 @@ def _build(
             "text_model_bytes": model_files.bytes if model_files else 0,
             "picture_text": "ocr" in data,
             "places": "places" in data,
+            "nav": navigation(
+                found, places="places" in data, duplicates=has_duplicates(entries, near)
+            ),
         },
     )
     for name, text in data.items():
         writer.write(f"data/{name}.js", text)
     write_grid(writer, entries, home_page, dated=True, heading="All photos", note="")
-    neighbours = index.neighbours(SIMILAR) if len(index) > 1 else {}
-    near_groups = write_photo_pages(writer, entries, neighbours, near_threshold(embedder.name))
-    write_group_pages(writer, entries)
-    write_duplicates_page(writer, entries, near_groups)
+    write_photo_pages(writer, entries, neighbours, near)
+    write_group_pages(writer, found)
+    write_duplicates_page(writer, entries, near)
     writer.page(
         "search.html",
         "search.html",
