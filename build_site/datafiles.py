@@ -32,7 +32,13 @@ def data_files(
             projection, words.texts, words.vectors, words.kinds, top
         ),
         "photos": searchdata.js_payload(
-            "photos", {"ids": [e.sid for e in entries], "text": [e.search_text() for e in entries]}
+            "photos",
+            {
+                "ids": [e.sid for e in entries],
+                "text": [e.search_text() for e in entries],
+                # Each thumbnail's shape, so that result grids are justified as they load.
+                "shape": [e.tile().shape for e in entries],
+            },
         ),
     }
     if model_files:
@@ -48,6 +54,7 @@ def data_files(
                 "lat": [e.place[0] for e in located],
                 "lon": [e.place[1] for e in located],
                 "alt": [e.alt[:PLACE_ALT_MAX] for e in located],
+                "shape": [e.tile().shape for e in located],
             },
         )
     texts_read = [e.text for e in entries]

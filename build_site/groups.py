@@ -72,6 +72,31 @@ def groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
     return found
 
 
+# The header's links, in order: each kind's index page, the map and the duplicates.
+NAV = (
+    ("Timeline", "timeline"),
+    ("Albums", "albums"),
+    ("Places", "places"),
+    ("People", "people"),
+    ("Favourites", "favourites"),
+    ("Ratings", "ratings"),
+    ("Cameras", "cameras"),
+    ("Keywords", "keywords"),
+    ("Tags", "tags"),
+    ("Duplicates", "duplicates"),
+)
+
+
+def navigation(
+    found: dict[str, dict[str, list[Entry]]], *, places: bool, duplicates: bool
+) -> list[tuple[str, str]]:
+    """The header's links (label, page): only to pages that show something."""
+    shown = {kind for kind, members in found.items() if members}
+    shown |= {name for name, there in (("places", places), ("duplicates", duplicates)) if there}
+    pages = {"places": "places.html", "duplicates": "duplicates.html"}
+    return [(label, pages.get(kind, f"{kind}/index.html")) for label, kind in NAV if kind in shown]
+
+
 def group_name(kind: str, key: str) -> tuple[str, str]:
     """A group's page name (never from metadata alone) and the name people read."""
     if kind == "timeline":
@@ -103,9 +128,9 @@ def _ordered(kind: str, members: dict[str, list[Entry]]) -> list[tuple[str, list
     return sorted(members.items(), key=lambda item: item[0].lower())
 
 
-def write_group_pages(writer: PageWriter, entries: list[Entry]) -> None:
-    """Every group's grid pages, and each kind's index page."""
-    for kind, members_by_key in groups(entries).items():
+def write_group_pages(writer: PageWriter, found: dict[str, dict[str, list[Entry]]]) -> None:
+    """Every group's grid pages, and each kind's index page, from what groups() found."""
+    for kind, members_by_key in found.items():
         listing = []
         for key, members in _ordered(kind, members_by_key):
             page_slug, name = group_name(kind, key)

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from photoseek.ownership import write_whole
 
 from .output import SiteFolder
+from .shapes import stylesheet
 
 ASSETS = (
     "core.js",
@@ -62,3 +63,4 @@ class PageWriter:
         folder = resources.files("photoseek.site")
         for name in ASSETS:
             self.write(f"assets/{name}", (folder / name).read_text(encoding="utf-8"))
+        self.write("assets/shapes.css", stylesheet())

@@ -39,6 +39,8 @@
     };
     place("prev", address(ids[at - 1]));
     place("next", address(ids[at + 1]));
+    // The viewer's counter: the place in this list, not in the whole gallery.
+    document.getElementById("position").textContent = (at + 1) + " / " + ids.length;
     back = backTo(at);
     // Says the page now follows the list (scripts and tests can wait for it).
     article.dataset.list = context;

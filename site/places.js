@@ -62,6 +62,10 @@
     image.src = root + "img/thumb/" + sid.slice(0, 2) + "/" + sid + ".jpg";
     image.alt = photos.alt[index];
     image.loading = "lazy";
+    // Its class gives the justified grid the picture's aspect ratio (shapes.css).
+    item.className = "s" + photos.shape[index];
+    image.width = photos.shape[index];
+    image.height = 100;
     link.appendChild(image);
     item.appendChild(link);
     return item;

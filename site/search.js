@@ -129,6 +129,14 @@
     }) || lines[0];
   }
 
+  /* A justified grid's item: its class gives the row its aspect ratio, and the picture's
+     size attributes keep its place before it loads. */
+  function shaped(item, img, shape) {
+    item.className = "s" + shape;
+    img.width = shape;
+    img.height = 100;
+  }
+
   function tile(index, reason, words) {
     const sid = data.photos.ids[index];
     const item = document.createElement("li");
@@ -138,6 +146,7 @@
     img.src = "img/thumb/" + sid.slice(0, 2) + "/" + sid + ".jpg";
     img.alt = data.photos.text[index].split(" · ")[0];
     img.loading = "lazy";
+    shaped(item, img, data.photos.shape[index]);
     link.title = reason;
     link.appendChild(img);
     if (words) {

@@ -284,7 +284,7 @@ def test_the_home_grid_is_paginated_at_200(tmp_path):
     run_cli("build", str(pics), "--out", str(out), "--model", "colour")
     pages = ["index.html", "page-2.html", "page-3.html"]
     counts = [
-        len(re.findall(r'<li id="p-[0-9a-f]+"><a href="photo/', (out / p).read_text()))
+        len(re.findall(r'<li class="s\d+" id="p-[0-9a-f]+"><a href="photo/', (out / p).read_text()))
         for p in pages
     ]
     assert counts == [200, 200, 10]

@@ -430,7 +430,7 @@ def test_a_rendition_cut_short_is_made_again(tmp_path):
     library = embedded(tmp_path, 2)
     out = tmp_path / "site"
     run_cli("site", "--library", str(library), "--out", str(out))
-    victim = next((out / "img" / "large").rglob("*.jpg"))
+    victim = next((out / "img" / "thumb").rglob("*.jpg"))
     whole = victim.read_bytes()
     victim.write_bytes(whole[: len(whole) // 3])
     run_cli("site", "--library", str(library), "--out", str(out))
@@ -444,7 +444,7 @@ def test_a_published_site_shows_no_path_of_the_building_machine(tmp_path):
     for path in out.rglob("*"):
         if path.is_file() and path.suffix != ".jpg":
             assert "secret-folder-name" not in path.read_text(), path
-    assert "Folder: p000.jpg" in "".join(p.read_text() for p in (out / "photo").iterdir())
+    assert "Folder: pics/p000.jpg" in "".join(p.read_text() for p in (out / "photo").iterdir())
     shown = tmp_path / "shown"
     run_cli("build", str(pics), "--out", str(shown), "--model", "colour", "--show-paths",
             "--library", str(tmp_path / "site-library"))  # fmt: skip

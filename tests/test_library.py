@@ -97,7 +97,8 @@ def _schema_1_library(root: Path, meta: dict) -> None:
         library.put_ocr("engine 1", [(ID_A, "EXIT")])
     db = sqlite3.connect(root / CATALOG_NAME)
     db.execute("DROP TABLE ocr")
-    db.execute("UPDATE sources SET meta=?", (json.dumps(meta),))
+    # Written as photoseek writes a row: sorted keys, text as it is.
+    db.execute("UPDATE sources SET meta=?", (json.dumps(meta, ensure_ascii=False, sort_keys=True),))
     db.execute("PRAGMA user_version=1")
     db.commit()
     db.close()
@@ -127,6 +128,53 @@ def test_a_schema_1_library_is_read_as_it_is_and_upgraded_once_when_written(tmp_
             "people": ["Ana"],
             "ocr": "EXIT",
         }
+
+
+def test_the_upgrade_checks_every_stored_row_and_rewrites_only_those_it_changes(tmp_path):
+    root = tmp_path / "lib"
+    _schema_1_library(root, {"caption": "Zürich"})
+    db = sqlite3.connect(root / CATALOG_NAME)
+    clean = db.execute("SELECT meta FROM sources").fetchone()[0]
+    rows = [
+        ("file:/in/b.jpg", '{"aperture": "wide", "caption": "x"}'),
+        ("file:/in/c.jpg", "not JSON at all"),
+        ("file:/in/d.jpg", "[1, 2]"),
+    ]
+    for locator, meta in rows:
+        db.execute(
+            "INSERT INTO sources VALUES (?, 'folder', ?, 'f', ?, NULL, NULL, 0)",
+            (locator, ID_A, meta),
+        )
+    db.commit()
+    db.close()
+    Library(root).close()
+    db = sqlite3.connect(root / CATALOG_NAME)
+    stored = dict(db.execute("SELECT locator, meta FROM sources"))
+    db.close()
+    assert stored == {
+        f"file:/in/{ID_A}.jpg": clean,
+        "file:/in/b.jpg": '{"caption": "x"}',
+        "file:/in/c.jpg": "{}",
+        "file:/in/d.jpg": "{}",
+    }
+    assert clean == '{"caption": "Zürich"}', "a clean row is left byte for byte"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        schema.MIGRATIONS[0].version = 5  # type: ignore[misc]
+
+
+def test_pictures_are_flushed_by_their_filesystem_alone(tmp_path, monkeypatch):
+    import os
+
+    from photoseek import library_folder
+
+    synced = []
+    monkeypatch.setattr(os, "sync", lambda: synced.append("every disk"))
+    folder = library_folder.LibraryFolder(tmp_path)
+    folder.flush_files()
+    assert synced == [], "syncfs flushes this filesystem only"
+    monkeypatch.setattr(library_folder, "_LIBC", None)
+    folder.flush_files()
+    assert synced == ["every disk"]
 
 
 def test_the_ladder_climbs_every_step_in_order_and_a_failed_step_leaves_the_one_before(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from photoseek.build_site import gallery, grids, groups, photo_pages
+from photoseek.build_site import gallery, grids, groups, nearcopies, photo_pages
 from photoseek.build_site.gallery import Entry
 from photoseek.build_site.output import SiteFolder
 from photoseek.build_site.pages import PageWriter
@@ -36,7 +36,7 @@ class Recorder(PageWriter):
         super().__init__(
             folder,
             {"site_title": "T", "photo_count": 0, "model": "m", "text_search": False,
-             "text_model_bytes": 0, "picture_text": False, "places": False},
+             "text_model_bytes": 0, "picture_text": False, "places": False, "nav": []},
         )  # fmt: skip
         self.views: dict[str, dict] = {}
 
@@ -69,7 +69,7 @@ def test_what_pages_read_cannot_change_under_them(writer):
         photo_pages.Chip("a", "a-1"),
         photo_pages.ExactDuplicate(entries[0].tile(), "x", []),
     ]
-    photo_pages.write_photo_pages(writer, entries, {}, near=0.95)
+    photo_pages.write_photo_pages(writer, entries, {}, [])
     values.append(writer.views[f"photo/{entries[0].sid}.html"]["p"])
     for value in values:
         with pytest.raises(dataclasses.FrozenInstanceError):
@@ -190,12 +190,12 @@ def test_group_pages_and_their_indexes(writer):
     entries = _library()
     entries[2].tags = ["zebra", "Ant"]
     entries[3].tags = ["zebra"]
-    groups.write_group_pages(writer, entries)
+    groups.write_group_pages(writer, groups.groups(entries))
     tags = writer.views["tags/index.html"]["groups"]
     assert [(g.name, g.count) for g in tags] == [("Ant", 1), ("zebra", 2)]
     for entry in entries:
         entry.tags = []
-    groups.write_group_pages(writer, entries)
+    groups.write_group_pages(writer, groups.groups(entries))
     for kind in groups.GROUP_HEADINGS:
         index = writer.views[f"{kind}/index.html"]
         assert index["heading"] == groups.GROUP_HEADINGS[kind][0]
@@ -239,17 +239,20 @@ def test_photo_pages_split_near_duplicates_from_similar_photos(writer):
     )  # fmt: skip
     entries[0].tags = ["beach"]
     ids = [e.photo.id for e in entries]
+    # Photos 1 and 3 are copies by their pixels; by meaning, 1's neighbours are 2, 3 and 4.
     neighbours = {
         ids[0]: [(ids[1], 0.99), (ids[2], 0.95), (ids[3], 0.5), ("gone", 0.99)],
         ids[1]: [(ids[0], 0.99)],
-        ids[2]: [(ids[0], 0.95)],
     }
-    near = photo_pages.write_photo_pages(writer, entries, neighbours, near=0.95)
+    copies = [nearcopies.NearGroup((0, 2), 2, False)]
+    photo_pages.write_photo_pages(writer, entries, neighbours, copies)
     view = writer.views[f"photo/{entries[0].sid}.html"]["p"]
-    assert [t.sid for t in view.duplicates] == [entries[1].sid, entries[2].sid]
-    assert [t.sid for t in view.similar] == [entries[3].sid]
-    # Each group once, from its first photo; photo 3's own group ends at 0.95 too.
-    assert [[t.sid for t in g] for g in near] == [[e.sid for e in entries[:3]]]
+    assert [t.sid for t in view.duplicates] == [entries[2].sid]
+    assert [t.sid for t in view.similar] == [entries[1].sid, entries[3].sid]
+    third = writer.views[f"photo/{entries[2].sid}.html"]["p"]
+    assert [t.sid for t in third.duplicates] == [entries[0].sid] and third.similar == []
+    second = writer.views[f"photo/{entries[1].sid}.html"]["p"]
+    assert second.duplicates == [] and [t.sid for t in second.similar] == [entries[0].sid]
     assert (view.caption, view.title, view.home) == ("Sea", "1.jpg", "index.html")
     assert view.keywords == [photo_pages.Chip("a b", gallery.slug("a b"))]
     assert view.albums[0].name == "Trip" and view.people[0].name == "Ana"
@@ -267,7 +270,7 @@ def test_a_photo_page_links_its_edits_and_returns_to_its_home_page(writer):
     photos = [photo(n) for n in range(grids.PER_PAGE + 1)]
     edited = Photo(**{**photos[-1].__dict__, "links": {"edited_from": [photos[0].id, "gone"]}})
     entries = entries_of(photos[:-1] + [edited])
-    photo_pages.write_photo_pages(writer, entries, {}, near=0.95)
+    photo_pages.write_photo_pages(writer, entries, {}, [])
     view = writer.views[f"photo/{entries[-1].sid}.html"]["p"]
     assert view.home == "page-2.html"
     assert view.links == [("Edited from", entries[0].sid)]
@@ -276,17 +279,44 @@ def test_a_photo_page_links_its_edits_and_returns_to_its_home_page(writer):
 
 def test_the_duplicates_page_lists_photos_found_in_several_places(writer):
     entries = entries_of([photo(1), photo(2, sources=3), photo(3, sources=2)])
-    group = [entries[0].tile(), entries[1].tile()]
-    photo_pages.write_duplicates_page(writer, entries, [group])
+    groups_ = [nearcopies.NearGroup((0, 1), 0, False), nearcopies.NearGroup((0, 2), 5, True)]
+    photo_pages.write_duplicates_page(writer, entries, groups_)
     view = writer.views["duplicates.html"]
     assert view["exact"] == [
         photo_pages.ExactDuplicate(e.tile(), e.title, e.sources()) for e in entries[1:]
     ]
     assert [len(d.places) for d in view["exact"]] == [3, 2]
-    assert view["near"] == [group]
-    assert "found in 3 places" in html(writer, "duplicates.html")
+    assert view["near"] == [
+        photo_pages.DuplicateGroup([entries[0].tile(), entries[1].tile()], "pixel hashes equal"),
+        photo_pages.DuplicateGroup(
+            [entries[0].tile(), entries[2].tile()],
+            "pixel hashes at most 5 of 63 bits apart, one turned or mirrored",
+        ),
+    ]
+    page = html(writer, "duplicates.html")
+    assert "found in 3 places" in page and "Group 2: 2 photos, pixel hashes at most 5" in page
 
 
-def test_near_duplicates_are_judged_by_each_models_threshold():
-    assert photo_pages.near_threshold("colour") == 0.985
-    assert photo_pages.near_threshold("openai/clip-vit-base-patch32") == 0.95
+def test_the_header_links_only_to_pages_that_show_something():
+    entries = _library()
+    found = groups.groups(entries)
+    everything = groups.navigation(found, places=True, duplicates=True)
+    assert everything == [
+        ("Timeline", "timeline/index.html"), ("Albums", "albums/index.html"),
+        ("Places", "places.html"), ("People", "people/index.html"),
+        ("Favourites", "favourites/index.html"), ("Ratings", "ratings/index.html"),
+        ("Cameras", "cameras/index.html"), ("Keywords", "keywords/index.html"),
+        ("Duplicates", "duplicates.html"),
+    ]  # fmt: skip
+    plain = groups.groups(entries_of([photo(1), photo(2)]))
+    assert groups.navigation(plain, places=False, duplicates=False) == [
+        ("Timeline", "timeline/index.html")
+    ]
+    assert groups.navigation(groups.groups([]), places=False, duplicates=False) == []
+
+
+def test_duplicates_exist_when_a_photo_has_two_places_or_a_pair_is_near():
+    entries = entries_of([photo(1), photo(2), photo(3)])
+    assert not photo_pages.has_duplicates(entries, [])
+    assert photo_pages.has_duplicates(entries, [nearcopies.NearGroup((0, 1), 3, False)])
+    assert photo_pages.has_duplicates(entries_of([photo(1, sources=2)]), [])
