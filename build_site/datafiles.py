@@ -25,17 +25,21 @@ def data_files(
 ) -> dict[str, str]:
     """Each data file's name (under data/, without .js) and text."""
     projection = searchdata.Projection.fit(vectors)
-    top = searchdata.exact_top(words.vectors, vectors)
+    top, strong = searchdata.exact_best(words.vectors, vectors)
+    parts = [e.search_parts() for e in entries]
     data = {
         "vectors": searchdata.photo_vectors_js(projection, vectors),
         "concepts": searchdata.concepts_js(
-            projection, words.texts, words.vectors, words.kinds, top
+            projection, words.texts, words.vectors, words.kinds, top, strong
         ),
         "photos": searchdata.js_payload(
             "photos",
             {
                 "ids": [e.sid for e in entries],
-                "text": [e.search_text() for e in entries],
+                "text": [" · ".join(text for _, text in found) for found in parts],
+                # What each part of the text is (n name, c caption, t title, k keyword,
+                # a album, p person), so that a result can say what matched.
+                "kinds": ["".join(kind for kind, _ in found) for found in parts],
                 # Each thumbnail's shape, so that result grids are justified as they load.
                 "shape": [e.tile().shape for e in entries],
             },

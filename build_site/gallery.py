@@ -12,6 +12,7 @@ from typing import Any
 
 from photoseek import locators
 from photoseek.facts import LOCATION, PATH, PICTURE_TEXT, public_meta
+from photoseek.fieldmatch import search_parts
 from photoseek.library import Photo
 
 from .pictures import nearest_kind, rendition_kinds, rendition_path, rendition_size
@@ -201,18 +202,10 @@ class Entry:
         gps = self.meta.get("gps")
         return (round(gps["lat"], 5), round(gps["lon"], 5)) if gps else None
 
-    def search_text(self) -> str:
-        """What plain-text search looks through: name first (it is shown), then the rest."""
-        meta = self.meta
-        parts = [
-            self.title,
-            meta.get("caption"),
-            meta.get("title"),
-            *meta.get("keywords", []),
-            *meta.get("albums", []),
-            *meta.get("people", []),
-        ]
-        return " · ".join(dict.fromkeys(str(p) for p in parts if p))
+    def search_parts(self) -> list[tuple[str, str]]:
+        """What plain-text search looks through, each part once with its kind's letter
+        (photoseek.fieldmatch): the name first, as it is shown."""
+        return search_parts(self.title, self.meta)
 
 
 def title_of(photo: Photo) -> str:

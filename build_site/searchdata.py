@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from photoseek.relevance import strong_threshold
+
 HIGH_DIMS = 96
 LOW_DIMS = 176
 # 4-bit codes cover +-3 standard deviations of their axis; rarer values are clipped.
@@ -124,18 +126,30 @@ def photo_vectors_js(projection: Projection, vectors: np.ndarray) -> str:
     )
 
 
-def exact_top(concepts: np.ndarray, photos: np.ndarray, k: int = TOP) -> np.ndarray:
-    """For each concept, its k best photos by exact float similarity, best first."""
+def exact_best(
+    concepts: np.ndarray, photos: np.ndarray, k: int = TOP
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each concept, its k best photos by exact float similarity, best first, and how
+    many of them are strong matches (photoseek.relevance: the rest are weaker)."""
     k = min(k, len(photos))
     top = np.zeros((len(concepts), k), dtype=np.int64)
+    strong = np.zeros(len(concepts), dtype=np.int64)
     if k == 0:
-        return top
+        return top, strong
     for start in range(0, len(concepts), 256):
         scores = concepts[start : start + 256] @ photos.T
         best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        order = np.argsort(-np.take_along_axis(scores, best, axis=1), axis=1, kind="stable")
+        best_scores = np.take_along_axis(scores, best, axis=1)
+        order = np.argsort(-best_scores, axis=1, kind="stable")
         top[start : start + 256] = np.take_along_axis(best, order, axis=1)
-    return top
+        floor = strong_threshold(scores)[:, None]
+        strong[start : start + 256] = (best_scores >= floor).sum(axis=1)
+    return top, strong
+
+
+def exact_top(concepts: np.ndarray, photos: np.ndarray, k: int = TOP) -> np.ndarray:
+    """For each concept, its k best photos by exact float similarity, best first."""
+    return exact_best(concepts, photos, k)[0]
 
 
 def concepts_js(
@@ -144,6 +158,7 @@ def concepts_js(
     vectors: np.ndarray,
     kinds: list[str],
     top: np.ndarray,
+    strong: np.ndarray | None = None,
 ) -> str:
     """The vocabulary file: each entry's text, kind, projected vector and exact best photos.
 
@@ -161,6 +176,8 @@ def concepts_js(
             "scales": [float(f"{s:.6g}") for s in scales],
             "codes": base64.b64encode(np.asarray(codes, dtype=np.int8).tobytes()).decode("ascii"),
             "topCount": int(top.shape[1]) if top.ndim == 2 else 0,
+            # How many of each concept's best photos are strong matches; the rest fold away.
+            "strong": [] if strong is None else [int(n) for n in strong],
             # Photo positions as 3-byte little-endian numbers (up to 16 million photos).
             "top": base64.b64encode(
                 top.astype("<u4").view(np.uint8).reshape(-1, 4)[:, :3].tobytes()

@@ -251,27 +251,15 @@ def hits_options(function):  # noqa: ANN001, ANN201 - a click decorator
     )(function)
 
 
-def _print_hits(
-    hits: list[tuple[str, float | None]],
-    library: Library,
-    as_json: bool,
-    matched: dict[str, tuple[str, ...]] | None = None,
-) -> None:
-    """One line per photo; a photo found by the text in its picture shows the words found."""
+def _print_hits(hits: list[tuple[str, float]], library: Library, as_json: bool) -> None:
+    """One line per photo: its score, id and file."""
     photos = {p.id: p for p in library.photos([pid for pid, _ in hits])}
-    matched = matched or {}
     for pid, score in hits:
-        photo = photos[pid]
         if as_json:
-            row = {"id": pid, "score": None if score is None else round(score, 6)}
-            row["path"] = str(photo.path)
-            if pid in matched:
-                row["text_match"] = list(matched[pid])
+            row = {"id": pid, "score": round(score, 6), "path": str(photos[pid].path)}
             click.echo(json.dumps(row, ensure_ascii=False))
-        elif pid in matched:
-            click.echo(f"text    {pid}  {photo.path}  (its text: {' '.join(matched[pid])})")
         else:
-            click.echo(f"{score:.4f}  {pid}  {photo.path}")
+            click.echo(f"{score:.4f}  {pid}  {photos[pid].path}")
 
 
 @main.command()
@@ -279,35 +267,72 @@ def _print_hits(
 @click.argument("text")
 @model_option
 @hits_options
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date"]),
+    default="relevance",
+    show_default=True,
+    help="Strong and weaker matches each by relevance, or newest first.",
+)
 @command
-def search(library_dir: Path, text: str, model: str | None, top: int, as_json: bool) -> None:
-    """Find photos by what TEXT describes, and by the text in their pictures.
+def search(
+    library_dir: Path, text: str, model: str | None, top: int, as_json: bool, sort: str
+) -> None:
+    """Find photos by their own words (name, caption, keywords, albums, people), by the text
+    in their pictures (read by `photoseek ocr`), then by what TEXT means.
 
-    Photos whose picture's text matches come first (read by `photoseek ocr`), then photos
-    by meaning.
+    Each photo says what matched. Strong matches come first; the weaker ones, which the
+    scores call noise, follow under "weaker matches".
     """
     from photoseek.embed import VectorIndex
-    from photoseek.textmatch import best_matches
+    from photoseek.searching import find
 
     with open_library(library_dir) as library:
-        found = best_matches(text, library.ocr_texts(), top)
-        matched = {pid: m.words for pid, m in found}
         key = library_model(library, model)
         embedder = load_model(model or library.model_info(key).get("source", key))
         if not embedder.has_text:
             click.echo(
-                f"note: {key} has no text model; only colour names are understood "
+                f"note: {key} has no text model; only colour names are understood by meaning "
                 "(embed with a CLIP or SigLIP model for search by meaning)",
                 err=True,
             )
-        query = embedder.embed_texts([text])
-        if not query.any() and not matched:
-            raise click.ClickException(f"{key} cannot turn {text!r} into a query")
-        hits: list[tuple[str, float | None]] = [(pid, None) for pid in matched]
-        if query.any():
-            by_meaning = VectorIndex.of_library(library, key).search(query, top + len(hits))[0]
-            hits += [(pid, score) for pid, score in by_meaning if pid not in matched]
-        _print_hits(hits[:top], library, as_json, matched)
+        vector = embedder.embed_texts([text])[0]
+        index = VectorIndex.of_library(library, key)
+        hits = find(
+            list(library.photos()),
+            library.ocr_texts(),
+            index.ids,
+            index.vectors,
+            vector if vector.any() else None,
+            text,
+            top,
+            by_date=sort == "date",
+        )
+    if not hits:
+        raise click.ClickException(f"no photo matches {text!r}; try other words")
+    _print_found(hits, as_json)
+
+
+def _print_found(hits: list, as_json: bool) -> None:  # noqa: ANN001 - searching.Hit
+    """One line per photo, saying what matched; weaker matches after a line of their own."""
+    told = False
+    for hit in hits:
+        if as_json:
+            row = {"id": hit.photo.id, "score": None if hit.score is None else round(hit.score, 6)}
+            row["path"] = str(hit.photo.path)
+            row["matched"] = [{"kind": kind, "text": text} for kind, text in hit.matched]
+            row["strong"] = hit.strong
+            words = [text for kind, text in hit.matched if kind == "text in the picture"]
+            if words:
+                row["text_match"] = words[0].split()
+            click.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        if not hit.strong and not told:
+            click.echo("weaker matches (their scores are within the noise):")
+            told = True
+        what = ", ".join(f"{kind}: {text}" if text else kind for kind, text in hit.matched)
+        score = "" if hit.score is None else f"{hit.score:.4f} "
+        click.echo(f"{score}{what}  {hit.photo.id[:16]}  {hit.photo.path}")
 
 
 @main.command()
@@ -538,6 +563,7 @@ def demo(out: Path, model: str | None) -> bool:
     Uses the default CLIP model when it can be had, else the model-free colour
     embedding, and says which.
     """
+    from photoseek.build_site import default_library
     from photoseek.demo import INSTALL_HINT, make_sample, photos_folder
     from photoseek.embed import DEFAULT_MODEL, FALLBACK_MODEL, ModelUnavailable, load_embedder
 
@@ -564,7 +590,7 @@ def demo(out: Path, model: str | None) -> bool:
             "search by names, captions and colours."
         )
         embedder = load_embedder(FALLBACK_MODEL)
-    library_dir = out / "library"
+    library_dir = default_library(out / "site")
     extracted = extract_step(sources, library_dir, None, progress=False)
     embedded = embed_step(library_dir, embedder, progress=False)
     options = SiteOptions(title="photoseek demo")

@@ -124,8 +124,30 @@
     return out;
   }
 
+  /* photoseek/relevance.py's rule: a strong match stands STRONG_Z deviations or more above
+     the median of every photo's score for the query, the deviation being the median absolute
+     deviation scaled to a normal one; the rest are weaker. */
+  const STRONG_Z = 3;
+  const MAD_TO_SD = 1.4826;
+
+  function median(sorted) {
+    const n = sorted.length;
+    return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /* The least score of a strong match among these scores (a Float64Array, reordered). */
+  function strongFloor(scores) {
+    if (!scores.length) return Infinity;
+    scores.sort();
+    const middle = median(scores);
+    for (let i = 0; i < scores.length; i++) scores[i] = Math.abs(scores[i] - middle);
+    scores.sort();
+    return middle + STRONG_Z * MAD_TO_SD * median(scores);
+  }
+
   /* The k best photos for a query in code space: [{index, score}], best first; only those
-     `allowed` marks (one byte a photo) when it is given. */
+     `allowed` marks (one byte a photo) when it is given. The list's `strong` is the least
+     score of a strong match among all the photos scored (strongFloor). */
   function rank(query, vectors, codes, k, allowed) {
     const high = vectors.high;
     const pairs = (vectors.dims - high) >> 1;
@@ -142,12 +164,15 @@
     const unsigned = new Uint8Array(codes.buffer, codes.byteOffset, codes.length);
     const best = [];
     let floor = -Infinity;
+    const scores = new Float64Array(vectors.count);
+    let n = 0;
     for (let i = 0; i < vectors.count; i++) {
       if (allowed && !allowed[i]) continue;
       const base = i * rowBytes;
       let score = 0;
       for (let d = 0; d < high; d++) score += query[d] * codes[base + d];
       for (let j = 0; j < pairs; j++) score += tables[j * 256 + unsigned[base + high + j]];
+      scores[n++] = score;
       if (best.length < k || score > floor) {
         let at = best.length;
         while (at > 0 && best[at - 1].score < score) at--;
@@ -156,6 +181,7 @@
         floor = best[best.length - 1].score;
       }
     }
+    best.strong = strongFloor(scores.subarray(0, n));
     return best;
   }
 
@@ -230,6 +256,29 @@
       if (allowed && !allowed[i]) continue;
       const hay = folded(texts[i]);
       if (patterns.every(function (p) { return p.test(hay); })) found.push(i);
+    }
+    return found;
+  }
+
+  const PART_KINDS = { n: "name", c: "caption", t: "title", k: "keyword", a: "album", p: "person" };
+
+  /* What a text match matched: for each positive word, the kind and text of the first part
+     of the photo's text (parts joined by " · ", their kinds one letter each) holding it at
+     the start of a word, each part once: [{kind, text}]. */
+  function matchedParts(text, kinds, query) {
+    const parts = text.split(" · ");
+    const found = [];
+    for (const part of parseQuery(query)) {
+      if (part.sign <= 0) continue;
+      for (const word of folded(part.term).split(" ")) {
+        const pattern = new RegExp("(?:^|[^\\p{L}\\p{N}])" + escapeRegExp(word), "u");
+        const at = parts.findIndex(function (p) { return pattern.test(folded(p)); });
+        if (at < 0) continue;
+        const kind = PART_KINDS[kinds[at]] || "name";
+        if (!found.some(function (f) { return f.text === parts[at]; })) {
+          found.push({ kind: kind, text: parts[at] });
+        }
+      }
     }
     return found;
   }
@@ -355,6 +404,8 @@
     conceptTop: conceptTop,
     photoQuery: photoQuery,
     rank: rank,
+    strongFloor: strongFloor,
+    matchedParts: matchedParts,
     decodeFloats: decodeFloats,
     projectQuery: projectQuery,
     refine: refine,

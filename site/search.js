@@ -6,6 +6,8 @@
   const results = document.getElementById("results");
   const status = document.getElementById("status");
   const usedLine = document.getElementById("used");
+  // Results by relevance, or by the day they were taken (when the gallery knows dates).
+  const sortField = document.getElementById("sort");
   const LIMIT = 96;
   const hint = status.textContent;
   const more = document.getElementById("more");
@@ -34,7 +36,7 @@
     const names = ["photos", "vectors", "concepts"];
     // The text read in pictures, when the gallery has any (the page says so: no failed load).
     if (results.dataset.pictureText) names.push("ocr");
-    if (filterForm) names.push("facets");
+    if (filterForm || sortField) names.push("facets");
     return Promise.all(names.map(Photoseek.load)).then(function (parts) {
       const loaded = {};
       names.forEach(function (name, i) { loaded[name] = parts[i]; });
@@ -137,7 +139,22 @@
     img.height = 100;
   }
 
-  function tile(index, reason, words) {
+  /* What made a result a result, in a few words on its tile. */
+  function why(hit) {
+    if (hit.words) return "text in the picture";
+    if (hit.parts) {
+      return hit.parts.map(function (part) {
+        const text = part.text.length > 40 ? part.text.slice(0, 39) + "…" : part.text;
+        return part.kind === "name" ? "name" : part.kind + ": " + text;
+      }).join(", ");
+    }
+    return hit.reason === "looks alike" ? "looks alike" : "meaning";
+  }
+
+  function tile(hit) {
+    const index = hit.index;
+    const reason = hit.reason;
+    const words = hit.words;
     const sid = data.photos.ids[index];
     const item = document.createElement("li");
     const link = document.createElement("a");
@@ -149,6 +166,10 @@
     shaped(item, img, data.photos.shape[index]);
     link.title = reason;
     link.appendChild(img);
+    const label = document.createElement("span");
+    label.className = "why";
+    label.textContent = why(hit);
+    link.appendChild(label);
     if (words) {
       const line = document.createElement("span");
       line.className = "matched";
@@ -159,8 +180,63 @@
     return item;
   }
 
+  /* The day a photo was taken (20210612), 0 when undated, for sorting by date. */
+  function day(index) {
+    return data.facets ? data.facets.taken[index] : 0;
+  }
+
+  /* Strong matches first, then the weaker ones, each in the order the sort field asks. */
+  function ordered(list) {
+    const order = sortField ? sortField.value : "";
+    const byDate = function (a, b) {
+      const x = day(a.index);
+      const y = day(b.index);
+      if (!x || !y) return (x ? 0 : 1) - (y ? 0 : 1);
+      return order === "old" ? x - y : y - x;
+    };
+    const strong = list.filter(function (hit) { return !hit.weak; });
+    const weak = list.filter(function (hit) { return hit.weak; });
+    if (order) {
+      strong.sort(byDate);
+      weak.sort(byDate);
+    }
+    return { strong: strong, weak: weak };
+  }
+
+  /* The results: strong matches, then, folded under a button, the weaker ones the scores
+     call noise. With no strong match at all, the closest are shown as they are. */
+  function render(list) {
+    const groups = ordered(list);
+    const items = groups.strong.map(tile);
+    results.classList.remove("show-weak");
+    if (groups.strong.length && groups.weak.length) {
+      const fold = document.createElement("li");
+      fold.className = "fold";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.setAttribute("aria-expanded", "false");
+      button.textContent = "Weaker matches (" + groups.weak.length + "): less likely what you asked for";
+      button.addEventListener("click", function () {
+        const open = results.classList.toggle("show-weak");
+        button.setAttribute("aria-expanded", String(open));
+      });
+      fold.appendChild(button);
+      items.push(fold);
+      groups.weak.forEach(function (hit) {
+        const item = tile(hit);
+        item.classList.add("weak");
+        items.push(item);
+      });
+    } else {
+      groups.weak.forEach(function (hit) { items.push(tile(hit)); });
+    }
+    results.replaceChildren.apply(results, items);
+    return groups;
+  }
+
   function show(list, used, unknown, seconds, note) {
-    results.replaceChildren.apply(results, list.map(function (hit) { return tile(hit.index, hit.reason, hit.words); }));
+    const groups = render(list);
+    list = groups.strong.concat(groups.weak);
     try {
       // A photo opened from the results steps through them and Escape comes back here.
       sessionStorage.setItem("photoseek-search", JSON.stringify({
@@ -170,13 +246,24 @@
     } catch (error) {
       // Storage refused (a private window's quota): the photo steps through the home order.
     }
+    let strength = "";
+    if (groups.strong.length && groups.weak.length) {
+      strength = "; " + groups.strong.length + " strong, the weaker ones folded below";
+    } else if (list.length && !groups.strong.length) {
+      strength = "; no strong match, so the closest come first";
+    }
     status.textContent = list.length
-      ? core.count(list.length, "photo") + " (" + Math.round(seconds * 1000) + " ms)"
+      ? core.count(list.length, "photo") + " (" + Math.round(seconds * 1000) + " ms)" + strength
       : Object.keys(filters()).length ? "Nothing found with these filters." : "Nothing found.";
     more.hidden = list.length < limit;
     const parts = used.map(function (u) { return (u.sign < 0 ? "− " : "") + u.text; });
+    const missing = unknown.map(function (w) { return "“" + w + "”"; }).join(", ");
+    const why = modelButton
+      ? " the text model reads them once it is loaded."
+      : " this gallery has no text model to read new words, so only names, captions, keywords, albums and people were searched for them.";
     usedLine.textContent = (parts.length ? "Searched for: " + parts.join(", ") + "." : "") +
-      (unknown.length ? " Not understood: " + unknown.join(", ") + "." : "") + (note ? " " + note : "");
+      (unknown.length ? " Not among the gallery's words: " + missing + ";" + why : "") +
+      (note ? " " + note : "");
   }
 
   /* The filters set in the form, by name: only those that filter. */
@@ -203,6 +290,7 @@
   /* The query lives in the address: Back, reload and bookmarks bring the search back. */
   function remember(params, push) {
     Object.assign(params, filters());
+    if (sortField && sortField.value) params.sort = sortField.value;
     const query = new URLSearchParams(params).toString();
     if ((query ? "?" + query : "") === location.search) return;
     const address = query ? "?" + query : location.pathname;
@@ -223,7 +311,8 @@
     const list = [];
     const found = new Set();
     for (const index of core.textMatches(data.photos.text, text, limit, mask)) {
-      list.push({ index: index, reason: "matches the text" });
+      const parts = core.matchedParts(data.photos.text[index], data.photos.kinds[index], text);
+      list.push({ index: index, reason: "matches the text", parts: parts });
     }
     if (list.length) {
       core.parseQuery(text).forEach(function (part) {
@@ -265,7 +354,9 @@
       const candidates = core.rank(core.projectQuery(asked.vector, fine), data.vectors, data.codes,
         Math.max(CANDIDATES, 2 * limit), mask);
       for (const hit of core.refine(asked.vector, fine, candidates, limit)) {
-        if (!seen.has(hit.index) && list.length < limit) list.push({ index: hit.index, reason: "similar in meaning" });
+        if (!seen.has(hit.index) && list.length < limit) {
+          list.push({ index: hit.index, reason: "similar in meaning", weak: hit.score < candidates.strong });
+        }
       }
       show(list, asked.used, [], (performance.now() - started) / 1000, "(read by the text model)");
       return;
@@ -278,17 +369,23 @@
       }, function () {});
     }
     if (query.entries.length === 1 && query.used[0].sign > 0) {
-      for (const index of core.conceptTop(data.concepts, data.conceptTop, query.entries[0])) {
-        if (mask && !mask[index]) continue;
+      // The concept's exact best photos, of which the build counted the strong ones.
+      const strong = data.concepts.strong[query.entries[0]] || 0;
+      core.conceptTop(data.concepts, data.conceptTop, query.entries[0]).forEach(function (index, at) {
+        if (mask && !mask[index]) return;
         if (!seen.has(index) && list.length < limit) {
           seen.add(index);
-          list.push({ index: index, reason: "similar in meaning" });
+          list.push({ index: index, reason: "similar in meaning", weak: at >= strong });
         }
-      }
+      });
     }
     if (query.vector) {
-      for (const hit of core.rank(query.vector, data.vectors, data.codes, limit, mask)) {
-        if (!seen.has(hit.index) && list.length < limit) list.push({ index: hit.index, reason: "similar in meaning" });
+      const ranked = core.rank(query.vector, data.vectors, data.codes, limit, mask);
+      for (const hit of ranked) {
+        if (!seen.has(hit.index) && list.length < limit) {
+          seen.add(hit.index);
+          list.push({ index: hit.index, reason: "similar in meaning", weak: hit.score < ranked.strong });
+        }
       }
     }
     show(list, query.used, query.unknown, (performance.now() - started) / 1000, note);
@@ -315,10 +412,11 @@
     const started = performance.now();
     const v = data.vectors;
     const query = core.photoQuery(v, data.codes, index);
-    const hits = core.rank(query, v, data.codes, limit + 1, allowed())
+    const ranked = core.rank(query, v, data.codes, limit + 1, allowed());
+    const hits = ranked
       .filter(function (hit) { return hit.index !== index; })
       .slice(0, limit)
-      .map(function (hit) { return { index: hit.index, reason: "looks alike" }; });
+      .map(function (hit) { return { index: hit.index, reason: "looks alike", weak: hit.score < ranked.strong }; });
     show(hits, [{ text: "photos like " + data.photos.text[index].split(" · ")[0], sign: 1 }], [],
       (performance.now() - started) / 1000);
   }
@@ -339,6 +437,7 @@
 
   function fromAddress() {
     const params = new URLSearchParams(location.search);
+    if (sortField) sortField.value = params.get("sort") === "new" || params.get("sort") === "old" ? params.get("sort") : "";
     if (filterForm) {
       FILTERS.forEach(function (name) {
         const field = filterForm.elements[name];
@@ -387,6 +486,7 @@
     // The form's fields take their reset values after the event.
     filterForm.addEventListener("reset", function () { setTimeout(refilter, 0); });
   }
+  if (sortField) sortField.addEventListener("change", refilter);
   more.addEventListener("click", function () {
     if (again) again();
   });

@@ -3,7 +3,9 @@ name for a photo, the first build offline, a wrong source, where the library wen
 
 from __future__ import annotations
 
+import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +132,56 @@ def test_a_run_that_fails_before_doing_anything_leaves_no_folder(tmp_path):
                      check=False)  # fmt: skip
     assert result.returncode == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def reds(tmp_path_factory) -> Path:
+    """A library of 40 pictures of other colours and two solid red ones, one of them dated."""
+    import piexif
+    from PIL import Image
+
+    base = tmp_path_factory.mktemp("reds")
+    pics = base / "pics"
+    pics.mkdir()
+    # Forty pictures in greens, blues and greys, none of them red.
+    rng = random.Random(3)
+    for n in range(40):
+        image = Image.new("RGB", (64, 48), (rng.randrange(60), rng.randrange(80, 200), 150))
+        image.paste((rng.randrange(40), 90, rng.randrange(120, 250)), (0, 0, 32, 24))
+        image.save(pics / f"p{n:03d}.jpg")
+    exif = piexif.dump({"Exif": {piexif.ExifIFD.DateTimeOriginal: b"2021:06:12 10:00:00"}})
+    Image.new("RGB", (64, 48), (220, 10, 10)).save(pics / "solid-a.jpg", exif=exif)
+    Image.new("RGB", (64, 48), (230, 20, 15)).save(pics / "solid-b.jpg")
+    library = base / "lib"
+    run_cli("extract", str(pics), "--library", str(library))
+    run_cli("embed", "--library", str(library), "--model", "colour")
+    return library
+
+
+def _search(library: Path, *args: str) -> list[dict]:
+    result = run_cli("search", "--library", str(library), *args, "--json")
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_search_says_what_matched_and_where_relevance_ends(reds):
+    hits = _search(reds, "red", "-k", "10")
+    assert len(hits) == 10
+    names = [Path(h["path"]).name for h in hits]
+    assert sorted(names[:2]) == ["solid-a.jpg", "solid-b.jpg"]
+    assert [h["strong"] for h in hits] == [True, True] + [False] * 8, names
+    assert all(h["matched"] == [{"kind": "meaning", "text": ""}] for h in hits)
+    text = run_cli("search", "--library", str(reds), "red", "-k", "4").stdout.splitlines()
+    assert "meaning" in text[0] and "solid-" in text[0] + text[1]
+    assert text[2] == "weaker matches (their scores are within the noise):"
+    # A word of the photo's own name is a match of words, said as such, first and strong.
+    named = _search(reds, "p007", "-k", "3")
+    assert named[0]["matched"] == [{"kind": "name", "text": "p007.jpg"}] and named[0]["strong"]
+    assert named[0]["score"] is None
+
+
+def test_search_by_date_puts_the_newest_first_within_strong_and_weaker(reds):
+    by_date = [Path(h["path"]).name for h in _search(reds, "red", "-k", "6", "--sort", "date")]
+    by_relevance = [Path(h["path"]).name for h in _search(reds, "red", "-k", "6")]
+    assert by_date[0] == "solid-a.jpg", "the one dated photo comes first among the strong"
+    assert sorted(by_date[:2]) == sorted(by_relevance[:2])
+    assert by_date[2:] == by_relevance[2:], "undated photos keep their order"

@@ -174,7 +174,13 @@ def test_tiles_point_at_their_rendition_and_full_falls_back_to_large():
 
 def test_search_text_puts_the_name_first_and_each_word_once():
     p = photo(caption="Lake", title="Lake", keywords=["water"], albums=["Trip"], people=["Ana"])
-    assert entry(p).search_text() == "IMG_1.jpg · Lake · water · Trip · Ana"
+    assert entry(p).search_parts() == [
+        ("n", "IMG_1.jpg"), ("c", "Lake"), ("k", "water"), ("a", "Trip"), ("p", "Ana")
+    ]  # fmt: skip
+    both = photo(title="Ana", keywords=["Ana", "Bo"], people=["Bo", "Cy"], albums=["Cy"])
+    assert entry(both).search_parts() == [
+        ("n", "IMG_1.jpg"), ("t", "Ana"), ("k", "Bo"), ("a", "Cy")
+    ]  # fmt: skip
 
 
 def test_order_is_newest_first_then_undated_by_name():

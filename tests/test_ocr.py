@@ -159,7 +159,7 @@ def test_the_gallery_finds_them_too_and_shows_the_text(built, browser):
     shown = browser.find_element(By.CSS_SELECTOR, "#results li .matched").text
     assert picture.lines[1] in shown
     # Words found in a picture are not reported as not understood.
-    assert "Not understood" not in browser.find_element(By.ID, "used").text
+    assert "Not among the gallery's words" not in browser.find_element(By.ID, "used").text
 
     sid = built["photos"][name]["id"][:12]
     browser.get((site / "photo" / f"{sid}.html").as_uri())

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from photoseek import relevance
 from photoseek.build_site import searchdata
 
 CORE = Path(__file__).resolve().parents[1] / "site" / "core.js"
@@ -91,3 +92,31 @@ def test_single_concepts_get_their_exact_best_photos(tmp_path):
     """
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [int(i) for i in top[4]]
+
+
+def test_each_concept_says_how_many_of_its_best_photos_stand_out_of_the_noise():
+    rng = np.random.default_rng(7)
+    photos = rng.normal(size=(400, 16)).astype(np.float32)
+    photos /= np.linalg.norm(photos, axis=1, keepdims=True)
+    concept = photos[:3].mean(axis=0)
+    concept /= np.linalg.norm(concept)
+    # Three photos are close to the concept; the rest are noise around it.
+    photos[:3] = 0.2 * photos[:3] + concept
+    photos /= np.linalg.norm(photos, axis=1, keepdims=True)
+    noise = rng.normal(size=16).astype(np.float32)
+    concepts = np.stack([concept, noise / np.linalg.norm(noise)])
+    top, strong = searchdata.exact_best(concepts, photos, k=24)
+    assert sorted(top[0][:3]) == [0, 1, 2]
+    assert list(strong) == [3, 0]
+    assert (searchdata.exact_top(concepts, photos, k=24) == top).all()
+    scores = concepts @ photos.T
+    floors = relevance.strong_threshold(scores)
+    middle = np.median(scores, axis=1)
+    spread = np.median(np.abs(scores - middle[:, None]), axis=1)
+    assert floors == pytest.approx(middle + 3 * 1.4826 * spread)
+    # Odd and even counts, as the gallery's strongFloor() takes them.
+    assert relevance.strong_threshold(np.array([5.0, 1, 3])) == 3 + 3 * 1.4826 * 2
+    assert relevance.strong_threshold(np.array([4.0, 1, 2, 3])) == 2.5 + 3 * 1.4826 * 1
+    assert relevance.strong_threshold(np.zeros((2, 0))).tolist() == [np.inf, np.inf]
+    _, none = searchdata.exact_best(concepts, photos[:0])
+    assert list(none) == [0, 0]

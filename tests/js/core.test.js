@@ -55,6 +55,18 @@ test("text matches need every positive word", () => {
   assert.deepEqual(core.textMatches(texts, "", 10), []);
 });
 
+test("a text match says which part of the photo's text each word was found in", () => {
+  const text = "IMG_1.jpg · Red door · Trip · sea · Ana · Café du Port";
+  const kinds = "ncakpt";
+  assert.deepEqual(core.matchedParts(text, kinds, "ana red"), [
+    { kind: "person", text: "Ana" }, { kind: "caption", text: "Red door" }]);
+  assert.deepEqual(core.matchedParts(text, kinds, "cafe"), [{ kind: "title", text: "Café du Port" }]);
+  assert.deepEqual(core.matchedParts(text, kinds, "door red - ana"), [{ kind: "caption", text: "Red door" }]);
+  assert.deepEqual(core.matchedParts(text, kinds, "img trip sea"), [
+    { kind: "name", text: "IMG_1.jpg" }, { kind: "album", text: "Trip" }, { kind: "keyword", text: "sea" }]);
+  assert.deepEqual(core.matchedParts(text, kinds, "oor"), [], "a word must start a word of the text");
+});
+
 test("completions extend the last term: entries that start with it, then words inside", () => {
   const data = { texts: ["dog", "bright sunset", "Sunset", "asunder", "sunny", "sundial"] };
   assert.deepEqual(core.completions("dog + sun", data, 5),

@@ -63,7 +63,7 @@ const query = new Float32Array([2, -1, 1, 3, -2, 1, -3]);
 test("rank returns the exact k best, ties to the earlier photo", () => {
   const { layout, codes, values } = library(40, 7);
   for (const k of [1, 5, 17, 40, 45]) {
-    assert.deepEqual(core.rank(query, layout, codes, k), reference(query, values, k), "k = " + k);
+    assert.deepEqual([...core.rank(query, layout, codes, k)], reference(query, values, k), "k = " + k);
   }
   const ties = reference(query, values, 40);
   assert.ok(ties.some((hit, n) => n > 0 && ties[n - 1].score === hit.score), "the data has ties");
@@ -75,7 +75,30 @@ test("rank with a filter ranks only the photos it allows", () => {
   const allowed = Uint8Array.from({ length: 40 }, () => next(3) === 0 ? 1 : 0);
   const expected = reference(query, values, 10, allowed);
   assert.ok(expected.length >= 5);
-  assert.deepEqual(core.rank(query, layout, codes, 10, allowed), expected);
+  assert.deepEqual([...core.rank(query, layout, codes, 10, allowed)], expected);
+});
+
+test("rank says where strong matches start: three robust deviations above the median", () => {
+  const { layout, codes, values } = library(40, 13);
+  const next = generator(5);
+  const allowed = Uint8Array.from({ length: 40 }, () => next(2));
+  const median = (list) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    const n = sorted.length;
+    return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  };
+  for (const mask of [undefined, allowed]) {
+    const scores = reference(query, values, 40, mask).map((hit) => hit.score);
+    const middle = median(scores);
+    const spread = median(scores.map((s) => Math.abs(s - middle)));
+    const strong = core.rank(query, layout, codes, 3, mask).strong;
+    assert.ok(Math.abs(strong - (middle + 3 * 1.4826 * spread)) < 1e-9, `${strong}`);
+  }
+  assert.equal(core.rank(query, layout, codes, 3, new Uint8Array(40)).strong, Infinity);
+  // Odd and even counts, and scores out of order.
+  assert.equal(core.strongFloor(Float64Array.from([5, 1, 3])), 3 + 3 * 1.4826 * 2);
+  assert.equal(core.strongFloor(Float64Array.from([4, 1, 2, 3])), 2.5 + 3 * 1.4826 * 1);
+  assert.equal(core.strongFloor(new Float64Array(0)), Infinity);
 });
 
 test("photoQuery undoes the centring and scaling of every axis", () => {
