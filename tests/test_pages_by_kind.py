@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from photoseek.build_site import gallery, grids, groups, nearcopies, photo_pages
+from photoseek.build_site import gallery, grids, groups, nearcopies, photo_pages, shapes
 from photoseek.build_site.gallery import Entry
 from photoseek.build_site.output import SiteFolder
 from photoseek.build_site.pages import PageWriter
@@ -320,3 +320,26 @@ def test_duplicates_exist_when_a_photo_has_two_places_or_a_pair_is_near():
     assert not photo_pages.has_duplicates(entries, [])
     assert photo_pages.has_duplicates(entries, [nearcopies.NearGroup((0, 1), 3, False)])
     assert photo_pages.has_duplicates(entries_of([photo(1, sources=2)]), [])
+
+
+def test_shapes_give_each_picture_its_aspect_ratio_within_a_quarter_percent():
+    reach = shapes.REACH
+    assert shapes.STEP**reach == pytest.approx(4, rel=0.003)
+    assert shapes.shape(100, 100) == reach and shapes.ratio(reach) == 1
+    worst = max(
+        abs(shapes.ratio(shapes.shape(w, h)) / (w / h) - 1)
+        for w in range(30, 330, 7)
+        for h in range(30, 330, 11)
+        if 0.25 <= w / h <= 4
+    )
+    assert 0.002 < worst <= 0.0025
+    assert shapes.shape(320, 213) > shapes.shape(320, 240) > reach > shapes.shape(240, 320)
+    assert (shapes.shape(10_000, 1), shapes.shape(1, 10_000), shapes.shape(5, 0)) == (
+        2 * reach, 0, 2 * reach
+    )  # fmt: skip
+    rules = shapes.stylesheet().splitlines()[1:]
+    assert len(rules) == 2 * reach + 1
+    assert rules[reach] == f".s{reach}{{--r:1.00000}}"
+    assert rules[0] == f".s0{{--r:{shapes.ratio(0):.5f}}}" and rules[0].endswith("0.24994}")
+    tile = entries_of([photo(1)])[0].tile()
+    assert tile.shape == shapes.shape(tile.width, tile.height)

@@ -1,0 +1,72 @@
+"""Photos by their own words, in-process: the word-start rule of the gallery's textMatches
+and matchedParts (site/core.js, tests/js/core.test.js has the same cases), and the search
+of photoseek search that puts them before the text in pictures and meaning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from photoseek.fieldmatch import folded, matched_parts, search_parts
+from photoseek.library import Photo
+from photoseek.searching import MEANING, PICTURE_TEXT, find
+
+PARTS = [("n", "IMG_1.jpg"), ("c", "Red door"), ("a", "Trip"), ("k", "sea"), ("p", "Ana"),
+         ("t", "Café du Port")]  # fmt: skip
+
+
+def test_each_word_must_start_a_word_of_some_part_and_says_which():
+    assert matched_parts(PARTS, "ana red") == [("person", "Ana"), ("caption", "Red door")]
+    assert matched_parts(PARTS, "CAFE") == [("title", "Café du Port")]
+    assert matched_parts(PARTS, "door red") == [("caption", "Red door")]
+    assert matched_parts(PARTS, "img trip sea") == [
+        ("name", "IMG_1.jpg"), ("album", "Trip"), ("keyword", "sea")
+    ]  # fmt: skip
+    assert matched_parts(PARTS, "oor") == [], "a word must start a word of the text"
+    assert matched_parts(PARTS, "red zebra") == [], "every word must be found"
+    assert matched_parts(PARTS, "jpg") == [("name", "IMG_1.jpg")], "after a dot, a word starts"
+    assert matched_parts([("n", "a_b.jpg")], "b") == [("name", "a_b.jpg")]
+    assert matched_parts([("n", "ab.jpg")], "b") == []
+    assert folded("Ça Été") == "ca ete"
+
+
+def test_a_photos_parts_come_once_each_name_first():
+    meta = {"title": "Ana", "caption": "Sea", "keywords": ["Ana", "Bo"], "albums": ["Cy"],
+            "people": ["Bo", "Cy", "Di"]}  # fmt: skip
+    assert search_parts("IMG_1.jpg", meta) == [
+        ("n", "IMG_1.jpg"), ("c", "Sea"), ("t", "Ana"), ("k", "Bo"), ("a", "Cy"), ("p", "Di")
+    ]  # fmt: skip
+    assert search_parts("x.jpg", {}) == [("n", "x.jpg")]
+
+
+def photo(n: int, **meta: object) -> Photo:
+    return Photo(f"{n:040x}", Path(f"/in/{n}.jpg"), "JPEG", 4, 3, 1, [], dict(meta))
+
+
+def test_words_then_text_in_pictures_then_meaning_strong_first():
+    photos = [
+        photo(0, caption="red door"),
+        photo(1),
+        photo(2),
+        photo(3, taken="2020-01-01T00:00:00"),
+    ]
+    photos += [photo(n) for n in range(4, 30)]
+    ids = [p.id for p in photos]
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(0, 0.05, (len(ids), 4))
+    vectors[3] = [1, 0, 0, 0]
+    query = np.array([1.0, 0, 0, 0])
+    hits = find(photos, {ids[2]: "RED SALE"}, ids, vectors, query, "red", top=6)
+    assert [h.photo.id for h in hits[:3]] == [ids[0], ids[2], ids[3]]
+    assert hits[0].matched == [("caption", "red door")] and hits[0].score is None
+    assert hits[1].matched == [(PICTURE_TEXT, "red")]
+    assert hits[2].matched == [(MEANING, "")] and hits[2].score == 1.0
+    assert [h.strong for h in hits] == [True, True, True, False, False, False]
+    assert len(find(photos, {}, ids, vectors, query, "red", top=2)) == 2
+    # By date: strong ones newest first (the dated before the undated), weaker ones likewise.
+    dated = find(photos, {ids[2]: "RED SALE"}, ids, vectors, query, "red", top=6, by_date=True)
+    weak = [h.photo.id for h in hits[3:]]
+    assert [h.photo.id for h in dated] == [ids[3], ids[0], ids[2], *weak]
+    # No vector for the words: matches of words alone.
+    assert [h.photo.id for h in find(photos, {}, ids, vectors, None, "red", top=6)] == [ids[0]]
