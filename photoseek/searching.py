@@ -51,10 +51,11 @@ def find(
             hits.append(Hit(photo, None, found, True))
     seen = {hit.photo.id for hit in hits}
     by_id = {photo.id: photo for photo in photos}
-    for pid, match in best_matches(text, texts_read, top):
-        if pid not in seen and pid in by_id and len(hits) < top:
-            seen.add(pid)
-            hits.append(Hit(by_id[pid], None, [(PICTURE_TEXT, " ".join(match.words))], True))
+    # The text read in the pictures of the photos not found by their words.
+    unseen = {pid: read for pid, read in texts_read.items() if pid in by_id and pid not in seen}
+    for pid, match in best_matches(text, unseen, top - len(hits)):
+        seen.add(pid)
+        hits.append(Hit(by_id[pid], None, [(PICTURE_TEXT, " ".join(match.words))], True))
     if query is not None and len(ids):
         scores = vectors @ query
         floor = float(strong_threshold(scores))

@@ -70,3 +70,51 @@ def test_words_then_text_in_pictures_then_meaning_strong_first():
     assert [h.photo.id for h in dated] == [ids[3], ids[0], ids[2], *weak]
     # No vector for the words: matches of words alone.
     assert [h.photo.id for h in find(photos, {}, ids, vectors, None, "red", top=6)] == [ids[0]]
+
+
+def test_each_stage_stops_at_top_and_lists_a_photo_once():
+    import dataclasses
+
+    import pytest
+
+    photos = [photo(n, caption="red") for n in range(5)] + [photo(n) for n in range(5, 12)]
+    ids = [p.id for p in photos]
+    vectors = np.eye(len(ids), 4)
+    query = np.array([1.0, 0, 0, 0])
+    # Five photos by their words, but three asked for.
+    assert [h.photo.id for h in find(photos, {}, ids, vectors, query, "red", top=3)] == ids[:3]
+    # Text in pictures: a photo already found by its words is not listed again, nor is a
+    # photo the library no longer holds; the stage stops at top too.
+    texts = {ids[0]: "RED", ids[6]: "RED", ids[7]: "RED", "gone": "RED"}
+    hits = find(photos[5:], texts, ids, vectors, None, "red", top=2)
+    assert [(h.photo.id, h.matched[0][0]) for h in hits] == [
+        (ids[6], PICTURE_TEXT),
+        (ids[7], PICTURE_TEXT),
+    ]
+    # By meaning: photo 0 ranks first but was found by its words; the rest still follow.
+    hits = find(photos, {}, ids, vectors, query, "red", top=7)
+    assert [h.photo.id for h in hits] == ids[:5] + [ids[5], ids[6]]
+    assert len({h.photo.id for h in hits}) == 7
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hits[0].strong = False  # type: ignore[misc]
+
+
+def test_a_score_at_the_floor_is_strong_as_in_the_gallery():
+    photos = [photo(n) for n in range(4)]
+    ids = [p.id for p in photos]
+    # Scores 0, 0, 0 and 1: the median and its deviation are 0, so 0 is the floor.
+    vectors = np.array([[0.0, 1], [0, 1], [0, 1], [1, 0]])
+    hits = find(photos, {}, ids, vectors, np.array([1.0, 0]), "zzz", top=4)
+    assert [h.strong for h in hits] == [True] * 4
+
+
+def test_a_photo_is_found_by_its_original_name_and_the_newest_come_first():
+    older = Photo("a" * 40, Path("/lib/aa.jpg"), "JPEG", 4, 3, 1, [],
+                  {"original_name": "DSC_1.NEF", "taken": "2019-01-01T00:00:00"})  # fmt: skip
+    newer = Photo("b" * 40, Path("/lib/bb.jpg"), "JPEG", 4, 3, 1, [],
+                  {"original_name": "DSC_2.NEF", "taken": "2021-01-01T00:00:00"})  # fmt: skip
+    hits = find([older, newer], {}, [], np.zeros((0, 4)), None, "dsc", top=5, by_date=True)
+    assert [(h.photo.id[0], h.matched) for h in hits] == [
+        ("b", [("name", "DSC_2.NEF")]), ("a", [("name", "DSC_1.NEF")])
+    ]  # fmt: skip
+    assert find([older], {}, [], np.zeros((0, 4)), None, "aa", top=5) == []
