@@ -139,6 +139,8 @@ def test_the_upgrade_checks_every_stored_row_and_rewrites_only_those_it_changes(
         ("file:/in/b.jpg", '{"aperture": "wide", "caption": "x"}'),
         ("file:/in/c.jpg", "not JSON at all"),
         ("file:/in/d.jpg", "[1, 2]"),
+        ("file:/in/e.jpg", '{"rating": 100000000.0, "caption": "y"}'),
+        ("file:/in/f.jpg", '{"caption": "z", "aperture": 2.8}'),
     ]
     for locator, meta in rows:
         db.execute(
@@ -156,6 +158,8 @@ def test_the_upgrade_checks_every_stored_row_and_rewrites_only_those_it_changes(
         "file:/in/b.jpg": '{"caption": "x"}',
         "file:/in/c.jpg": "{}",
         "file:/in/d.jpg": "{}",
+        "file:/in/e.jpg": '{"caption": "y"}',
+        "file:/in/f.jpg": '{"aperture": 2.8, "caption": "z"}',
     }
     assert clean == '{"caption": "Zürich"}', "a clean row is left byte for byte"
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -175,6 +179,17 @@ def test_pictures_are_flushed_by_their_filesystem_alone(tmp_path, monkeypatch):
     monkeypatch.setattr(library_folder, "_LIBC", None)
     folder.flush_files()
     assert synced == ["every disk"]
+
+    class Refusing:
+        """A C library whose syncfs fails (an old kernel, a filesystem without it)."""
+
+        @staticmethod
+        def syncfs(fd: int) -> int:
+            return -1
+
+    monkeypatch.setattr(library_folder, "_LIBC", Refusing())
+    folder.flush_files()
+    assert synced == ["every disk", "every disk"]
 
 
 def test_the_ladder_climbs_every_step_in_order_and_a_failed_step_leaves_the_one_before(
