@@ -64,6 +64,26 @@ def rated_inputs(folder: Path) -> list[str]:
     return [str(lrdata), *map(str, zips)]
 
 
+def two_reds(folder: Path) -> Path:
+    """Forty pictures in greens, blues and greys, none of them red, and two solid red ones
+    (solid-a.jpg dated 12 June 2021, solid-b.jpg undated): "red" has two strong matches."""
+    import random
+
+    import piexif
+    from PIL import Image
+
+    folder.mkdir(parents=True)
+    rng = random.Random(3)
+    for n in range(40):
+        image = Image.new("RGB", (64, 48), (rng.randrange(60), rng.randrange(80, 200), 150))
+        image.paste((rng.randrange(40), 90, rng.randrange(120, 250)), (0, 0, 32, 24))
+        image.save(folder / f"p{n:03d}.jpg")
+    exif = piexif.dump({"Exif": {piexif.ExifIFD.DateTimeOriginal: b"2021:06:12 10:00:00"}})
+    Image.new("RGB", (64, 48), (220, 10, 10)).save(folder / "solid-a.jpg", exif=exif)
+    Image.new("RGB", (64, 48), (230, 20, 15)).save(folder / "solid-b.jpg")
+    return folder
+
+
 def ls_json(library: Path) -> list[dict]:
     """The library as `photoseek ls --json` prints it."""
     out = run_cli("ls", "--library", str(library), "--json").stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 
 from photoseek import samples
 
-from .conftest import run_cli
+from .conftest import run_cli, two_reds
 
 
 def pictures(folder: Path, count: int, size: tuple[int, int] = (48, 32)) -> Path:
@@ -137,21 +136,8 @@ def test_a_run_that_fails_before_doing_anything_leaves_no_folder(tmp_path):
 @pytest.fixture(scope="module")
 def reds(tmp_path_factory) -> Path:
     """A library of 40 pictures of other colours and two solid red ones, one of them dated."""
-    import piexif
-    from PIL import Image
-
     base = tmp_path_factory.mktemp("reds")
-    pics = base / "pics"
-    pics.mkdir()
-    # Forty pictures in greens, blues and greys, none of them red.
-    rng = random.Random(3)
-    for n in range(40):
-        image = Image.new("RGB", (64, 48), (rng.randrange(60), rng.randrange(80, 200), 150))
-        image.paste((rng.randrange(40), 90, rng.randrange(120, 250)), (0, 0, 32, 24))
-        image.save(pics / f"p{n:03d}.jpg")
-    exif = piexif.dump({"Exif": {piexif.ExifIFD.DateTimeOriginal: b"2021:06:12 10:00:00"}})
-    Image.new("RGB", (64, 48), (220, 10, 10)).save(pics / "solid-a.jpg", exif=exif)
-    Image.new("RGB", (64, 48), (230, 20, 15)).save(pics / "solid-b.jpg")
+    pics = two_reds(base / "pics")
     library = base / "lib"
     run_cli("extract", str(pics), "--library", str(library))
     run_cli("embed", "--library", str(library), "--model", "colour")

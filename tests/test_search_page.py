@@ -3,12 +3,11 @@ matched on each result, the order by date, and messages in plain words."""
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, DRIVER, run_cli
+from .conftest import CHROMIUM, DRIVER, run_cli, two_reds
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and DRIVER),
@@ -19,20 +18,8 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """Forty pictures in greens, blues and greys, and two solid red ones, one of them dated."""
-    import piexif
-    from PIL import Image
-
     base = tmp_path_factory.mktemp("search")
-    pics = base / "pics"
-    pics.mkdir()
-    rng = random.Random(3)
-    for n in range(40):
-        image = Image.new("RGB", (64, 48), (rng.randrange(60), rng.randrange(80, 200), 150))
-        image.paste((rng.randrange(40), 90, rng.randrange(120, 250)), (0, 0, 32, 24))
-        image.save(pics / f"p{n:03d}.jpg")
-    exif = piexif.dump({"Exif": {piexif.ExifIFD.DateTimeOriginal: b"2021:06:12 10:00:00"}})
-    Image.new("RGB", (64, 48), (220, 10, 10)).save(pics / "solid-a.jpg", exif=exif)
-    Image.new("RGB", (64, 48), (230, 20, 15)).save(pics / "solid-b.jpg")
+    pics = two_reds(base / "pics")
     run_cli("build", str(pics), "--out", str(base / "site"), "--model", "colour", "--no-ocr")
     return base / "site"
 
