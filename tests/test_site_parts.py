@@ -1,0 +1,163 @@
+"""The rest of the site build, in-process: its closing lines, the search vocabulary and the
+automatic tags, the data files, and a whole build of a small library. Fast enough for a
+mutation tester to run for every mutant of summary.py, words.py, datafiles.py and run.py."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoseek import samples
+from photoseek.build_site import SiteOptions, build_site, datafiles, summary, words
+from photoseek.build_site.gallery import Entry, title_of
+from photoseek.build_site.textmodel import TextModelFiles
+from photoseek.embed import embed_library, load_embedder
+from photoseek.extract import extract
+from photoseek.library import Library, Photo
+
+
+def photo(n: int, **meta: object) -> Photo:
+    return Photo(f"{n:040x}", Path(f"/in/{n}.jpg"), "JPEG", 400, 300, 1, [], dict(meta))
+
+
+def entries_of(photos: list[Photo]) -> list[Entry]:
+    return [Entry(p, p.id[-12:], i, title_of(p), (400, 300)) for i, p in enumerate(photos)]
+
+
+def test_the_closing_lines_say_what_the_build_did():
+    done = summary.SiteSummary(
+        photos=4, pages_written=10, pages_unchanged=2, concepts=7, removed=1,
+        pictures_failed=[("/in/x.jpg", "OSError: cut")],
+        data_bytes={"vectors": 300, "photos": 100, "concepts": 2_500_000},
+    )  # fmt: skip
+    assert done.lines() == [
+        "4 photos, 10 pages written, 2 unchanged, 1 stale files removed, 1 pictures unreadable",
+        "search data: 100 bytes per photo, plus 2.5 MB for 7 concepts (loaded only when search "
+        "is used)",
+    ]
+    done.data_bytes |= {"text model": 97_000_000, "fine": 2064, "ocr": 40}
+    done.notes.append("the gallery has no text model: too wide")
+    lines = done.lines()
+    assert lines[2] == (
+        "text model: 97.0 MB, and 516 bytes per photo to rank with it (loaded only when a search "
+        "needs words the vocabulary lacks; --no-text-model leaves it out)"
+    )
+    assert lines[3] == "text in pictures: 10 bytes per photo (--ocr-private leaves it out)"
+    assert lines[4] == "note: the gallery has no text model: too wide"
+    outcome = done.outcome()
+    assert outcome.lines == lines and outcome.skipped == [("/in/x.jpg", "OSError: cut")]
+    empty = summary.SiteSummary().lines()
+    assert empty[1].startswith("search data: 0 bytes per photo, plus 0.0 MB for 0 concepts")
+
+
+def test_the_vocabulary_holds_the_users_phrases_the_librarys_words_then_the_concepts():
+    entries = entries_of(
+        [photo(1, keywords=["Red door"], albums=["Trip"], people=["Ana"], caption="A boat"),
+         photo(2, caption=" ".join(["word"] * 13), keywords=["red DOOR", "dog"])]
+    )  # fmt: skip
+    assert words.library_words(entries) == {
+        "Red door": "keyword", "dog": "keyword", "red DOOR": "keyword", "Trip": "album",
+        "Ana": "person", "A boat": "caption",
+    }  # fmt: skip
+    texts, kinds, embedded = words.vocabulary(entries, ("  sunrise  ", "", "dog"))
+    assert texts[:6] == ["sunrise", "dog", "Red door", "Trip", "Ana", "A boat"]
+    assert kinds[:6] == ["query", "query", "keyword", "album", "person", "caption"]
+    # Phrases and captions are embedded as written, everything else as a photo of it.
+    assert embedded[:6] == ["sunrise", "dog", "a photo of Red door", "a photo of Trip",
+                            "a photo of Ana", "A boat"]  # fmt: skip
+    assert len(texts) == len({t.lower() for t in texts}), "each entry once, whatever its case"
+    assert set(kinds[6:]) == {"concept"} and "cat" in texts
+
+
+def test_the_words_the_model_cannot_place_are_left_out_and_tags_come_from_single_words(tmp_path):
+    Library(tmp_path / "lib", create=True).close()
+    entries = entries_of([photo(1, keywords=["Red door"]), photo(2)])
+    found = words.search_words(tmp_path / "lib", load_embedder("colour"), entries, ("red",), False)
+    # The colour model places colour words only.
+    assert found.texts[0] == "red" and "cat" not in found.texts
+    assert len(found.texts) == len(found.kinds) == len(found.vectors)
+    assert (np.linalg.norm(found.vectors, axis=1) > 0).all()
+    vocabulary = words.SearchWords(
+        ["dog", "cat", "dog on the beach", "sea"],
+        ["concept", "concept", "concept", "keyword"],
+        np.array([[1.0, 0, 0], [0, 1, 0], [0.9, 0, 0.1], [0, 0, 1]]),
+    )
+    vectors = np.array([[1.0, 0, 0]] + [[0, 0.2, 0.98]] * 9)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    tagged = entries_of([photo(n) for n in range(10)])
+    words.tag_entries(tagged, vectors, vocabulary)
+    assert tagged[0].tags == ["dog"], "single words only, built-in concepts only"
+    assert all(e.tags == [] for e in tagged[1:])
+
+
+def _payload(text: str) -> dict:
+    return json.loads(re.fullmatch(r'photoseekData\("\w+",(.*)\);\n', text, re.S)[1])
+
+
+def test_the_data_files_hold_only_what_the_gallery_has():
+    located = photo(1, gps={"lat": -33.86, "lon": 151.2}, caption="x" * 100, ocr="EXIT")
+    entries = entries_of([located, photo(2, keywords=["sea"])])
+    vocabulary = words.SearchWords(["sea"], ["keyword"], np.array([[1.0, 0, 0, 0]]))
+    vectors = np.array([[1.0, 0, 0, 0], [0, 1.0, 0, 0]], dtype=np.float32)
+    filters = {"taken": [0, 0]}
+    data = datafiles.data_files(entries, vectors, vocabulary, filters, None)
+    assert sorted(data) == ["concepts", "facets", "ocr", "photos", "places", "vectors"]
+    photos = _payload(data["photos"])
+    assert photos["ids"] == [e.sid for e in entries]
+    assert photos["text"] == ["1.jpg · " + "x" * 100, "2.jpg · sea"]
+    assert photos["kinds"] == ["nc", "nk"]
+    assert photos["shape"] == [e.tile().shape for e in entries]
+    places = _payload(data["places"])
+    assert (places["ids"], places["lat"], places["lon"]) == ([entries[0].sid], [-33.86], [151.2])
+    assert places["alt"] == ["x" * datafiles.PLACE_ALT_MAX]
+    assert _payload(data["ocr"]) == {"texts": ["EXIT", ""]}
+    assert _payload(data["facets"]) == filters
+    plain = datafiles.data_files(entries_of([photo(3)]), vectors[:1], vocabulary, filters, None)
+    assert sorted(plain) == ["concepts", "facets", "photos", "vectors"]
+    model = TextModelFiles({"text/model": "m", "text/part-000": "p"})
+    shipped = datafiles.data_files(entries, vectors, vocabulary, filters, model)
+    assert {"fine", "text/model", "text/part-000"} <= shipped.keys()
+    assert shipped["text/model"] == "m"
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory) -> Path:
+    """Six pictures, one of them unreadable to the site, embedded by the colour model."""
+    base = tmp_path_factory.mktemp("parts")
+    pics = base / "pics"
+    pics.mkdir()
+    for seed in range(5):
+        samples.picture(seed, (400, 300)).save(pics / f"p{seed}.jpg")
+    samples.picture(9, (2000, 1500)).save(pics / "big.jpg")
+    extract([pics], base / "lib", progress=False)
+    embed_library(base / "lib", load_embedder("colour"), progress=False)
+    return base / "lib"
+
+
+def test_a_whole_build_in_process(library, tmp_path):
+    out = tmp_path / "site"
+    options = SiteOptions(title="Parts", queries=("sunrise",), full_size=False)
+    done = build_site(library, out, load_embedder("colour"), options, progress=False, workers=1)
+    assert done.photos == 6 and done.pictures_failed == [] and done.removed == 0
+    assert done.pages_unchanged == 0 and done.pages_written > 6
+    assert done.concepts > 1 and set(done.data_bytes) >= {"vectors", "photos", "concepts"}
+    assert "text model" not in done.data_bytes, "the colour model has no text tower"
+    home = (out / "index.html").read_text()
+    assert "<title>All photos · Parts</title>" in home
+    assert not list((out / "img").glob("full/*/*.jpg")), "--no-full-size"
+    big = next(p for p in (out / "img" / "large").rglob("*.jpg"))
+    assert len(list((out / "photo").glob("*.html"))) == 6
+    again = build_site(library, out, load_embedder("colour"), options, progress=False, workers=1)
+    assert again.pages_written == 0 and again.pages_unchanged == done.pages_written
+    assert big.is_file()
+    # A picture that left: its pages and renditions go, and the summary counts them.
+    with Library(library, readonly=True) as opened:
+        gone = next(p for p in opened.photos() if p.path.name == "p0.jpg")
+    gone.path.write_bytes(b"not a picture any more")
+    third = build_site(library, out, load_embedder("colour"), options, progress=False, workers=1)
+    assert third.photos == 5 and third.removed >= 2
+    assert [path for path, _ in third.pictures_failed] == [str(gone.path)]
