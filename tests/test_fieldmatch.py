@@ -91,6 +91,11 @@ def test_each_stage_stops_at_top_and_lists_a_photo_once():
         (ids[6], PICTURE_TEXT),
         (ids[7], PICTURE_TEXT),
     ]
+    # Found by their words first, the text in pictures fills only the places left.
+    both = find(photos, texts, ids, vectors, None, "red", top=7)
+    assert [h.photo.id for h in both] == ids[:5] + [ids[6], ids[7]]
+    one_left = find(photos, texts, ids, vectors, None, "red", top=6)
+    assert [h.photo.id for h in one_left] == ids[:5] + [ids[6]]
     # By meaning: photo 0 ranks first but was found by its words; the rest still follow.
     hits = find(photos, {}, ids, vectors, query, "red", top=7)
     assert [h.photo.id for h in hits] == ids[:5] + [ids[5], ids[6]]
