@@ -253,6 +253,9 @@ def test_the_stated_limits():
     assert len(clean({"caption": "c" * 2001})[0]["caption"]) == 2000
     assert len(clean({"title": "t" * 301})[0]["title"]) == 300
     assert clean({"title": "t" * 300})[1] == []
+    # Text read in a picture: a screenshot of a document can hold pages of it.
+    assert clean({"ocr": "o" * 20_000})[0]["ocr"] == "o" * 20_000
+    assert len(clean({"ocr": "o" * 20_001})[0]["ocr"]) == 20_000
     assert len(clean({"keywords": [str(i) for i in range(501)]})[0]["keywords"]) == 500
     assert clean({"caption": "short"})[1] == []
 
