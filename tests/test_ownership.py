@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -85,3 +86,28 @@ def test_one_writer_holds_the_lock_and_names_its_process(tmp_path):
     lock.release()
     again = ownership.WriterLock(tmp_path, "site")
     again.release()
+
+
+def test_a_whole_file_may_start_a_new_folder_tree(tmp_path):
+    ownership.write_whole(tmp_path / "a" / "b" / "c.txt", b"x")
+    assert (tmp_path / "a" / "b" / "c.txt").read_bytes() == b"x"
+
+
+def test_the_lock_names_the_command_never_its_arguments(tmp_path):
+    script = (
+        "import os, sys; from pathlib import Path; from photoseek import ownership;"
+        "lock = ownership.WriterLock(Path(os.environ['FOLDER']), 'site');"
+        "print(Path(os.environ['FOLDER'], ownership.LOCK_NAME).read_text());"
+        "lock.release(); lock.release(); print('still writing')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "site", "--out", "/home/ana/secret"],
+        capture_output=True, text=True, check=True, env={**os.environ, "FOLDER": str(tmp_path)},
+    )  # fmt: skip
+    held, after = done.stdout.splitlines()
+    assert re.fullmatch(r"pid \d+: photoseek site", held), held
+    # Released twice, the second time closes nothing: the process still writes its output.
+    assert after == "still writing"
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE((tmp_path / ownership.LOCK_NAME).stat().st_mode) == 0o644 & ~mask
