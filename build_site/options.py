@@ -12,9 +12,10 @@ from typing import Any
 from .gallery import Privacy
 
 
-def _option(default: Any, flag: str, help: str, *, metavar: str = "") -> Any:  # noqa: A002
-    """A field of SiteOptions: its default, the command-line flag that sets it, and help."""
-    return field(default=default, metadata={"flag": flag, "help": help, "metavar": metavar})
+def _option(default: Any, flag: str, text: str, *, metavar: str = "") -> Any:
+    """A field of SiteOptions: its default, the command-line flag that sets it, and its help
+    text."""
+    return field(default=default, metadata={"flag": flag, "help": text, "metavar": metavar})
 
 
 @dataclass(frozen=True)
