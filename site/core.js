@@ -130,18 +130,48 @@
   const STRONG_Z = 3;
   const MAD_TO_SD = 1.4826;
 
-  function median(sorted) {
-    const n = sorted.length;
-    return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  /* The k-th smallest of values[lo..], which it reorders so that the k-th stands where it
+     would sorted, the smaller before it and the larger after (Hoare's selection: linear time,
+     where sorting a million scores took a fifth of a second). */
+  function select(values, k) {
+    let lo = 0;
+    let hi = values.length - 1;
+    while (lo < hi) {
+      const pivot = values[(lo + hi) >> 1];
+      let i = lo;
+      let j = hi;
+      while (i <= j) {
+        while (values[i] < pivot) i++;
+        while (values[j] > pivot) j--;
+        if (i <= j) {
+          const swap = values[i];
+          values[i++] = values[j];
+          values[j--] = swap;
+        }
+      }
+      if (k <= j) hi = j;
+      else if (k >= i) lo = i;
+      else break;
+    }
+    return values[k];
+  }
+
+  /* The median of values (reordered). */
+  function median(values) {
+    const n = values.length;
+    const upper = select(values, n >> 1);
+    if (n % 2) return upper;
+    // The lower middle is the largest of the half before the upper one.
+    let lower = values[0];
+    for (let i = 1; i < n >> 1; i++) if (values[i] > lower) lower = values[i];
+    return (lower + upper) / 2;
   }
 
   /* The least score of a strong match among these scores (a Float64Array, reordered). */
   function strongFloor(scores) {
     if (!scores.length) return Infinity;
-    scores.sort();
     const middle = median(scores);
     for (let i = 0; i < scores.length; i++) scores[i] = Math.abs(scores[i] - middle);
-    scores.sort();
     return middle + STRONG_Z * MAD_TO_SD * median(scores);
   }
 

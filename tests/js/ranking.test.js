@@ -101,6 +101,20 @@ test("rank says where strong matches start: three robust deviations above the me
   assert.equal(core.strongFloor(new Float64Array(0)), Infinity);
 });
 
+test("strongFloor finds the medians by selection as sorting would, ties and all", () => {
+  const median = (sorted) => {
+    const n = sorted.length;
+    return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  };
+  const next = generator(17);
+  for (let round = 0; round < 400; round++) {
+    const values = Array.from({ length: 1 + next(40) }, () => next(6) - 2);
+    const middle = median([...values].sort((a, b) => a - b));
+    const spread = median(values.map((v) => Math.abs(v - middle)).sort((a, b) => a - b));
+    assert.equal(core.strongFloor(Float64Array.from(values)), middle + 3 * 1.4826 * spread, String(values));
+  }
+});
+
 test("photoQuery undoes the centring and scaling of every axis", () => {
   const { layout, codes, values } = library(12, 5);
   values.forEach(function (row, i) {
