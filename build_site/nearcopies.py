@@ -105,17 +105,17 @@ def near_groups(
         if bits <= NEAR_BITS:
             near.append((i, j, bits, turn))
             parent[root(j)] = root(i)
-    members: dict[int, list[int]] = {}
-    for i in sorted({i for pair in near for i in pair[:2]}):
-        members.setdefault(root(i), []).append(i)
-    groups = []
-    for found in members.values():
-        inside = [pair for pair in near if root(pair[0]) == root(found[0])]
-        groups.append(
-            NearGroup(
-                tuple(found),
-                max(bits for _, _, bits, _ in inside),
-                any(turn for _, _, _, turn in inside),
-            )
-        )
+    # Each group's members, widest pair and turns, gathered in one pass over the pairs.
+    members: dict[int, set[int]] = {}
+    widest: dict[int, int] = {}
+    turned: dict[int, bool] = {}
+    for i, j, bits, turn in near:
+        group = root(i)
+        members.setdefault(group, set()).update((i, j))
+        widest[group] = max(widest.get(group, 0), bits)
+        turned[group] = turned.get(group, False) or bool(turn)
+    groups = [
+        NearGroup(tuple(sorted(found)), widest[group], turned[group])
+        for group, found in members.items()
+    ]
     return sorted(groups, key=lambda g: g.members)
