@@ -18,7 +18,13 @@ from photoseek import locators
 from photoseek.build_site import SiteOptions
 from photoseek.interrupt import EXIT_INTERRUPTED, say_interrupted, stop_promptly_on_ctrl_c
 from photoseek.library import CATALOG_NAME, Library, LibraryError, Photo
-from photoseek.model_choice import kept_model, library_model, load_model, model_of
+from photoseek.model_choice import (
+    kept_model,
+    library_model,
+    load_model,
+    model_of,
+    model_source,
+)
 from photoseek.ownership import OwnershipError
 from photoseek.steps import embed_step, extract_step, ocr_step, site_step
 
@@ -289,7 +295,7 @@ def search(
 
     with open_library(library_dir) as library:
         key = library_model(library, model)
-        embedder = load_model(model or library.model_info(key).get("source", key))
+        embedder = load_model(model_source(library, model))
         if not embedder.has_text:
             click.echo(
                 f"note: {key} has no text model; only colour names are understood by meaning "

@@ -42,11 +42,17 @@ def library_model(library: Library, model: str | None) -> str:
     )
 
 
+def model_source(library: Library, model: str | None) -> str:
+    """What to load for an open library: the model asked for, else the one it was embedded
+    with (its repo id or folder, as recorded with its vectors)."""
+    key = library_model(library, model)
+    return model or library.model_info(key).get("source", key)
+
+
 def model_of(library_dir: Path, model: str | None) -> str:
     """What to load for a library: the model asked for, else the one it was embedded with."""
     with Library(library_dir, readonly=True) as library:
-        key = library_model(library, model)
-        return model or library.model_info(key).get("source", key)
+        return model_source(library, model)
 
 
 def kept_model(library_dir: Path) -> str | None:
@@ -54,6 +60,4 @@ def kept_model(library_dir: Path) -> str | None:
     if not (library_dir / CATALOG_NAME).exists():
         return None
     with Library(library_dir, readonly=True) as library:
-        if not library.models():
-            return None
-    return model_of(library_dir, None)
+        return model_source(library, None) if library.models() else None
