@@ -208,12 +208,6 @@ class Entry:
         return search_parts(self.title, self.meta)
 
 
-def title_of(photo: Photo) -> str:
-    """A photo's name: its original file name where known."""
-    name = photo.meta.get("virtual_copy_name") or photo.meta.get("original_name")
-    return str(name or photo.path.name)
-
-
 def order(photos: list[Photo]) -> list[Photo]:
     """Newest first; photos with no date last, by name."""
     dated = sorted(
@@ -221,7 +215,5 @@ def order(photos: list[Photo]) -> list[Photo]:
         key=lambda p: (str(p.meta["taken"]), p.id),
         reverse=True,
     )
-    undated = sorted(
-        (p for p in photos if not p.meta.get("taken")), key=lambda p: (title_of(p), p.id)
-    )
+    undated = sorted((p for p in photos if not p.meta.get("taken")), key=lambda p: (p.name, p.id))
     return dated + undated

@@ -17,7 +17,7 @@ from photoseek.library import Library, Photo
 
 from .datafiles import data_files
 from .facets import facets
-from .gallery import Entry, order, short_ids, title_of
+from .gallery import Entry, order, short_ids
 from .grids import home_page, write_grid
 from .groups import groups, navigation, write_group_pages
 from .nearcopies import NearGroup, near_groups
@@ -89,9 +89,7 @@ def _entries(
     kept = [p for p in photos if sids[p.id] in sizes]
     privacy = options.privacy
     entries = [
-        Entry(
-            p, sids[p.id], i, title_of(p), sizes[sids[p.id]], privacy, full_size=options.full_size
-        )
+        Entry(p, sids[p.id], i, p.name, sizes[sids[p.id]], privacy, full_size=options.full_size)
         for i, p in enumerate(kept)
     ]
     return entries, [hashes[e.sid] for e in entries]

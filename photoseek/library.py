@@ -106,6 +106,13 @@ class Photo:
     meta: dict[str, Any]
     links: dict[str, list[str]] = field(default_factory=dict)
 
+    @property
+    def name(self) -> str:
+        """What the photo is called: its virtual copy's name, else its original file's name,
+        else its picture's file name."""
+        name = self.meta.get("virtual_copy_name") or self.meta.get("original_name")
+        return str(name or self.path.name)
+
     def to_json(self) -> dict[str, Any]:
         """A plain-JSON view of the photo, as `photoseek ls --json` prints it."""
         return {

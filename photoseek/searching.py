@@ -28,10 +28,6 @@ class Hit:
     strong: bool
 
 
-def _name(photo: Photo) -> str:
-    return str(photo.meta.get("original_name") or photo.path.name)
-
-
 def find(
     photos: list[Photo],
     texts_read: dict[str, str],
@@ -46,7 +42,7 @@ def find(
     it) among `photos`, whose vectors are `vectors` in the order of `ids`."""
     hits: list[Hit] = []
     for photo in photos:
-        found = matched_parts(search_parts(_name(photo), photo.meta), text)
+        found = matched_parts(search_parts(photo.name, photo.meta), text)
         if found and len(hits) < top:
             hits.append(Hit(photo, None, found, True))
     seen = {hit.photo.id for hit in hits}

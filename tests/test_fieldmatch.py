@@ -123,3 +123,8 @@ def test_a_photo_is_found_by_its_original_name_and_the_newest_come_first():
         ("b", [("name", "DSC_2.NEF")]), ("a", [("name", "DSC_1.NEF")])
     ]  # fmt: skip
     assert find([older], {}, [], np.zeros((0, 4)), None, "aa", top=5) == []
+    # A virtual copy is called by its own name, as the gallery calls it.
+    named = {"original_name": "DSC_1.NEF", "virtual_copy_name": "Black and white"}
+    copy = Photo("c" * 40, Path("/lib/cc.jpg"), "JPEG", 4, 3, 1, [], named)
+    found = find([copy], {}, [], np.zeros((0, 4)), None, "black", top=5)
+    assert [h.matched for h in found] == [[("name", "Black and white")]]

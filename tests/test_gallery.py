@@ -29,7 +29,7 @@ def photo(pid: str = "a" * 40, name: str = "IMG_1.jpg", **meta: object) -> Photo
 
 def entry(p: Photo | None = None, size: tuple[int, int] = (3000, 2000), **options: object) -> Entry:
     p = p or photo()
-    return Entry(p, p.id[:12], 0, gallery.title_of(p), size, **options)
+    return Entry(p, p.id[:12], 0, p.name, size, **options)
 
 
 def test_slugs_are_ascii_file_names_that_keep_names_apart():
@@ -151,9 +151,9 @@ def test_alternative_text_prefers_caption_then_title_then_text_then_keywords():
 def test_heading_and_title_prefer_the_photos_own_names():
     assert entry(photo(title="Harbour at dawn")).heading == "Harbour at dawn"
     assert entry(photo()).heading == "IMG_1.jpg"
-    assert gallery.title_of(photo(original_name="DSC_2.NEF")) == "DSC_2.NEF"
+    assert photo(original_name="DSC_2.NEF").name == "DSC_2.NEF"
     named = photo(original_name="DSC_2.NEF", virtual_copy_name="Copy 1")
-    assert gallery.title_of(named) == "Copy 1"
+    assert named.name == "Copy 1"
 
 
 def test_tiles_point_at_their_rendition_and_full_falls_back_to_large():

@@ -380,6 +380,16 @@ def test_a_photo_record_cannot_be_changed_in_place():
         Source("file:/x", "folder", {}).kind = "takeout"  # type: ignore[misc]
 
 
+def test_a_photo_is_called_by_its_copy_then_its_original_then_its_picture():
+    def called(**meta: object) -> str:
+        return Photo(ID_A, Path("/lib/photos/a1/a1.jpg"), "JPEG", 1, 1, 1, [], meta).name
+
+    assert called() == "a1.jpg"
+    assert called(original_name="DSC_2.NEF") == "DSC_2.NEF"
+    assert called(original_name="DSC_2.NEF", virtual_copy_name="Copy 1") == "Copy 1"
+    assert called(virtual_copy_name="Copy 1") == "Copy 1"
+
+
 def test_photos_come_back_as_stored_in_id_order_with_their_sources(library, tmp_path):
     add(library, ID_B, {"title": "B", "rating": 9, "camera": "Cam"}, kind="folder")
     library.put_source("lrprev:/p/b.lrprev", "lightroom", ID_B, "f2", {"title": "From Lr"})

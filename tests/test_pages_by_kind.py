@@ -26,7 +26,7 @@ def photo(n: int, sources: int = 1, **meta: object) -> Photo:
 
 
 def entries_of(photos: list[Photo]) -> list[Entry]:
-    return [Entry(p, p.id[-12:], i, gallery.title_of(p), (400, 300)) for i, p in enumerate(photos)]
+    return [Entry(p, p.id[-12:], i, p.name, (400, 300)) for i, p in enumerate(photos)]
 
 
 class Recorder(PageWriter):

@@ -13,7 +13,7 @@ import pytest
 
 from photoseek import samples
 from photoseek.build_site import SiteOptions, build_site, datafiles, summary, words
-from photoseek.build_site.gallery import Entry, title_of
+from photoseek.build_site.gallery import Entry
 from photoseek.build_site.textmodel import TextModelFiles
 from photoseek.embed import embed_library, load_embedder
 from photoseek.extract import extract
@@ -25,7 +25,7 @@ def photo(n: int, **meta: object) -> Photo:
 
 
 def entries_of(photos: list[Photo]) -> list[Entry]:
-    return [Entry(p, p.id[-12:], i, title_of(p), (400, 300)) for i, p in enumerate(photos)]
+    return [Entry(p, p.id[-12:], i, p.name, (400, 300)) for i, p in enumerate(photos)]
 
 
 def test_the_closing_lines_say_what_the_build_did():
