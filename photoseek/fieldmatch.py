@@ -44,12 +44,13 @@ def matched_parts(parts: list[tuple[str, str]], query: str) -> list[tuple[str, s
     """(kind, text) of the part each word of `query` starts a word of, each part once; [] when
     some word starts none."""
     found: list[tuple[str, str]] = []
-    words = folded(query).split()
-    for word in words:
+    hay = [folded(text) for _, text in parts]
+    for word in folded(query).split():
         pattern = re.compile(r"(?:^|[^\w]|_)" + re.escape(word))
-        at = next((p for p in parts if pattern.search(folded(p[1]))), None)
+        at = next((n for n, text in enumerate(hay) if pattern.search(text)), None)
         if at is None:
             return []
-        if (KINDS[at[0]], at[1]) not in found:
-            found.append((KINDS[at[0]], at[1]))
+        kind, text = parts[at]
+        if (KINDS[kind], text) not in found:
+            found.append((KINDS[kind], text))
     return found
