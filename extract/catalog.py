@@ -61,6 +61,35 @@ def _xmp_field(xmp: str, name: str) -> str | None:
     return None
 
 
+# Where the photo was taken, as the catalog's IPTC location fields (written into its XMP) say.
+_XMP_PLACE = {
+    "city": "{http://ns.adobe.com/photoshop/1.0/}City",
+    "region": "{http://ns.adobe.com/photoshop/1.0/}State",
+    "country": "{http://ns.adobe.com/photoshop/1.0/}Country",
+    "code": "{http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/}CountryCode",
+}
+
+
+def _xmp_place(xmp: str) -> dict[str, str] | None:
+    """The town, region, country and country code the XMP names (an attribute of a
+    description, or an element), or None."""
+    try:
+        root = ET.fromstring(xmp)
+    except ET.ParseError:
+        return None
+    place: dict[str, str] = {}
+    for element in root.iter():
+        for part, tag in _XMP_PLACE.items():
+            value = element.get(tag) or (element.text if element.tag == tag else None)
+            if value and value.strip() and part not in place:
+                place[part] = value.strip()
+    if not place.keys() & {"city", "region", "country"}:
+        return None
+    if "code" in place:
+        place["code"] = place["code"].upper()
+    return place
+
+
 def _apex_aperture(value: float | None) -> float | None:
     # The catalog stores aperture and shutter as APEX values (Av, Tv).
     return round(2 ** (value / 2), 1) if value is not None else None
@@ -232,6 +261,7 @@ class Catalog:
         if xmp and xmp[0][0]:
             meta["title"] = _xmp_field(xmp[0][0], "title")
             meta.setdefault("caption", _xmp_field(xmp[0][0], "description"))
+            meta["place"] = _xmp_place(xmp[0][0])
         return {k: v for k, v in meta.items() if v is not None}
 
 

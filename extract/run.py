@@ -19,6 +19,7 @@ from . import exif, images, jpeg
 from .detect import detect
 from .folder import Walker
 from .items import Item, Loaded, Report, Skip
+from .placenames import name_places
 
 BATCH = 256
 
@@ -33,6 +34,9 @@ class Summary(Report):
     unchanged: int = 0
     duplicates: int = 0
     interrupted: bool = False
+    # Located photos given place names by the gazetteer in this run, and why none could be.
+    places_named: int = 0
+    places_note: str | None = None
 
     @property
     def skipped(self) -> Counter:
@@ -47,6 +51,8 @@ class Summary(Report):
             f"{self.unchanged} unchanged, {self.duplicates} duplicates, {skipped} skipped"
         )
         out = [("interrupted after " if self.interrupted else "") + head]
+        if self.places_named:
+            out.append(f"place names given to {self.places_named} located photos (GeoNames)")
         if self.left_out:
             out.append(
                 "left out by design: "
@@ -65,6 +71,7 @@ class Summary(Report):
             self.lines(),
             skipped=[(path, f"{reason}: {detail}") for path, reason, detail in self.problems],
             warnings=list(self.warnings),
+            notes=[self.places_note] if self.places_note else [],
         )
 
 
@@ -249,5 +256,6 @@ def extract(
             source.close()
     if not summary.interrupted:
         library.remove_orphans()
+        summary.places_named, summary.places_note = name_places(library)
     library.close()
     return summary

@@ -54,7 +54,7 @@ def converted(convert: Callable[..., Any], value: Any, *more: Any) -> Any:
 @dataclass(frozen=True)
 class Fact:
     """One declared fact: its kind ('text', 'name', 'page', 'int', 'float', 'bool', 'date', 'gps',
-    'names', 'sizes'), bounds for numbers, and privacy class."""
+    'place', 'names', 'sizes'), bounds for numbers, and privacy class."""
 
     kind: str
     low: float = -math.inf
@@ -77,6 +77,8 @@ FACTS: dict[str, Fact] = {
     "archived": Fact("bool"),
     "trashed": Fact("bool"),
     "gps": Fact("gps", private=LOCATION),
+    # Where, in words (town, region, country), from the source or from the gazetteer.
+    "place": Fact("place", private=LOCATION),
     # Camera.
     "camera": Fact("name"),
     "lens": Fact("name"),
@@ -156,6 +158,30 @@ def _gps(value: Any) -> dict[str, float] | None:
     return place
 
 
+PLACE_PARTS = ("city", "region", "country")
+
+
+def _place(value: Any) -> dict[str, Any] | None:
+    """Town, region and country names (at least one), a two-letter country code and the
+    town's population when known."""
+    if not isinstance(value, dict):
+        return None
+    place: dict[str, Any] = {}
+    for part in PLACE_PARTS:
+        name = _text(value.get(part), NAME_MAX)
+        if name:
+            place[part] = name
+    if not place:
+        return None
+    code = value.get("code")
+    if isinstance(code, str) and re.fullmatch(r"[A-Z]{2}", code):
+        place["code"] = code
+    population = _int(value.get("population"), Fact("int", 0, 100_000_000))
+    if population is not None:
+        place["population"] = population
+    return place
+
+
 def _int(value: Any, fact: Fact) -> int | None:
     return int(value) if _in(value, fact) and float(value).is_integer() else None
 
@@ -179,6 +205,7 @@ _CHECKS: dict[str, Callable[[Any, Fact], Any]] = {
     "bool": lambda value, _fact: True if value is True else None,
     "date": lambda value, _fact: _date(value),
     "gps": lambda value, _fact: _gps(value),
+    "place": lambda value, _fact: _place(value),
     "size": lambda value, _fact: _size(value),
 }
 

@@ -146,6 +146,12 @@ def merge_meta(sources: Iterable[Source]) -> dict[str, Any]:
     return merged
 
 
+def _same_place(meta: dict[str, Any], named: tuple[float, float, Any]) -> bool:
+    """Whether the gazetteer's names were given for the photo's present coordinates."""
+    gps = meta.get("gps")
+    return bool(gps) and abs(gps["lat"] - named[0]) < 1e-9 and abs(gps["lon"] - named[1]) < 1e-9
+
+
 class Library:
     """A library folder, opened for writing (one writer at a time) or read-only."""
 
@@ -345,12 +351,21 @@ class Library:
         )
         return dict(rows.fetchall())
 
+    def _places(self, where: str = "", args: tuple = ()) -> dict[str, tuple[float, float, Any]]:
+        """Each named photo's coordinates and the gazetteer's place for them (None: no place
+        within reach)."""
+        if self.version < 3:
+            return {}
+        rows = self.db.execute("SELECT photo_id, lat, lon, place FROM places" + where, args)
+        return {pid: (lat, lon, json.loads(text) if text else None) for pid, lat, lon, text in rows}
+
     def _assemble(
         self,
         photo_rows: Iterable[tuple],
         source_rows: Iterator[tuple],
         links: dict[str, dict[str, list[str]]],
         texts: dict[str, str],
+        places: dict[str, tuple[float, float, Any]],
     ) -> Iterator[Photo]:
         """Photos from rows ordered by id and their sources ordered by photo id."""
         pending = next(source_rows, None)
@@ -369,6 +384,10 @@ class Library:
             meta = merge_meta(sources)
             if pid in texts:
                 meta["ocr"] = texts[pid]
+            named = places.get(pid)
+            if "place" not in meta and named and named[2] and _same_place(meta, named):
+                # A source's own place name wins over the gazetteer's.
+                meta["place"] = named[2]
             yield Photo(pid, path, fmt, width, height, size, sources, meta, links.get(pid, {}))
 
     def photos(self, ids: Iterable[str] | None = None) -> Iterator[Photo]:
@@ -381,6 +400,7 @@ class Library:
                 self.db.execute(f"{sources} ORDER BY photo_id, locator"),
                 self._links(),
                 self._ocr(),
+                self._places(),
             )
             return
         wanted = sorted(set(ids))
@@ -397,6 +417,7 @@ class Library:
                 ),
                 self._links(f" AND a.photo_id IN ({marks})", chunk),
                 self._ocr(f" AND photo_id IN ({marks})", chunk),
+                self._places(f" WHERE photo_id IN ({marks})", chunk),
             )
 
     def photo(self, photo_id: str) -> Photo:
@@ -529,6 +550,38 @@ class Library:
             self.db.executemany(
                 "INSERT OR REPLACE INTO ocr(photo_id, engine, text, read) VALUES(?,?,?,?)",
                 [(pid, engine, text, now) for pid, text in texts],
+            )
+
+    # -- place names ----------------------------------------------------------
+
+    def unnamed_places(self) -> list[tuple[str, float, float]]:
+        """(id, lat, lon) of the located photos with no place name for their coordinates,
+        from their sources or the gazetteer."""
+        named = self._places()
+        found = []
+        for photo in self.photos():
+            gps = photo.meta.get("gps")
+            if not gps or "place" in photo.meta:
+                continue
+            if photo.id in named and _same_place(photo.meta, named[photo.id]):
+                continue  # named already: nothing within reach
+            found.append((photo.id, gps["lat"], gps["lon"]))
+        return found
+
+    def put_places(self, named: list[tuple[str, float, float, dict[str, Any] | None]]) -> None:
+        """Record the gazetteer's place (None: none within reach) for each photo's
+        coordinates, replacing what older coordinates were given."""
+        now = time.time()
+        rows = []
+        for pid, lat, lon, place in named:
+            clean = clean_meta({"place": place}).get("place") if place else None
+            text = json.dumps(clean, ensure_ascii=False) if clean else ""
+            rows.append((pid, lat, lon, text, now))
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO places(photo_id, lat, lon, place, named) VALUES(?,?,?,?,?)",
+                rows,
             )
 
     def ocr_texts(self) -> dict[str, str]:

@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from PIL import Image, ImageDraw
 
@@ -142,6 +143,8 @@ class CatalogImage:
     iso: int | None = None
     focal_length: float | None = None
     gps: tuple[float, float] | None = None
+    # The IPTC location fields: town, region, country, country code.
+    place: tuple[str, str, str, str] | None = None
     master_of: int | None = None
     copy_name: str | None = None
 
@@ -183,12 +186,28 @@ CREATE TABLE PyramidLevel(uuid TEXT, level INTEGER, longDimension REAL);
 """
 
 
-def _xmp(title: str) -> str:
+def _xmp(title: str | None, place: tuple[str, str, str, str] | None) -> str:
+    """XMP as Lightroom writes it: the title as an element, the IPTC location fields (town,
+    region, country, country code) as attributes."""
+    located = ""
+    if place:
+        city, region, country, code = (escape(part, {'"': "&quot;"}) for part in place)
+        located = (
+            ' xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"'
+            ' xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"'
+            f' photoshop:City="{city}" photoshop:State="{region}"'
+            f' photoshop:Country="{country}" Iptc4xmpCore:CountryCode="{code}"'
+        )
+    titled = (
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt>'
+        "</dc:title>"
+        if title
+        else ""
+    )
     return (
         '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
         'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-        '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt>'
-        f'<rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>'
+        f'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"{located}>{titled}'
         "</rdf:Description></rdf:RDF></x:xmpmeta>"
     )
 
@@ -293,10 +312,10 @@ def lightroom_catalog(
             cat.execute(
                 "INSERT INTO AgLibraryIPTC(image, caption) VALUES(?, ?)", (image_id, img.caption)
             )
-        if img.title:
+        if img.title or img.place:
             cat.execute(
                 "INSERT INTO Adobe_AdditionalMetadata(image, xmp) VALUES(?, ?)",
-                (image_id, _xmp(img.title)),
+                (image_id, _xmp(img.title, img.place)),
             )
         levels, sizes = pyramid(pic)
         prev.execute(

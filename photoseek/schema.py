@@ -68,6 +68,16 @@ CREATE TABLE IF NOT EXISTS ocr(
 );
 """
 
+_PLACE_NAMES = """
+CREATE TABLE IF NOT EXISTS places(
+    photo_id TEXT PRIMARY KEY REFERENCES photos(id),
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    place TEXT NOT NULL,
+    named REAL NOT NULL
+);
+"""
+
 
 def _run(db: sqlite3.Connection, sql: str) -> None:
     for statement in sql.split(";"):
@@ -98,6 +108,10 @@ def _text_in_pictures(db: sqlite3.Connection) -> None:
     _recheck_sources(db)
 
 
+def _place_names(db: sqlite3.Connection) -> None:
+    _run(db, _PLACE_NAMES)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step up the ladder: the version it makes, why, and how."""
@@ -114,6 +128,11 @@ MIGRATIONS = (
         "the text read in pictures (`photoseek ocr`); and the facts an older photoseek stored "
         "checked once more, so that reading trusts the catalog",
         _text_in_pictures,
+    ),
+    Migration(
+        3,
+        "place names the gazetteer gave located photos, kept with the coordinates they name",
+        _place_names,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

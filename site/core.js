@@ -376,6 +376,138 @@
     return found.slice(0, limit);
   }
 
+  /* Where and when in a query's words: the rules of photoseek/wherewhen.py
+     (tests/wherewhen_cases.json holds cases both must answer alike). */
+  const YEARS = [1826, 2200];
+  const MONTH_NAMES = [
+    "january jan gennaio enero janvier januar",
+    "february feb febbraio febrero fevrier februar",
+    "march marzo mars marz",
+    "april apr aprile abril avril",
+    "may maggio mayo mai",
+    "june jun giugno junio juin juni",
+    "july jul luglio julio juillet juli",
+    "august aug agosto aout",
+    "september sep sept settembre septiembre setiembre septembre",
+    "october oct ottobre octubre octobre oktober",
+    "november nov novembre noviembre",
+    "december dec dicembre diciembre decembre dezember",
+  ];
+  const MONTH_LABELS = ["January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December"];
+  const SEASON_NAMES = {
+    spring: "spring primavera printemps fruhling fruhjahr",
+    summer: "summer estate verano ete sommer",
+    autumn: "autumn fall autunno otono automne herbst",
+    winter: "winter inverno invierno hiver",
+  };
+  const SEASON_MONTHS = { spring: [3, 4, 5], summer: [6, 7, 8], autumn: [9, 10, 11], winter: [1, 2, 12] };
+  const MONTH_WORDS = new Map();
+  MONTH_NAMES.forEach(function (names, i) {
+    names.split(" ").forEach(function (word) { MONTH_WORDS.set(word, i + 1); });
+  });
+  const SEASON_WORDS = new Map();
+  Object.keys(SEASON_NAMES).forEach(function (season) {
+    SEASON_NAMES[season].split(" ").forEach(function (word) { SEASON_WORDS.set(word, season); });
+  });
+  const LONGEST_PLACE = 5;
+
+  function daysIn(year, month) {
+    return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  }
+
+  function pad(n) {
+    return String(n).padStart(2, "0");
+  }
+
+  function monthSpan(months) {
+    const names = months.map(function (m) { return MONTH_LABELS[m - 1]; });
+    return names.length === 1 ? names[0] : names.slice(0, -1).join(", ") + " or " + names[names.length - 1];
+  }
+
+  /* The days, the months and the words a period's parts make. */
+  function period(years, months, season) {
+    months = Array.from(new Set(months)).sort(function (a, b) { return a - b; });
+    if (season && !months.length) months = SEASON_MONTHS[season].slice();
+    if (!years.length) {
+      if (!months.length) return { start: null, end: null, months: [], said: "" };
+      return { start: null, end: null, months: months, said: "in " + (season || monthSpan(months)) };
+    }
+    const first = Math.min.apply(null, years);
+    const last = Math.max.apply(null, years);
+    const label = first === last ? String(first) : first + " to " + last;
+    if (!months.length) return { start: first + "-01-01", end: last + "-12-31", months: [], said: label };
+    if (season === "winter" && months.join() === "1,2,12") {
+      return { start: first + "-12-01", end: (last + 1) + "-02-" + pad(daysIn(last + 1, 2)), months: months,
+        said: "winter " + label };
+    }
+    const low = months[0];
+    const high = months[months.length - 1];
+    return {
+      start: first + "-" + pad(low) + "-01",
+      end: last + "-" + pad(high) + "-" + pad(daysIn(last, high)),
+      months: months,
+      said: (season || monthSpan(months)) + " " + label,
+    };
+  }
+
+  /* {places, start, end, months, words, said, placeWords, dateWords} of a query, given the
+     place names the gallery knows. */
+  function understand(query, placeNames) {
+    const known = new Map();
+    placeNames.forEach(function (name) {
+      const key = foldText(name);
+      if (!known.has(key)) known.set(key, name);
+    });
+    const tokens = query.split(/\s+/).filter(Boolean);
+    const foldedTokens = tokens.map(foldText);
+    const plain = [];
+    let quoted = false;
+    tokens.forEach(function (token) {
+      const opens = /^["\u201c]/.test(token);
+      plain.push(!quoted && !opens && !/^[-\u2212]/.test(token));
+      if (opens && !(token.length > 1 && /["\u201d]$/.test(token))) quoted = true;
+      else if (quoted && /["\u201d]$/.test(token)) quoted = false;
+    });
+    const found = { places: [], placeWords: [], dateWords: [], said: [] };
+    const years = [];
+    const months = [];
+    let season = null;
+    const used = new Set();
+    let at = 0;
+    while (at < tokens.length) {
+      if (!plain[at] || !foldedTokens[at]) { at += 1; continue; }
+      let size = Math.min(LONGEST_PLACE, tokens.length - at);
+      for (; size > 0; size--) {
+        const span = [];
+        for (let i = at; i < at + size; i++) span.push(i);
+        const name = span.map(function (i) { return foldedTokens[i]; }).join(" ");
+        if (span.every(function (i) { return plain[i]; }) && known.has(name)) {
+          if (found.places.indexOf(known.get(name)) < 0) found.places.push(known.get(name));
+          span.forEach(function (i) { found.placeWords.push(i); used.add(i); });
+          break;
+        }
+      }
+      if (size) { at += size; continue; }
+      const word = foldedTokens[at];
+      if (/^\d{4}$/.test(word) && Number(word) >= YEARS[0] && Number(word) <= YEARS[1]) years.push(Number(word));
+      else if (MONTH_WORDS.has(word)) months.push(MONTH_WORDS.get(word));
+      else if (SEASON_WORDS.has(word) && season === null) season = SEASON_WORDS.get(word);
+      else { at += 1; continue; }
+      found.dateWords.push(at);
+      used.add(at);
+      at += 1;
+    }
+    const when = period(years, months, season);
+    found.start = when.start;
+    found.end = when.end;
+    found.months = when.months;
+    if (found.places.length) found.said.push("in " + found.places.join(" or "));
+    if (when.said) found.said.push(when.said);
+    found.words = tokens.filter(function (t, i) { return !used.has(i); }).join(" ");
+    return found;
+  }
+
   /* The photos a search's filters let through: one byte a photo, or null when nothing is
      filtered. Dates are inclusive days ("2021-06-01"); an undated photo fails any date. */
   function filterMask(facets, filters) {
@@ -445,6 +577,7 @@
     foldText: foldText,
     textMatch: textMatch,
     textInPictures: textInPictures,
+    understand: understand,
     completions: completions,
   };
 });

@@ -25,6 +25,7 @@ from photoseek import samples
 from photoseek.build_site.gallery import Privacy
 from photoseek.facts import clean_meta, public_meta
 from photoseek.library import Library
+from photoseek.schema import SCHEMA_VERSION
 
 from .conftest import ls_json, mount, processes_naming, read_only_media, run_cli
 
@@ -275,7 +276,7 @@ def test_values_stored_by_an_older_photoseek_are_checked_on_reading_and_on_upgra
     run_cli("embed", "--library", str(library), "--model", "colour")
     # Opened for writing, the catalog was upgraded and its facts checked once, for good.
     db = sqlite3.connect(library / "library.db")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert [json.loads(m) for (m,) in db.execute("SELECT meta FROM sources")] == [{}]
     db.close()
     run_cli("site", "--library", str(library), "--out", str(tmp_path / "site"))

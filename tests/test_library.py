@@ -97,6 +97,7 @@ def _schema_1_library(root: Path, meta: dict) -> None:
         library.put_ocr("engine 1", [(ID_A, "EXIT")])
     db = sqlite3.connect(root / CATALOG_NAME)
     db.execute("DROP TABLE ocr")
+    db.execute("DROP TABLE places")
     # Written as photoseek writes a row: sorted keys, text as it is.
     db.execute("UPDATE sources SET meta=?", (json.dumps(meta, ensure_ascii=False, sort_keys=True),))
     db.execute("PRAGMA user_version=1")
@@ -115,7 +116,7 @@ def test_a_schema_1_library_is_read_as_it_is_and_upgraded_once_when_written(tmp_
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1, "a reader never upgrades"
     db.close()
     with Library(tmp_path / "lib") as writer:
-        assert writer.version == SCHEMA_VERSION == 2
+        assert writer.version == SCHEMA_VERSION == 3
         writer.put_ocr("engine 1", [(ID_A, "EXIT")])
         assert writer.ocr_texts() == {ID_A: "EXIT"}
     db = sqlite3.connect(tmp_path / "lib" / CATALOG_NAME)
@@ -198,10 +199,10 @@ def test_the_ladder_climbs_every_step_in_order_and_a_failed_step_leaves_the_one_
     assert [m.version for m in schema.MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
     assert all(m.reason for m in schema.MIGRATIONS)
     db = sqlite3.connect(tmp_path / "new.db", isolation_level=None)
-    assert [m.version for m in schema.migrate(db)] == [1, 2]
+    assert [m.version for m in schema.migrate(db)] == [1, 2, 3]
     assert schema.migrate(db) == []
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"photos", "sources", "models", "vectors", "text_vectors", "ocr"} <= tables
+    assert {"photos", "sources", "models", "vectors", "text_vectors", "ocr", "places"} <= tables
     db.close()
 
     def broken(db: sqlite3.Connection) -> None:
@@ -248,10 +249,11 @@ def test_a_foreign_catalog_is_refused_and_an_unmarked_own_one_is_adopted(tmp_pat
 def test_a_newer_schema_is_refused_for_reading_and_writing(tmp_path):
     Library(tmp_path / "lib", create=True).close()
     db = sqlite3.connect(tmp_path / "lib" / CATALOG_NAME)
-    db.execute("PRAGMA user_version=3")
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
     db.close()
+    newer = rf"newer photoseek \(schema {SCHEMA_VERSION + 1}\); upgrade"
     for readonly in (False, True):
-        with pytest.raises(LibraryError, match=r"newer photoseek \(schema 3\); upgrade"):
+        with pytest.raises(LibraryError, match=newer):
             Library(tmp_path / "lib", readonly=readonly)
     # The refused writer let go of the lock.
     db = sqlite3.connect(tmp_path / "lib" / CATALOG_NAME)
