@@ -287,11 +287,13 @@ def search(
     """Find photos by their own words (name, caption, keywords, albums, people), by the text
     in their pictures (read by `photoseek ocr`), then by what TEXT means.
 
-    Each photo says what matched. Strong matches come first; the weaker ones, which the
-    scores call noise, follow under "weaker matches".
+    Places and dates in TEXT narrow the search ("kyoto 2019", "beach luglio 2021": months
+    and seasons in English, Italian, Spanish, French and German), and the photos they name
+    come first. Each photo says what matched. Strong matches come first; the weaker ones,
+    which the scores call noise, follow under "weaker matches".
     """
     from photoseek.embed import VectorIndex
-    from photoseek.searching import find
+    from photoseek.searching import find, find_understood, understood
 
     with open_library(library_dir) as library:
         key = library_model(library, model)
@@ -302,20 +304,26 @@ def search(
                 "(embed with a CLIP or SigLIP model for search by meaning)",
                 err=True,
             )
-        vector = embedder.embed_texts([text])[0]
+        photos = list(library.photos())
+        said = understood(photos, text)
+        words = said.words if said.narrows else text
+        vector = embedder.embed_texts([words])[0] if words.strip() else None
         index = VectorIndex.of_library(library, key)
+        query = vector if vector is not None and vector.any() else None
+        texts_read = library.ocr_texts()
+    if said.narrows:
+        meaning = [f"by meaning: {said.words}"] if said.words.strip() else []
+        click.echo("searched: " + " · ".join(said.said + meaning), err=True)
+        hits = find_understood(
+            photos, texts_read, index.ids, index.vectors, query, text, said, top, sort == "date"
+        )
+    else:
         hits = find(
-            list(library.photos()),
-            library.ocr_texts(),
-            index.ids,
-            index.vectors,
-            vector if vector.any() else None,
-            text,
-            top,
-            by_date=sort == "date",
+            photos, texts_read, index.ids, index.vectors, query, text, top, by_date=sort == "date"
         )
     if not hits:
-        raise click.ClickException(f"no photo matches {text!r}; try other words")
+        where = f" (searched: {' · '.join(said.said)})" if said.narrows else ""
+        raise click.ClickException(f"no photo matches {text!r}{where}; try other words")
     _print_found(hits, as_json)
 
 

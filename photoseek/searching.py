@@ -1,6 +1,7 @@
 """`photoseek search`: photos by their own words, by the text in their pictures, then by
 meaning; each hit says what matched and whether it is a strong match (photoseek.relevance),
-strong ones first, by relevance or by date."""
+strong ones first, by relevance or by date. Places and dates in the words
+(photoseek.wherewhen) narrow the search, and the photos they name come first."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ import numpy as np
 from photoseek.fieldmatch import matched_parts, search_parts
 from photoseek.library import Photo
 from photoseek.relevance import strong_threshold
-from photoseek.textmatch import best_matches
+from photoseek.textmatch import best_matches, fold
+from photoseek.wherewhen import Understood, understand
 
 PICTURE_TEXT = "text in the picture"
 MEANING = "meaning"
+PLACE = "place"
+DATE = "date"
 
 
 @dataclass(frozen=True)
@@ -78,3 +82,91 @@ def _newest_first(hits: list[Hit]) -> list[Hit]:
 
     dated = sorted((hit for hit in hits if taken(hit)), key=taken, reverse=True)
     return dated + [hit for hit in hits if not taken(hit)]
+
+
+def place_names(photos: list[Photo]) -> list[str]:
+    """Every town, region and country the photos were taken in, larger towns first."""
+    places = sorted(
+        (p.meta["place"] for p in photos if p.meta.get("place")),
+        key=lambda place: -int(place.get("population") or 0),
+    )
+    return [
+        place[part] for place in places for part in ("city", "region", "country") if part in place
+    ]
+
+
+def understood(photos: list[Photo], text: str) -> Understood:
+    """The places and dates of `text`, among the photos' places."""
+    return understand(text, place_names(photos))
+
+
+def _in_place(photo: Photo, wanted: set[str]) -> bool:
+    place = photo.meta.get("place") or {}
+    return any(fold(str(place.get(part) or "")) in wanted for part in ("city", "region", "country"))
+
+
+def _in_period(photo: Photo, said: Understood) -> bool:
+    day = str(photo.meta.get("taken") or "")[:10]
+    if not day:
+        return False
+    if said.start and not said.start <= day <= str(said.end):
+        return False
+    return not said.months or int(day[5:7]) in said.months
+
+
+def _place_text(photo: Photo) -> str:
+    place = photo.meta["place"]
+    return ", ".join(str(place[part]) for part in ("city", "country") if place.get(part))
+
+
+def narrowed(photos: list[Photo], said: Understood) -> list[Photo]:
+    """The photos taken where and when `said` says: the largest place of a name first (Paris,
+    France before Paris, Texas), each place's photos oldest first."""
+    wanted = {fold(name) for name in said.places}
+    inside = [
+        photo
+        for photo in photos
+        if (not wanted or _in_place(photo, wanted))
+        and (not (said.start or said.months) or _in_period(photo, said))
+    ]
+
+    def size(photo: Photo) -> int:
+        place = photo.meta.get("place") or {}
+        return -int(place.get("population") or 0) if wanted else 0
+
+    return sorted(inside, key=lambda photo: (size(photo), str(photo.meta.get("taken") or "")))
+
+
+def find_understood(
+    photos: list[Photo],
+    texts_read: dict[str, str],
+    ids: list[str],
+    vectors: np.ndarray,
+    query: np.ndarray | None,
+    text: str,
+    said: Understood,
+    top: int,
+    by_date: bool = False,
+) -> list[Hit]:
+    """find() within the photos `said` narrows to, for the words left (whose vector is
+    `query`); with no words left, those photos in date order. Then the photos outside whose
+    own words match all of `text`."""
+    inside = narrowed(photos, said)
+    if said.words.strip():
+        found = find(inside, texts_read, ids, vectors, query, said.words, top, by_date)
+    else:
+        found = [Hit(photo, None, [], True) for photo in inside[:top]]
+    hits = []
+    for hit in found:
+        where = [(PLACE, _place_text(hit.photo))] if said.places else []
+        when = [(DATE, str(hit.photo.meta["taken"])[:10])] if said.start or said.months else []
+        hits.append(Hit(hit.photo, hit.score, where + when + hit.matched, hit.strong))
+    seen = {hit.photo.id for hit in hits}
+    for photo in photos:
+        if len(hits) >= top:
+            break
+        if photo.id not in seen and (
+            parts := matched_parts(search_parts(photo.name, photo.meta), text)
+        ):
+            hits.append(Hit(photo, None, parts, True))
+    return hits
