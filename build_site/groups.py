@@ -88,12 +88,13 @@ NAV = (
 
 
 def navigation(
-    found: dict[str, dict[str, list[Entry]]], *, places: bool, duplicates: bool
+    found: dict[str, dict[str, list[Entry]]], *, places: str | None, duplicates: bool
 ) -> list[tuple[str, str]]:
-    """The header's links (label, page): only to pages that show something."""
+    """The header's links (label, page): only to pages that show something. `places` is the
+    page the Places link opens (the place names, else the map), None for none."""
     shown = {kind for kind, members in found.items() if members}
     shown |= {name for name, there in (("places", places), ("duplicates", duplicates)) if there}
-    pages = {"places": "places.html", "duplicates": "duplicates.html"}
+    pages = {"places": places or "", "duplicates": "duplicates.html"}
     return [(label, pages.get(kind, f"{kind}/index.html")) for label, kind in NAV if kind in shown]
 
 

@@ -10,6 +10,7 @@ from .gallery import Entry, Tile, slug
 from .grids import PER_PAGE, home_page
 from .nearcopies import BITS, NearGroup
 from .pages import PageWriter
+from .placepages import town, town_stem
 
 SIMILAR = 12
 LINK_LABELS = {"edited_from": "Edited from", "virtual_copy_of": "Virtual copy of"}
@@ -42,6 +43,8 @@ class PhotoView:
     text: str
     facts: list[tuple[str, str]]
     place: tuple[float, float] | None
+    # "Kyoto, Japan" and the page of the town's photos.
+    town: tuple[str, str] | None
     keywords: list[Chip]
     albums: list[Chip]
     people: list[Chip]
@@ -92,6 +95,7 @@ def _view(
         text=entry.text,
         facts=entry.facts(),
         place=entry.place,
+        town=(where.label, town_stem(where) + ".html") if (where := town(entry)) else None,
         keywords=chips(meta.get("keywords", [])),
         albums=chips(meta.get("albums", [])),
         people=chips(meta.get("people", [])),

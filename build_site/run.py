@@ -13,7 +13,9 @@ import numpy as np
 
 from photoseek.concurrency import default_workers
 from photoseek.embed import Embedder, VectorIndex, text_tower
+from photoseek.gazetteer import ATTRIBUTION
 from photoseek.library import Library, Photo
+from photoseek.wherewhen import MONTH_CHOICES, SEASON_CHOICES
 
 from .datafiles import data_files
 from .facets import facets
@@ -26,6 +28,8 @@ from .output import SiteFolder, check_out
 from .pages import PageWriter
 from .photo_pages import SIMILAR, has_duplicates, write_duplicates_page, write_photo_pages
 from .pictures import render_all, rendition_kinds, rendition_path
+from .placepages import INDEX as PLACES_INDEX
+from .placepages import towns, write_place_pages
 from .summary import SiteSummary
 from .textmodel import TextModelFiles, export
 from .words import search_words, tag_entries
@@ -155,6 +159,7 @@ def _build(
     neighbours = index.neighbours(SIMILAR) if len(index) > 1 else {}
     near = _near_groups(entries, fingerprints, neighbours)
     found = groups(entries)
+    named = towns(entries)
     writer = PageWriter(
         folder,
         {
@@ -166,8 +171,11 @@ def _build(
             "picture_text": "ocr" in data,
             "places": "places" in data,
             "nav": navigation(
-                found, places="places" in data, duplicates=has_duplicates(entries, near)
+                found,
+                places=PLACES_INDEX if named else "places.html" if "places" in data else None,
+                duplicates=has_duplicates(entries, near),
             ),
+            "place_credit": ATTRIBUTION if named else "",
         },
     )
     for name, text in data.items():
@@ -175,6 +183,8 @@ def _build(
     write_grid(writer, entries, home_page, dated=True, heading="All photos", note="")
     write_photo_pages(writer, entries, neighbours, near)
     write_group_pages(writer, found)
+    if named:
+        write_place_pages(writer, named)
     write_duplicates_page(writer, entries, near)
     writer.page(
         "search.html",
@@ -184,6 +194,9 @@ def _build(
         rated=any(filters["rating"]),
         favourites=any(filters["favourite"]),
         dated=any(filters["taken"]),
+        months=MONTH_CHOICES,
+        seasons=SEASON_CHOICES,
+        place_names=sorted({name for row in filters.get("places", []) for name in row[:3] if name}),
     )
     if "places" in data:
         writer.page("places.html", "places.html", located=sum(1 for e in entries if e.place))

@@ -53,6 +53,12 @@ SEASON_MONTHS = {
     "autumn": (9, 10, 11),
     "winter": (12, 1, 2),
 }
+# The search page's month field: a month, or a season's months.
+MONTH_CHOICES = [(str(month), calendar.month_name[month]) for month in range(1, 13)]
+SEASON_CHOICES = [
+    (season.capitalize(), ",".join(map(str, sorted(months))))
+    for season, months in SEASON_MONTHS.items()
+]
 MONTHS = {word: month for month, names in MONTH_NAMES.items() for word in names.split()}
 SEASONS = {word: season for season, names in SEASON_NAMES.items() for word in names.split()}
 # The longest place name read, in words ("Santa Cruz de Tenerife").

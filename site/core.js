@@ -508,8 +508,30 @@
     return found;
   }
 
+  /* The places of the gallery (facets.places rows: town, region, country, population) a
+     filter's names ("Nice, France") name: a Set of their positions. */
+  function placesNamed(facets, text) {
+    const wanted = new Set(text.split(",").map(foldText).filter(Boolean));
+    const found = new Set();
+    (facets.places || []).forEach(function (row, i) {
+      for (let part = 0; part < 3; part++) if (row[part] && wanted.has(foldText(row[part]))) found.add(i);
+    });
+    return found;
+  }
+
+  /* Every town, region and country name of the gallery, the largest places first. */
+  function placeNames(facets) {
+    const names = [];
+    (facets && facets.places || []).forEach(function (row) {
+      for (let part = 0; part < 3; part++) if (row[part]) names.push(row[part]);
+    });
+    return names;
+  }
+
   /* The photos a search's filters let through: one byte a photo, or null when nothing is
-     filtered. Dates are inclusive days ("2021-06-01"); an undated photo fails any date. */
+     filtered. Dates are inclusive days ("2021-06-01"); an undated photo fails any date. A
+     month filter lists months ("6,7,8"); a place filter names places ("Nice, France"), and a
+     photo without a place fails it. */
   function filterMask(facets, filters) {
     const day = function (text) { return text ? Number(text.replace(/-/g, "").slice(0, 8)) : 0; };
     const from = day(filters.from);
@@ -517,7 +539,11 @@
     const rating = Number(filters.rating) || 0;
     const camera = filters.camera ? facets.cameras.indexOf(filters.camera) : -1;
     const person = filters.person ? facets.people.indexOf(filters.person) : -1;
-    if (!from && !to && !rating && !filters.fav && !filters.camera && !filters.person) return null;
+    const months = filters.month ? new Set(String(filters.month).split(",").map(Number)) : null;
+    const places = filters.place ? placesNamed(facets, filters.place) : null;
+    if (!from && !to && !rating && !filters.fav && !filters.camera && !filters.person && !months && !places) {
+      return null;
+    }
     const count = facets.taken.length;
     const mask = new Uint8Array(count);
     for (let i = 0; i < count; i++) {
@@ -525,6 +551,8 @@
       mask[i] = Number(
         (!from || (taken && taken >= from)) &&
         (!to || (taken && taken <= to)) &&
+        (!months || (taken && months.has(Math.floor(taken / 100) % 100))) &&
+        (!places || (facets.place && places.has(facets.place[i]))) &&
         facets.rating[i] >= rating &&
         (!filters.fav || facets.favourite[i] === 1) &&
         (!filters.camera || (camera >= 0 && facets.camera[i] === camera)) &&
@@ -574,6 +602,7 @@
     textMatches: textMatches,
     count: count,
     filterMask: filterMask,
+    placeNames: placeNames,
     foldText: foldText,
     textMatch: textMatch,
     textInPictures: textInPictures,

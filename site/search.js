@@ -11,11 +11,17 @@
   const LIMIT = 96;
   const hint = status.textContent;
   const more = document.getElementById("more");
-  // Filters (dates, rating, favourites, camera, person) narrow every search; they live in the
-  // address with the query. The page has none when the gallery holds nothing to filter by.
+  // Filters (dates, month, place, rating, favourites, camera, person) narrow every search; the
+  // ones set by hand live in the address with the query. Places and dates in the words narrow
+  // it too, and the filters show them: changing such a filter takes those words out of the
+  // box. The page has none when the gallery holds nothing to filter by.
   const filterForm = document.getElementById("filter-form");
   const filterCount = document.getElementById("filter-count");
-  const FILTERS = ["from", "to", "rating", "fav", "camera", "person"];
+  const FILTERS = ["from", "to", "month", "rating", "fav", "camera", "person", "place"];
+  const DATE_FILTERS = ["from", "to", "month"];
+  // The filters set by hand, and the query's places and dates (core.understand) as filters.
+  let chosen = {};
+  let worded = { said: [], placeWords: [], dateWords: [], set: {} };
   let data = null;
   // How many results are shown; "More results" raises it, a new query starts again.
   let limit = LIMIT;
@@ -148,7 +154,8 @@
         return part.kind === "name" ? "name" : part.kind + ": " + text;
       }).join(", ");
     }
-    return hit.reason === "looks alike" ? "looks alike" : "meaning";
+    if (hit.reason === "looks alike") return "looks alike";
+    return hit.reason === "similar in meaning" ? "meaning" : hit.reason;
   }
 
   function tile(hit) {
@@ -261,13 +268,16 @@
     const why = modelButton
       ? " the text model reads them once it is loaded."
       : " this gallery has no text model to read new words, so only names, captions, keywords, albums and people were searched for them.";
-    usedLine.textContent = (parts.length ? "Searched for: " + parts.join(", ") + "." : "") +
+    const searched = Object.keys(worded.set).length
+      ? "Searched: " + worded.said.concat(parts.length ? ["by meaning: " + parts.join(", ")] : []).join(" · ") + "."
+      : parts.length ? "Searched for: " + parts.join(", ") + "." : "";
+    usedLine.textContent = searched +
       (unknown.length ? " Not among the gallery's words: " + missing + ";" + why : "") +
       (note ? " " + note : "");
   }
 
   /* The filters set in the form, by name: only those that filter. */
-  function filters() {
+  function formFilters() {
     const set = {};
     if (!filterForm) return set;
     FILTERS.forEach(function (name) {
@@ -275,11 +285,74 @@
       const value = field && (field.type === "checkbox" ? (field.checked ? "1" : "") : field.value);
       if (value) set[name] = value;
     });
+    return set;
+  }
+
+  /* What narrows the search: the filters set by hand, and those the words set. */
+  function filters() {
+    const set = Object.assign({}, chosen, worded.set);
     if (filterCount) {
       const on = Object.keys(set).length;
       filterCount.textContent = on ? "(" + on + " on)" : "";
     }
     return set;
+  }
+
+  /* The query's places and dates, as filters. */
+  function understand(text) {
+    const found = core.understand(text, data && data.facets ? core.placeNames(data.facets) : []);
+    const set = {};
+    if (found.start) { set.from = found.start; set.to = found.end; }
+    if (found.months.length) set.month = found.months.join(",");
+    if (found.places.length) set.place = found.places.join(", ");
+    // Only what this gallery's filters can show is read from the words.
+    Object.keys(set).forEach(function (name) {
+      if (!filterForm || !filterForm.elements[name]) delete set[name];
+    });
+    found.set = set;
+    return found;
+  }
+
+  /* The form shows every filter in force, those from the words included. */
+  function showFilters() {
+    if (!filterForm) return;
+    const set = filters();
+    FILTERS.forEach(function (name) {
+      const field = filterForm.elements[name];
+      if (!field) return;
+      const value = set[name] || "";
+      if (field.type === "checkbox") {
+        field.checked = value === "1";
+        return;
+      }
+      if (field.tagName === "SELECT" && value && !Array.from(field.options).some(function (o) { return o.value === value; })) {
+        // Months the words named together ("june july"): an option of their own.
+        const option = document.createElement("option");
+        option.value = value;
+        option.textContent = value.split(",").map(function (m) {
+          return filterForm.elements.month.options[Number(m)].textContent;
+        }).join(" or ");
+        field.appendChild(option);
+      }
+      field.value = value;
+      field.classList.toggle("from-words", Boolean(worded.set[name]));
+    });
+    if (Object.keys(worded.set).length) document.getElementById("filters").open = true;
+  }
+
+  /* A filter changed by hand: the words that had set it leave the box, and every filter
+     the form shows that the words no longer set is kept as set by hand. */
+  function changedByHand(name) {
+    const dropped = new Set(name === "place" ? worded.placeWords : DATE_FILTERS.indexOf(name) >= 0 ? worded.dateWords : []);
+    if (dropped.size) {
+      box.value = box.value.split(/\s+/).filter(Boolean).filter(function (t, i) { return !dropped.has(i); }).join(" ");
+    }
+    const shown = formFilters();
+    worded = understand(box.value);
+    chosen = {};
+    Object.keys(shown).forEach(function (field) {
+      if (!worded.set[field]) chosen[field] = shown[field];
+    });
   }
 
   /* The photos the filters let through (one byte each), or null when none is set. */
@@ -289,7 +362,7 @@
 
   /* The query lives in the address: Back, reload and bookmarks bring the search back. */
   function remember(params, push) {
-    Object.assign(params, filters());
+    Object.assign(params, chosen);
     if (sortField && sortField.value) params.sort = sortField.value;
     const query = new URLSearchParams(params).toString();
     if ((query ? "?" + query : "") === location.search) return;
@@ -334,6 +407,8 @@
   function run(text, push, shown) {
     limit = shown || LIMIT;
     again = function () { run(text, false, limit + LIMIT); };
+    worded = understand(text);
+    showFilters();
     const mask = allowed();
     if (!text.trim()) {
       remember({}, push);
@@ -342,6 +417,14 @@
       return;
     }
     remember({ q: text }, push);
+    if (Object.keys(worded.set).length) {
+      // The places and dates narrow the search; what is left is searched for within them.
+      text = worded.words;
+      if (!text.trim()) {
+        browse(mask, true);
+        return;
+      }
+    }
     const started = performance.now();
     const hits = textHits(text, limit, mask);
     const list = hits.list;
@@ -391,22 +474,38 @@
     show(list, query.used, query.unknown, (performance.now() - started) / 1000, note);
   }
 
-  /* No words, only filters: the photos they let through, newest first. */
-  function browse(mask) {
+  /* No words, only filters: the photos they let through, newest first; for a place named
+     in the words, the largest place of that name first. Then, for words read as places and
+     dates, the photos outside whose own text holds them. */
+  function browse(mask, fromWords) {
     const started = performance.now();
-    const list = [];
-    for (let i = 0; i < mask.length && list.length < limit; i++) {
-      if (mask[i]) list.push({ index: i, reason: "matches the filters" });
+    const inside = [];
+    for (let i = 0; i < mask.length; i++) if (mask[i]) inside.push(i);
+    if (fromWords && worded.set.place && data.facets.place) {
+      const place = data.facets.place;
+      inside.sort(function (a, b) { return place[a] - place[b] || a - b; });
     }
-    const total = mask.reduce(function (sum, on) { return sum + on; }, 0);
+    const list = inside.slice(0, limit).map(function (i) {
+      return { index: i, reason: fromWords ? worded.said.join(" · ") : "matches the filters" };
+    });
+    if (fromWords) {
+      for (const index of core.textMatches(data.photos.text, box.value, limit, null)) {
+        if (!mask[index] && list.length < limit) {
+          list.push({ index: index, reason: "matches the text",
+            parts: core.matchedParts(data.photos.text[index], data.photos.kinds[index], box.value) });
+        }
+      }
+    }
     show(list, [], [], (performance.now() - started) / 1000);
-    if (list.length) {
-      status.textContent = core.count(total, "photo") + (total === 1 ? " matches" : " match") + " the filters.";
+    if (inside.length && !fromWords) {
+      status.textContent = core.count(inside.length, "photo") + (inside.length === 1 ? " matches" : " match") + " the filters.";
     }
   }
 
   function like(index, shown, push) {
     limit = shown || LIMIT;
+    worded = { said: [], placeWords: [], dateWords: [], set: {} };
+    showFilters();
     again = function () { like(index, limit + LIMIT); };
     remember({ like: String(index) }, push);
     const started = performance.now();
@@ -438,14 +537,14 @@
   function fromAddress() {
     const params = new URLSearchParams(location.search);
     if (sortField) sortField.value = params.get("sort") === "new" || params.get("sort") === "old" ? params.get("sort") : "";
+    chosen = {};
+    worded = { said: [], placeWords: [], dateWords: [], set: {} };
     if (filterForm) {
       FILTERS.forEach(function (name) {
-        const field = filterForm.elements[name];
-        if (!field) return;
-        if (field.type === "checkbox") field.checked = params.get(name) === "1";
-        else field.value = params.get(name) || "";
+        if (filterForm.elements[name] && params.get(name)) chosen[name] = params.get(name);
       });
-      if (Object.keys(filters()).length) document.getElementById("filters").open = true;
+      showFilters();
+      if (Object.keys(chosen).length) document.getElementById("filters").open = true;
     }
     if (params.get("like") !== null) {
       ready().then(function () {
@@ -481,10 +580,24 @@
     });
   }
   if (filterForm) {
-    filterForm.addEventListener("change", refilter);
+    filterForm.addEventListener("change", function (event) {
+      ready().then(function () {
+        changedByHand(event.target.name);
+        refilter();
+      });
+    });
     filterForm.addEventListener("submit", function (event) { event.preventDefault(); });
-    // The form's fields take their reset values after the event.
-    filterForm.addEventListener("reset", function () { setTimeout(refilter, 0); });
+    // Clearing the filters clears those the words set too: their words leave the box.
+    filterForm.addEventListener("reset", function (event) {
+      event.preventDefault();
+      ready().then(function () {
+        const dropped = new Set(worded.placeWords.concat(worded.dateWords));
+        box.value = box.value.split(/\s+/).filter(Boolean).filter(function (t, i) { return !dropped.has(i); }).join(" ");
+        chosen = {};
+        worded = understand(box.value);
+        refilter();
+      });
+    });
   }
   if (sortField) sortField.addEventListener("change", refilter);
   more.addEventListener("click", function () {
@@ -506,7 +619,9 @@
     search: function (text) {
       box.value = text;
       return ready().then(function () {
-        if (textHits(text, LIMIT, null).query.unknown.length && modelButton) return loadModel();
+        const found = understand(text);
+        const words = Object.keys(found.set).length ? found.words : text;
+        if (words.trim() && textHits(words, LIMIT, null).query.unknown.length && modelButton) return loadModel();
         return null;
       }).then(function () {
         run(text, true);

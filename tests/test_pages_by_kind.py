@@ -300,7 +300,7 @@ def test_the_duplicates_page_lists_photos_found_in_several_places(writer):
 def test_the_header_links_only_to_pages_that_show_something():
     entries = _library()
     found = groups.groups(entries)
-    everything = groups.navigation(found, places=True, duplicates=True)
+    everything = groups.navigation(found, places="places.html", duplicates=True)
     assert everything == [
         ("Timeline", "timeline/index.html"), ("Albums", "albums/index.html"),
         ("Places", "places.html"), ("People", "people/index.html"),
@@ -309,10 +309,12 @@ def test_the_header_links_only_to_pages_that_show_something():
         ("Duplicates", "duplicates.html"),
     ]  # fmt: skip
     plain = groups.groups(entries_of([photo(1), photo(2)]))
-    assert groups.navigation(plain, places=False, duplicates=False) == [
+    assert groups.navigation(plain, places=None, duplicates=False) == [
         ("Timeline", "timeline/index.html")
     ]
-    assert groups.navigation(groups.groups([]), places=False, duplicates=False) == []
+    named = groups.navigation(plain, places="places/index.html", duplicates=False)
+    assert named[1] == ("Places", "places/index.html")
+    assert groups.navigation(groups.groups([]), places=None, duplicates=False) == []
 
 
 def test_duplicates_exist_when_a_photo_has_two_places_or_a_pair_is_near():
