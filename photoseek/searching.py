@@ -121,7 +121,7 @@ def _place_text(photo: Photo) -> str:
 
 def narrowed(photos: list[Photo], said: Understood) -> list[Photo]:
     """The photos taken where and when `said` says: the largest place of a name first (Paris,
-    France before Paris, Texas), each place's photos oldest first."""
+    France before Paris, Texas), each place's photos newest first, as the gallery lists them."""
     wanted = {fold(name) for name in said.places}
     inside = [
         photo
@@ -134,7 +134,10 @@ def narrowed(photos: list[Photo], said: Understood) -> list[Photo]:
         place = photo.meta.get("place") or {}
         return -int(place.get("population") or 0) if wanted else 0
 
-    return sorted(inside, key=lambda photo: (size(photo), str(photo.meta.get("taken") or "")))
+    newest = sorted(
+        inside, key=lambda photo: (str(photo.meta.get("taken") or ""), photo.id), reverse=True
+    )
+    return sorted(newest, key=size)
 
 
 def find_understood(
