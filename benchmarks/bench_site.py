@@ -183,6 +183,21 @@ def places_and_filters(site: Path) -> tuple[float, float, float]:
     return shown, zoom, filtered
 
 
+def place_data_bytes(site: Path) -> tuple[int, str]:
+    """Bytes the place names add to the search page's filters data, and the name of its most
+    photographed town."""
+    import json
+
+    text = (site / "data" / "facets.js").read_text(encoding="utf-8")
+    facets = json.loads(text[text.index("{") : text.rindex("}") + 1])
+    if "places" not in facets:
+        return 0, ""
+    added = len(json.dumps(facets["places"], ensure_ascii=False, separators=(",", ":")))
+    added += len(json.dumps(facets["place"], separators=(",", ":")))
+    counts = np.bincount([p for p in facets["place"] if p >= 0])
+    return added, facets["places"][int(np.argmax(counts))][0]
+
+
 def synthetic_library(work: Path, count: int, sharp: bool = True):  # noqa: ANN201
     """(library folder, embedder, vectors): `count` generated pictures, extracted, with
     synthetic photo vectors stored under a random-weight ViT-B/32 CLIP."""
@@ -309,6 +324,20 @@ def main() -> None:
             f"query median {np.median(times):.0f} ms, max {max(times):.0f} ms "
             "(target < 100 ms)"
         )
+        added, town = place_data_bytes(site)
+        print(
+            f"place names: {added / summary.photos:.1f} bytes per photo added to the filters' "
+            f"data ({added / 1e6:.2f} MB)"
+        )
+        if town:
+            _, where_when = browser_latency(
+                site, ["dog", town, f"{town} 2019", "july 2021", f"sunset {town} summer"]
+            )
+            print(
+                f"Chromium: place and date queries ({town!r}, '{town} 2019', 'july 2021', "
+                f"'sunset {town} summer') {', '.join(f'{t:.0f}' for t in where_when)} ms "
+                "(target < 100 ms)"
+            )
         shown, zoom, filtered = places_and_filters(site)
         print(
             f"Chromium: places map ready in {shown:.1f} s, a zoom redrawn in {zoom:.0f} ms; "

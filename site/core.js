@@ -451,14 +451,21 @@
     };
   }
 
-  /* {places, start, end, months, words, said, placeWords, dateWords} of a query, given the
-     place names the gallery knows. */
-  function understand(query, placeNames) {
+  /* Place names by their folded form, the first spelling of each kept: what understand()
+     reads a query against (made once, since a gallery can know tens of thousands). */
+  function placeIndex(names) {
     const known = new Map();
-    placeNames.forEach(function (name) {
+    names.forEach(function (name) {
       const key = foldText(name);
       if (!known.has(key)) known.set(key, name);
     });
+    return known;
+  }
+
+  /* {places, start, end, months, words, said, placeWords, dateWords} of a query, given the
+     place names the gallery knows (a list, or placeIndex() of it). */
+  function understand(query, placeNames) {
+    const known = placeNames instanceof Map ? placeNames : placeIndex(placeNames);
     const tokens = query.split(/\s+/).filter(Boolean);
     const foldedTokens = tokens.map(foldText);
     const plain = [];
@@ -607,6 +614,7 @@
     textMatch: textMatch,
     textInPictures: textInPictures,
     understand: understand,
+    placeIndex: placeIndex,
     completions: completions,
   };
 });

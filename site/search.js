@@ -300,7 +300,8 @@
 
   /* The query's places and dates, as filters. */
   function understand(text) {
-    const found = core.understand(text, data && data.facets ? core.placeNames(data.facets) : []);
+    if (data && !data.places) data.places = core.placeIndex(data.facets ? core.placeNames(data.facets) : []);
+    const found = core.understand(text, data ? data.places : []);
     const set = {};
     if (found.start) { set.from = found.start; set.to = found.end; }
     if (found.months.length) set.month = found.months.join(",");
@@ -405,6 +406,8 @@
   }
 
   function run(text, push, shown) {
+    // The time a search takes counts the reading of its places and dates.
+    const started = performance.now();
     limit = shown || LIMIT;
     again = function () { run(text, false, limit + LIMIT); };
     worded = understand(text);
@@ -421,11 +424,10 @@
       // The places and dates narrow the search; what is left is searched for within them.
       text = worded.words;
       if (!text.trim()) {
-        browse(mask, true);
+        browse(mask, true, started);
         return;
       }
     }
-    const started = performance.now();
     const hits = textHits(text, limit, mask);
     const list = hits.list;
     const seen = new Set(list.map(function (hit) { return hit.index; }));
@@ -477,8 +479,8 @@
   /* No words, only filters: the photos they let through, newest first; for a place named
      in the words, the largest place of that name first. Then, for words read as places and
      dates, the photos outside whose own text holds them. */
-  function browse(mask, fromWords) {
-    const started = performance.now();
+  function browse(mask, fromWords, began) {
+    const started = began || performance.now();
     const inside = [];
     for (let i = 0; i < mask.length; i++) if (mask[i]) inside.push(i);
     if (fromWords && worded.set.place && data.facets.place) {

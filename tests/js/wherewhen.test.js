@@ -42,3 +42,10 @@ test("month and place filters narrow by the photo's month and its place's names"
   assert.deepEqual(core.placeNames(facets).slice(0, 4), ["Paris", "Île-de-France", "France", "Kyoto"]);
   assert.deepEqual(kept({ month: "7" }), kept({ month: "7", place: "" }));
 });
+
+test("a place index made once reads queries as the list does", () => {
+  const index = core.placeIndex(shared.places);
+  for (const c of shared.cases) {
+    assert.deepEqual(core.understand(c.query, index), core.understand(c.query, shared.places), c.query);
+  }
+});
