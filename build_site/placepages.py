@@ -80,7 +80,7 @@ def write_place_pages(writer: PageWriter, found: dict[str, dict[Town, list[Entry
             listing.append(
                 GroupLink(
                     where.city or where.region or where.country,
-                    f"{stem.rsplit('/', 1)[1]}.html",
+                    f"{stem.removeprefix('places/')}.html",
                     len(photos),
                     False,
                     photos[0].tile(),

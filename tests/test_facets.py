@@ -37,3 +37,20 @@ def test_each_photo_has_its_day_rating_favourite_camera_and_people_by_position()
 def test_a_date_without_a_whole_day_counts_as_undated():
     odd = ["2021-06", "circa 1990", "", "2021061210"]
     assert facets([_entry(i, taken=text) for i, text in enumerate(odd)])["taken"] == [0, 0, 0, 0]
+
+
+def test_places_are_named_once_the_largest_first_and_each_photo_holds_its_own():
+    paris = {"city": "Paris", "region": "Île-de-France", "country": "France", "population": 2138551}
+    texas = {"city": "Paris", "region": "Texas", "country": "United States", "population": 24782}
+    kyoto = {"city": "Kyoto", "country": "Japan"}
+    entries = [_entry(0, place=texas), _entry(1, place=paris), _entry(2), _entry(3, place=kyoto),
+               _entry(4, place=paris)]  # fmt: skip
+    found = facets(entries)
+    assert found["places"] == [
+        ["Paris", "Île-de-France", "France", 2138551],
+        ["Paris", "Texas", "United States", 24782],
+        ["Kyoto", "", "Japan", 0],
+    ]
+    assert found["place"] == [1, 0, -1, 2, 0]
+    assert "places" not in facets([_entry(0), _entry(1)]), "nothing to filter by, no bytes"
+    assert "place" not in facets([_entry(0)])

@@ -345,3 +345,63 @@ def test_shapes_give_each_picture_its_aspect_ratio_within_a_quarter_percent():
     assert rules[0] == f".s0{{--r:{shapes.ratio(0):.5f}}}" and rules[0].endswith("0.24994}")
     tile = entries_of([photo(1)])[0].tile()
     assert tile.shape == shapes.shape(tile.width, tile.height)
+
+
+def _placed() -> list[Entry]:
+    kyoto = {"city": "Kyoto", "region": "Kyoto", "country": "Japan", "population": 1463723}
+    paris_tx = {"city": "Paris", "region": "Texas", "country": "United States"}
+    austin = {"city": "Austin", "region": "Texas", "country": "United States"}
+    paris_ky = {"city": "Paris", "region": "Kentucky", "country": "United States"}
+    return entries_of([
+        photo(1, place=kyoto), photo(2, place=paris_tx), photo(3), photo(4, place=austin),
+        photo(5, place=paris_tx), photo(6, place=kyoto), photo(7, place=paris_ky),
+        photo(8, place={"region": "Bavaria", "country": "Germany"}),
+    ])  # fmt: skip
+
+
+def test_place_pages_list_countries_then_towns_then_photos(writer):
+    from photoseek.build_site import placepages
+
+    entries = _placed()
+    found = placepages.towns(entries)
+    placepages.write_place_pages(writer, found)
+    countries = writer.views["places/index.html"]["groups"]
+    # The most photographed first, then by name; each shows its first photo.
+    assert [(g.name, g.count) for g in countries] == [
+        ("United States", 4), ("Japan", 2), ("Germany", 1)]  # fmt: skip
+    us = gallery.slug("United States")
+    assert [g.href for g in countries] == [f"{us}.html", f"{gallery.slug('Japan')}.html",
+                                           f"{gallery.slug('Germany')}.html"]  # fmt: skip
+    assert countries[0].cover == entries[1].tile()
+    towns = writer.views[f"places/{us}.html"]
+    assert towns["heading"] == "Places in United States"
+    # Two towns named Paris stay apart, told by their region.
+    assert [(g.name, g.count) for g in towns["groups"]] == [
+        ("Paris", 2), ("Austin", 1), ("Paris", 1)]  # fmt: skip
+    assert towns["groups"][0].href == f"{us}/{gallery.slug('Paris, Texas')}.html"
+    assert towns["groups"][2].href == f"{us}/{gallery.slug('Paris, Kentucky')}.html"
+    assert towns["links"] == [("All countries", "index.html"), ("The map", "../places.html")]
+    texas = writer.views[f"places/{us}/{gallery.slug('Paris, Texas')}.html"]
+    assert texas["heading"] == "Taken in Paris, United States"
+    assert texas["note"] == "In Texas."
+    assert [t.sid for s in texas["sections"] for t in s.tiles] == [entries[1].sid, entries[4].sid]
+    assert texas["context"] == f"places/{us}/{gallery.slug('Paris, Texas')}"
+    kyoto = writer.views[f"places/{gallery.slug('Japan')}/{gallery.slug('Kyoto, Kyoto')}.html"]
+    assert kyoto["note"] == "", "a region named like its town is not said twice"
+    bavaria = writer.views[f"places/{gallery.slug('Germany')}.html"]["groups"]
+    assert [g.name for g in bavaria] == ["Bavaria"], "a place without a town by its region"
+    assert writer.views["places/index.html"]["links"] == [("The map", "../places.html")]
+    assert '<a href="../places.html">The map</a>' in html(writer, "places/index.html")
+
+
+def test_a_photo_page_names_its_town_and_links_to_it(writer):
+    entries = _placed()
+    photo_pages.write_photo_pages(writer, entries, {}, [])
+    view = writer.views[f"photo/{entries[1].sid}.html"]["p"]
+    us = gallery.slug("United States")
+    assert view.town == ("Paris, United States", f"places/{us}/{gallery.slug('Paris, Texas')}.html")
+    assert writer.views[f"photo/{entries[2].sid}.html"]["p"].town is None
+    assert 'id="town">Paris, United States</a>' in html(writer, f"photo/{entries[1].sid}.html")
+    assert writer.views[f"photo/{entries[7].sid}.html"]["p"].town[0] == "Bavaria, Germany"
+    hidden = dataclasses.replace(entries[1], privacy=gallery.Privacy(strip_location=True))
+    assert photo_pages._view(hidden, {}, [], []).town is None

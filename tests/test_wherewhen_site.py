@@ -195,6 +195,9 @@ def test_photo_country_and_town_pages(built, browser, width):
     )
     assert browser.execute_script("return document.documentElement.scrollWidth") <= width
     assert axe_violations(browser) == []
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Paris").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Taken in Paris, United States"
+    assert browser.find_element(By.CSS_SELECTOR, "main .note").text == "In Texas."
 
 
 def test_a_build_without_location_names_no_place(built, tmp_path):
