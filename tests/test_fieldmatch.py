@@ -128,3 +128,64 @@ def test_a_photo_is_found_by_its_original_name_and_the_newest_come_first():
     copy = Photo("c" * 40, Path("/lib/cc.jpg"), "JPEG", 4, 3, 1, [], named)
     found = find([copy], {}, [], np.zeros((0, 4)), None, "black", top=5)
     assert [h.matched for h in found] == [[("name", "Black and white")]]
+
+
+PARIS = {"city": "Paris", "region": "Île-de-France", "country": "France", "population": 2138551}
+TEXAS = {"city": "Paris", "region": "Texas", "country": "United States", "population": 24782}
+KYOTO = {"city": "Kyoto", "region": "Kyoto", "country": "Japan", "population": 1463723}
+
+
+def _placed() -> list[Photo]:
+    return [
+        photo(0, place=TEXAS, taken="2021-07-02T10:00:00"),
+        photo(1, place=PARIS, taken="2019-07-14T10:00:00"),
+        photo(2, place=PARIS, taken="2021-07-20T10:00:00"),
+        photo(3, place=KYOTO, taken="2019-04-05T10:00:00"),
+        photo(4, caption="Paris poster", taken="2021-07-03T10:00:00"),
+        photo(5, place=KYOTO),
+        photo(6, place=PARIS, taken="2021-07-20T10:00:00"),
+    ]
+
+
+def test_place_names_come_largest_first_and_narrowing_lists_the_largest_place_first():
+    from photoseek.searching import narrowed, place_names, understood
+
+    photos = _placed()
+    names = place_names(photos)
+    assert names[:3] == ["Paris", "Île-de-France", "France"]
+    assert names.index("Kyoto") < names.index("Texas")
+    ids = lambda found: [p.id[-1] for p in found]  # noqa: E731
+    # Paris, France before Paris, Texas; each newest first (ties by id, as the gallery).
+    assert ids(narrowed(photos, understood(photos, "paris"))) == ["6", "2", "1", "0"]
+    assert ids(narrowed(photos, understood(photos, "july 2021"))) == ["6", "2", "4", "0"]
+    assert ids(narrowed(photos, understood(photos, "2019"))) == ["1", "3"]
+    assert ids(narrowed(photos, understood(photos, "KYOTO"))) == ["3", "5"]
+    assert ids(narrowed(photos, understood(photos, "kyoto 2019"))) == ["3"]
+    assert ids(narrowed(photos, understood(photos, "april"))) == ["3"]
+    assert ids(narrowed(photos, understood(photos, "texas july"))) == ["0"]
+    assert ids(narrowed(photos, understood(photos, "2020"))) == []
+
+
+def test_meaning_within_the_narrowing_then_words_outside_it():
+    from photoseek.searching import DATE, PLACE, find_understood, understood
+
+    photos = _placed()
+    ids = [p.id for p in photos]
+    vectors = np.zeros((len(ids), 4))
+    vectors[:, 3] = np.arange(len(ids)) * 0.1
+    vectors[0] = [1, 0, 0, 0]
+    vectors[2] = [0.9, 0, 0, 0]
+    said = understood(photos, "red paris")
+    assert said.words == "red"
+    hits = find_understood(photos, {}, ids, vectors, np.array([1.0, 0, 0, 0]), "red paris",
+                           said, top=10)  # fmt: skip
+    assert [h.photo.id[-1] for h in hits[:2]] == ["0", "2"], "by meaning, within Paris"
+    assert hits[0].matched[0] == (PLACE, "Paris, United States")
+    assert {h.photo.id[-1] for h in hits} == {"0", "1", "2", "6"}
+    # Nothing left but the place: its photos, then a photo outside whose words say it.
+    only = find_understood(photos, {}, ids, vectors, None, "paris", understood(photos, "paris"), 10)
+    assert [h.photo.id[-1] for h in only] == ["6", "2", "1", "0", "4"]
+    assert only[-1].matched == [("caption", "Paris poster")]
+    assert only[0].matched == [(PLACE, "Paris, France")] and only[0].strong
+    dated = find_understood(photos, {}, ids, vectors, None, "2019", understood(photos, "2019"), 1)
+    assert [(h.photo.id[-1], h.matched) for h in dated] == [("1", [(DATE, "2019-07-14")])]
