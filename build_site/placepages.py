@@ -76,6 +76,13 @@ def write_place_pages(writer: PageWriter, found: dict[str, dict[Town, list[Entry
                 stem,
                 heading=f"Taken in {where.label}",
                 note=f"In {where.region}." if where.region and where.region != where.city else "",
+                links=[
+                    (
+                        where.country or "Unknown country",
+                        "../" + country_page(country).split("/")[1],
+                    ),
+                    ("All countries", "../index.html"),
+                ],
             )
             listing.append(
                 GroupLink(

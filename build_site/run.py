@@ -199,7 +199,12 @@ def _build(
         place_names=sorted({name for row in filters.get("places", []) for name in row[:3] if name}),
     )
     if "places" in data:
-        writer.page("places.html", "places.html", located=sum(1 for e in entries if e.place))
+        writer.page(
+            "places.html",
+            "places.html",
+            located=sum(1 for e in entries if e.place),
+            named=bool(named),
+        )
     writer.copy_assets()
     summary.pages_written, summary.pages_unchanged = writer.written, writer.unchanged
     return summary

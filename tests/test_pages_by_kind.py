@@ -384,6 +384,10 @@ def test_place_pages_list_countries_then_towns_then_photos(writer):
     texas = writer.views[f"places/{us}/{gallery.slug('Paris, Texas')}.html"]
     assert texas["heading"] == "Taken in Paris, United States"
     assert texas["note"] == "In Texas."
+    assert texas["links"] == [
+        ("United States", f"../{us}.html"),
+        ("All countries", "../index.html"),
+    ]
     assert [t.sid for s in texas["sections"] for t in s.tiles] == [entries[1].sid, entries[4].sid]
     assert texas["context"] == f"places/{us}/{gallery.slug('Paris, Texas')}"
     kyoto = writer.views[f"places/{gallery.slug('Japan')}/{gallery.slug('Kyoto, Kyoto')}.html"]

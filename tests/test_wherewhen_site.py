@@ -198,6 +198,14 @@ def test_photo_country_and_town_pages(built, browser, width):
     browser.find_element(By.PARTIAL_LINK_TEXT, "Paris").click()
     assert browser.find_element(By.TAG_NAME, "h1").text == "Taken in Paris, United States"
     assert browser.find_element(By.CSS_SELECTOR, "main .note").text == "In Texas."
+    browser.find_element(By.LINK_TEXT, "United States").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Places in United States"
+    browser.find_element(By.LINK_TEXT, "All countries").click()
+    browser.find_element(By.LINK_TEXT, "The map").click()
+    browser.find_element(By.LINK_TEXT, "By country and town").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Places"
+    header = browser.find_element(By.PARTIAL_LINK_TEXT, "Places")
+    assert header.get_attribute("href").endswith("places/index.html")
 
 
 def test_a_build_without_location_names_no_place(built, tmp_path):
