@@ -101,7 +101,9 @@ def _period(
 ) -> tuple[str | None, str | None, list[int], str]:
     """The days, the months and the words a period's parts make."""
     months = sorted(set(months))
-    if season and not months:
+    if months:
+        season = None  # Months named outright say more than a season.
+    elif season:
         months = sorted(SEASON_MONTHS[season])
     if not years:
         if not months:
@@ -118,7 +120,7 @@ def _period(
             f"{first}-12-01",
             f"{end}-02-{calendar.monthrange(end, 2)[1]:02d}",
             months,
-            (f"winter {label}"),
+            f"winter {label}",
         )
     low, high = min(months), max(months)
     end_day = calendar.monthrange(last, high)[1]

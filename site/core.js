@@ -428,7 +428,9 @@
   /* The days, the months and the words a period's parts make. */
   function period(years, months, season) {
     months = Array.from(new Set(months)).sort(function (a, b) { return a - b; });
-    if (season && !months.length) months = SEASON_MONTHS[season].slice();
+    // Months named outright say more than a season.
+    if (months.length) season = null;
+    else if (season) months = SEASON_MONTHS[season].slice();
     if (!years.length) {
       if (!months.length) return { start: null, end: null, months: [], said: "" };
       return { start: null, end: null, months: months, said: "in " + (season || monthSpan(months)) };

@@ -33,8 +33,20 @@ def test_the_words_read_are_told_apart():
     assert found.date_words == [3, 4]
     assert found.narrows
     assert not understand("temple", ["Kyoto"]).narrows
+    assert understand("july", []).narrows and understand("kyoto", ["Kyoto"]).narrows
+    assert understand("2019", []).narrows
 
 
 def test_a_place_the_library_does_not_know_is_a_word():
     found = understand("kyoto", ["Osaka"])
     assert (found.places, found.words) == ([], "kyoto")
+
+
+def test_the_month_field_offers_each_month_and_each_season():
+    from photoseek.wherewhen import MONTH_CHOICES, SEASON_CHOICES
+
+    assert MONTH_CHOICES[0] == ("1", "January") and MONTH_CHOICES[-1] == ("12", "December")
+    assert len(MONTH_CHOICES) == 12
+    assert SEASON_CHOICES == [
+        ("Spring", "3,4,5"), ("Summer", "6,7,8"), ("Autumn", "9,10,11"), ("Winter", "1,2,12")
+    ]  # fmt: skip
