@@ -9,7 +9,14 @@ import threading
 
 import pytest
 
-from photoseek.extract.catalog import Catalog, CatalogError, cocoa_time, find_catalog
+from photoseek import samples
+from photoseek.extract.catalog import (
+    Catalog,
+    CatalogError,
+    _xmp_place,
+    cocoa_time,
+    find_catalog,
+)
 
 LRCAT = """
 CREATE TABLE Adobe_images(id_local INTEGER PRIMARY KEY, id_global TEXT, rootFile INTEGER,
@@ -254,3 +261,17 @@ def test_a_preview_folder_finds_its_catalog_by_name_or_as_the_only_one(tmp_path)
     assert find_catalog(odd) is None
     (tmp_path / "Trip.lrcat").mkdir()
     assert find_catalog(lrdata) is None
+
+
+def test_the_xmp_place_fields_are_read_as_attributes_or_elements():
+    assert _xmp_place(samples._xmp("T", ("A & B", 'R"', "C", "fr"))) == {
+        "city": "A & B", "region": 'R"', "country": "C", "code": "FR"}  # fmt: skip
+    assert _xmp_place(samples._xmp("T", None)) is None
+    assert _xmp_place("<not xml") is None
+    element = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">'
+        "<photoshop:Country> Japan </photoshop:Country><photoshop:City></photoshop:City>"
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    assert _xmp_place(element) == {"country": "Japan"}

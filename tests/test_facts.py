@@ -300,3 +300,20 @@ def test_declarations_cannot_change_at_run_time():
 def test_false_is_quiet_only_for_booleans():
     assert clean({"archived": False}) == ({}, [])
     assert clean({"rating": False}) == ({}, ["rating: False is not a valid int; dropped"])
+
+
+@pytest.mark.parametrize("bad", [{"city": 5}, {"code": "JP"}, "Kyoto", {"city": " "}])
+def test_a_place_fact_without_a_name_is_dropped(bad):
+    from photoseek.facts import clean_meta
+
+    said = []
+    assert "place" not in clean_meta({"place": bad}, said.append)
+    assert said and said[0].startswith("place:")
+
+
+def test_a_place_facts_parts_are_checked():
+    from photoseek.facts import clean_meta
+
+    clean = clean_meta({"place": {"city": " Kyoto\x00 ", "code": "jp", "population": -1,
+                                  "other": "x"}})  # fmt: skip
+    assert clean["place"] == {"city": "Kyoto"}

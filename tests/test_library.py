@@ -554,3 +554,31 @@ def test_storage_errors_say_what_happened_and_what_to_do(tmp_path):
     assert "locked by another program" in locked
     other = _storage_problem(tmp_path, OSError(errno.EIO, "I/O error"))
     assert other == f"{tmp_path}: the library cannot be opened ([Errno 5] I/O error)."
+
+
+KYOTO = {"city": "Kyoto", "region": "Kyoto", "country": "Japan", "code": "JP", "population": 9}
+
+
+def test_the_library_keeps_names_with_the_coordinates_they_name(tmp_path):
+    with Library(tmp_path / "lib", create=True) as library:
+        add(library, ID_A, {"gps": {"lat": 35.0, "lon": 135.8}})
+        add(library, ID_B, {"gps": {"lat": 0.0, "lon": -30.0}})
+        assert library.unnamed_places() == [(ID_A, 35.0, 135.8), (ID_B, 0.0, -30.0)]
+        library.put_places([(ID_A, 35.0, 135.8, KYOTO), (ID_B, 0.0, -30.0, None)])
+        assert library.unnamed_places() == [], "the open sea is not asked about again"
+        assert library.photo(ID_A).meta["place"] == KYOTO
+        assert "place" not in library.photo(ID_B).meta
+        # Moved on the map: the old name no longer holds.
+        library.put_source(f"file:/in/{ID_A}.jpg", "folder", ID_A, "f2",
+                           {"gps": {"lat": 48.86, "lon": 2.29}})  # fmt: skip
+        assert "place" not in library.photo(ID_A).meta
+        assert library.unnamed_places() == [(ID_A, 48.86, 2.29)]
+
+
+def test_a_sources_own_place_name_wins(tmp_path):
+    own = {"city": "Gion", "country": "Japan"}
+    with Library(tmp_path / "lib", create=True) as library:
+        add(library, ID_A, {"gps": {"lat": 35.0, "lon": 135.8}, "place": own})
+        assert library.unnamed_places() == []
+        library.put_places([(ID_A, 35.0, 135.8, KYOTO)])
+        assert library.photo(ID_A).meta["place"] == own

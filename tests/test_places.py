@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from pathlib import Path
 
 import numpy as np
-import pytest
 
 from photoseek import samples
 from photoseek.gazetteer import gazetteer
-from photoseek.library import Library
 
 from .conftest import ls_json, run_cli
-from .test_library import ID_A, ID_B, add
 
 # Landmarks, and the town people would name: the nearest named place is often a district or
 # the landmark itself ("Times Square", "Sakuragaokachō"), or a smaller town (Sausalito).
@@ -44,34 +40,6 @@ def test_the_gazetteer_names_the_town_people_would():
 def test_the_open_sea_has_no_place():
     assert gazetteer().name(np.array([0.0, -60.0]), np.array([-30.0, -140.0])) == [None, None]
     assert gazetteer().name(np.array([]), np.array([])) == []
-
-
-KYOTO = {"city": "Kyoto", "region": "Kyoto", "country": "Japan", "code": "JP", "population": 9}
-
-
-def test_the_library_keeps_names_with_the_coordinates_they_name(tmp_path):
-    with Library(tmp_path / "lib", create=True) as library:
-        add(library, ID_A, {"gps": {"lat": 35.0, "lon": 135.8}})
-        add(library, ID_B, {"gps": {"lat": 0.0, "lon": -30.0}})
-        assert library.unnamed_places() == [(ID_A, 35.0, 135.8), (ID_B, 0.0, -30.0)]
-        library.put_places([(ID_A, 35.0, 135.8, KYOTO), (ID_B, 0.0, -30.0, None)])
-        assert library.unnamed_places() == [], "the open sea is not asked about again"
-        assert library.photo(ID_A).meta["place"] == KYOTO
-        assert "place" not in library.photo(ID_B).meta
-        # Moved on the map: the old name no longer holds.
-        library.put_source(f"file:/in/{ID_A}.jpg", "folder", ID_A, "f2",
-                           {"gps": {"lat": 48.86, "lon": 2.29}})  # fmt: skip
-        assert "place" not in library.photo(ID_A).meta
-        assert library.unnamed_places() == [(ID_A, 48.86, 2.29)]
-
-
-def test_a_sources_own_place_name_wins(tmp_path):
-    own = {"city": "Gion", "country": "Japan"}
-    with Library(tmp_path / "lib", create=True) as library:
-        add(library, ID_A, {"gps": {"lat": 35.0, "lon": 135.8}, "place": own})
-        assert library.unnamed_places() == []
-        library.put_places([(ID_A, 35.0, 135.8, KYOTO)])
-        assert library.photo(ID_A).meta["place"] == own
 
 
 def _stamp(day: str) -> int:
@@ -128,29 +96,3 @@ def test_an_older_library_is_named_by_the_next_extract(tmp_path):
     assert "place names given to 1" in again.stdout
     (photo,) = ls_json(library)
     assert photo["meta"]["place"]["city"] == "Kyoto"
-
-
-@pytest.mark.parametrize("bad", [{"city": 5}, {"code": "JP"}, "Kyoto", {"city": " "}])
-def test_a_place_fact_without_a_name_is_dropped(bad):
-    from photoseek.facts import clean_meta
-
-    said = []
-    assert "place" not in clean_meta({"place": bad}, said.append)
-    assert said and said[0].startswith("place:")
-
-
-def test_a_place_facts_parts_are_checked():
-    from photoseek.facts import clean_meta
-
-    clean = clean_meta({"place": {"city": " Kyoto\x00 ", "code": "jp", "population": -1,
-                                  "other": "x"}})  # fmt: skip
-    assert clean["place"] == {"city": "Kyoto"}
-
-
-def test_the_samples_module_writes_xmp_places_that_parse(tmp_path: Path):
-    from extract.catalog import _xmp_place
-
-    assert _xmp_place(samples._xmp("T", ("A & B", 'R"', "C", "fr"))) == {
-        "city": "A & B", "region": 'R"', "country": "C", "code": "FR"}  # fmt: skip
-    assert _xmp_place(samples._xmp("T", None)) is None
-    assert _xmp_place("<not xml") is None
