@@ -164,6 +164,16 @@ def test_place_names_come_largest_first_and_narrowing_lists_the_largest_place_fi
     assert ids(narrowed(photos, understood(photos, "april"))) == ["3"]
     assert ids(narrowed(photos, understood(photos, "texas july"))) == ["0"]
     assert ids(narrowed(photos, understood(photos, "2020"))) == []
+    # The first and the last day of a period are in it.
+    edges = [
+        photo(10, taken="2019-12-31T23:59:59"),
+        photo(11, taken="2019-01-01T00:00:00"),
+        photo(12, taken="2018-12-31T23:59:59"),
+        photo(13, taken="2019-10-01T08:00:00"),
+    ]
+    assert ids(narrowed(edges, understood(edges, "2019"))) == ["a", "d", "b"]
+    assert ids(narrowed(edges, understood(edges, "december"))) == ["a", "c"]
+    assert ids(narrowed(edges, understood(edges, "october"))) == ["d"]
 
 
 def test_meaning_within_the_narrowing_then_words_outside_it():
@@ -185,7 +195,9 @@ def test_meaning_within_the_narrowing_then_words_outside_it():
     # Nothing left but the place: its photos, then a photo outside whose words say it.
     only = find_understood(photos, {}, ids, vectors, None, "paris", understood(photos, "paris"), 10)
     assert [h.photo.id[-1] for h in only] == ["6", "2", "1", "0", "4"]
-    assert only[-1].matched == [("caption", "Paris poster")]
+    assert only[-1].matched == [("caption", "Paris poster")] and only[-1].strong
+    full = find_understood(photos, {}, ids, vectors, None, "paris", understood(photos, "paris"), 4)
+    assert len(full) == 4, "none past the top"
     assert only[0].matched == [(PLACE, "Paris, France")] and only[0].strong
     dated = find_understood(photos, {}, ids, vectors, None, "2019", understood(photos, "2019"), 1)
     assert [(h.photo.id[-1], h.matched) for h in dated] == [("1", [(DATE, "2019-07-14")])]
