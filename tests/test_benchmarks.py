@@ -49,6 +49,7 @@ def test_bench_extract():
 def test_bench_embed():
     out = bench("bench_embed.py", "--count", "8", "--rounds", "1", "--batch-size", "4")
     assert "photoseek / torch throughput" in out and "photoseek BLAS: scipy-openblas32" in out
+    assert "photoseek / onnxruntime" in out and "of the limit" in out
 
 
 def test_bench_index():
