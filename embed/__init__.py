@@ -4,6 +4,7 @@ the text in pictures."""
 from .blas import load_blas
 from .cachedir import cache_base
 from .embedder import Embedder, load_embedder, model_key
+from .fusion import Fusion, announce_if_unfused, fusion
 from .hub import DEFAULT_MODEL, FALLBACK_MODEL, ModelUnavailable, is_cached
 from .index import VectorIndex
 from .ocr import INSTALL as OCR_INSTALL
@@ -19,16 +20,19 @@ __all__ = [
     "OCR_INSTALL",
     "EmbedSummary",
     "Embedder",
+    "Fusion",
     "ModelUnavailable",
     "OcrUnavailable",
     "ReadSummary",
     "TextReader",
     "TextTower",
     "VectorIndex",
+    "announce_if_unfused",
     "cache_base",
     "cpu_streams",
     "embed_library",
     "embed_texts_cached",
+    "fusion",
     "is_cached",
     "load_blas",
     "load_embedder",

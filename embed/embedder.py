@@ -44,6 +44,8 @@ class MLXEmbedder:
     """A CLIP or SigLIP checkpoint running in MLX."""
 
     has_text = True
+    # Its towers are compiled (mx.compile): element-wise work is fused where MLX can.
+    fuses = True
 
     def __init__(self, name: str, folder: Path, *, source: str = "", draft: bool = True) -> None:
         from . import weights

@@ -14,6 +14,7 @@ from photoseek.outcome import Outcome
 from photoseek.progress import progress_bar
 
 from .embedder import Embedder
+from .fusion import announce_if_unfused
 
 
 @dataclass
@@ -55,6 +56,8 @@ def embed_library(
         summary.already = library.count() - len(missing)
         # Listed up front: the catalog is written between batches.
         photos = [(p.id, p.path) for p in library.photos(missing)] if missing else []
+        if photos and getattr(embedder, "fuses", False):
+            announce_if_unfused()
         bar = progress_bar(f"embedding ({embedder.name})", "photos", progress, len(missing))
         ids: list[str] = []
         batch: list = []

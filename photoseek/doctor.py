@@ -86,11 +86,28 @@ def _blas(report: Report) -> None:
     )
     if mlx_rate < 0.5 * numpy_rate:
         report.problems.append("MLX multiplies matrices at under half numpy's speed")
+    _fusion(report)
     report.add(
         "threads",
         f"{usable_cores()} usable cores, {cpu_streams()} MLX streams, "
         f"BLAS threads per stream {os.environ.get('OPENBLAS_NUM_THREADS', 'default')}",
     )
+
+
+def _fusion(report: Report) -> None:
+    from photoseek.embed import fusion
+
+    found = fusion()
+    if found.on:
+        measured = (
+            f" (fused element-wise work {found.speedup:.1f} times as fast as unfused)"
+            if found.speedup
+            else ""
+        )
+        report.add("fusion", f"on{measured}")
+    else:
+        report.add("fusion", f"off: {found.reason}")
+        report.problems.append(found.explain().removeprefix("note: "))
 
 
 def _caches(report: Report) -> None:
