@@ -196,8 +196,9 @@ def _build(
         dated=any(filters["taken"]),
         months=MONTH_CHOICES,
         seasons=SEASON_CHOICES,
-        place_example=filters["places"][0][0] if "places" in filters else "",
-        place_names=sorted({name for row in filters.get("places", []) for name in row[:3] if name}),
+        place_example=next(name for name in filters["places"][0] if name)
+        if "places" in filters
+        else "",
     )
     if "places" in data:
         writer.page(

@@ -85,14 +85,14 @@ def _newest_first(hits: list[Hit]) -> list[Hit]:
 
 
 def place_names(photos: list[Photo]) -> list[str]:
-    """Every town, region and country the photos were taken in, larger towns first."""
+    """Every town, region and country the photos were taken in, each once, larger towns
+    first."""
     places = sorted(
         (p.meta["place"] for p in photos if p.meta.get("place")),
         key=lambda place: -int(place.get("population") or 0),
     )
-    return [
-        place[part] for place in places for part in ("city", "region", "country") if part in place
-    ]
+    names = (place.get(part) for place in places for part in ("city", "region", "country"))
+    return list(dict.fromkeys(name for name in names if name))
 
 
 def understood(photos: list[Photo], text: str) -> Understood:

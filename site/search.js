@@ -581,6 +581,24 @@
       }
     });
   }
+  // The place field offers the gallery's place names, the largest places first, once the
+  // search data is there (a page listing tens of thousands of names would load slowly).
+  const PLACE_CHOICES = 2000;
+  const placeField = filterForm && filterForm.elements.place;
+  if (placeField) {
+    placeField.addEventListener("focus", function () {
+      const list = document.getElementById("place-names");
+      if (list.children.length) return;
+      ready().then(function () {
+        const names = Array.from(new Set(core.placeNames(data.facets))).slice(0, PLACE_CHOICES);
+        list.replaceChildren.apply(list, names.map(function (name) {
+          const option = document.createElement("option");
+          option.value = name;
+          return option;
+        }));
+      });
+    });
+  }
   if (filterForm) {
     filterForm.addEventListener("change", function (event) {
       ready().then(function () {

@@ -153,6 +153,14 @@ def test_the_page_says_how_it_understood_and_the_filters_show_it(built, browser)
     value = lambda name: browser.find_element(By.NAME, name).get_attribute("value")  # noqa: E731
     assert (value("from"), value("to"), value("place")) == ("2019-01-01", "2019-12-31", "Kyoto")
     assert "q=red+kyoto+2019" in browser.current_url and "place=" not in browser.current_url
+    # The place field offers the gallery's names, the largest places first.
+    browser.find_element(By.NAME, "place").click()
+    browser.execute_script("return new Promise(r => setTimeout(r, 100))")
+    offered = [
+        o.get_attribute("value")
+        for o in browser.find_elements(By.CSS_SELECTOR, "#place-names option")
+    ]
+    assert offered[:3] == ["São Paulo", "Brazil", "Paris"] and "Texas" in offered
     # Changing a filter the words set takes those words out of the box; what the filters
     # showed stays, now set by hand: summer of 2019.
     Select(browser.find_element(By.NAME, "month")).select_by_visible_text("Summer")
