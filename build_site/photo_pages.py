@@ -127,11 +127,13 @@ def write_photo_pages(
     group_of = {member: group for group in groups for member in group.members}
     for position, entry in enumerate(entries):
         group = group_of.get(position)
-        copies = [entries[i] for i in group.members if i != position] if group else []
+        copied = set(group.members) - {position} if group else set()
+        copies = [entries[i] for i in sorted(copied)]
+        # By position: comparing entries themselves compares every fact of every photo.
         similar = [
             by_id[pid]
             for pid, _score in neighbours.get(entry.photo.id, [])
-            if pid in by_id and by_id[pid] not in copies
+            if pid in by_id and by_id[pid].index not in copied
         ]
         writer.page(
             f"photo/{entry.sid}.html",
