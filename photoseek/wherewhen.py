@@ -113,7 +113,7 @@ def _period(
     label = str(first) if first == last else f"{first} to {last}"
     if not months:
         return f"{first}-01-01", f"{last}-12-31", [], label
-    if season == "winter" and months == [1, 2, 12]:
+    if season == "winter":
         # Winter 2019 is December 2019 to February 2020.
         end = last + 1
         return (

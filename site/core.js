@@ -439,7 +439,7 @@
     const last = Math.max.apply(null, years);
     const label = first === last ? String(first) : first + " to " + last;
     if (!months.length) return { start: first + "-01-01", end: last + "-12-31", months: [], said: label };
-    if (season === "winter" && months.join() === "1,2,12") {
+    if (season === "winter") {
       return { start: first + "-12-01", end: (last + 1) + "-02-" + pad(daysIn(last + 1, 2)), months: months,
         said: "winter " + label };
     }
