@@ -25,6 +25,11 @@ NEAR_BITS = 8
 # Hashes are looked up by their four 16-bit blocks: two hashes at 3 bits or fewer apart share
 # one; candidates from the embedding's neighbours cover the rest.
 BLOCKS = 4
+# A picture is paired with at most this many of the pictures that share a block value: a
+# value thousands share (plain skies, white pages, a library of look-alike pictures) would
+# pair them all with one another, pairs that grow with the square. Each of them is still
+# paired with the same first few, so copies of one picture still meet.
+BUCKET_HEAD = 16
 
 _K = np.arange(SIDE)
 _DCT = np.cos(np.pi * (2 * _K[None, :] + 1) * _K[:, None] / (2 * SIDE))
@@ -77,7 +82,8 @@ def _candidates(hashes: list[tuple[int, ...] | None]) -> set[tuple[int, int]]:
             continue
         for other in found:
             for block in range(BLOCKS):
-                for j in buckets.get((block, other >> (16 * block) & 0xFFFF), ()):
+                sharing = buckets.get((block, other >> (16 * block) & 0xFFFF), ())
+                for j in sharing[:BUCKET_HEAD]:
                     if j != i:
                         pairs.add((min(i, j), max(i, j)))
     return pairs

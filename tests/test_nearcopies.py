@@ -95,3 +95,19 @@ def test_no_false_group_among_the_real_photographs_and_their_copies_found(shared
     extra = [nearcopies.fingerprint(thumb(c)) for c in copies(images[7]).values()]
     found = nearcopies.near_groups(hashes + extra)
     assert [g.members for g in found] == [(7, *range(len(images), len(images) + len(extra)))]
+
+
+def test_a_crowded_block_value_costs_pairs_in_proportion_and_its_copies_still_meet():
+    import numpy as np
+
+    # 2,000 copies of one picture (each a bit or two off) and 2,000 others sharing one block.
+    rng = np.random.default_rng(5)
+    base = int(rng.integers(0, 2**62))
+    copies = [base ^ (1 << int(rng.integers(16, 63))) for _ in range(2000)]
+    others = [(int(rng.integers(0, 2**46)) << 16) | (base & 0xFFFF) for _ in range(2000)]
+    hashes = [(h,) * 8 for h in copies + others]
+    pairs = nearcopies._candidates(hashes)
+    assert len(pairs) <= len(hashes) * 8 * 4 * nearcopies.BUCKET_HEAD
+    groups = nearcopies.near_groups(hashes)
+    assert groups[0].members == tuple(range(2000)), "the copies meet in one group"
+    assert all(min(g.members) >= 2000 for g in groups[1:])
