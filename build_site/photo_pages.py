@@ -5,6 +5,7 @@ duplicates (judged by their pixels: nearcopies.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 
 from .gallery import Entry, Tile, slug
 from .grids import PER_PAGE, home_page
@@ -13,6 +14,8 @@ from .pages import PageWriter
 from .placepages import town, town_stem
 
 SIMILAR = 12
+# A photo's page shows this many of its near duplicates; the duplicates page shows them all.
+NEAR_SHOWN = 24
 LINK_LABELS = {"edited_from": "Edited from", "virtual_copy_of": "Virtual copy of"}
 
 
@@ -53,6 +56,8 @@ class PhotoView:
     sources: list[str]
     similar: list[Tile]
     duplicates: list[Tile]
+    # Near duplicates beyond those shown.
+    more_duplicates: int
     medium: Tile
     large: Tile
     full: Tile
@@ -82,7 +87,11 @@ def judged(group: NearGroup) -> str:
 
 
 def _view(
-    entry: Entry, by_id: dict[str, Entry], similar: list[Entry], copies: list[Entry]
+    entry: Entry,
+    by_id: dict[str, Entry],
+    similar: list[Entry],
+    copies: list[Entry],
+    more_copies: int = 0,
 ) -> PhotoView:
     meta = entry.meta
     return PhotoView(
@@ -109,6 +118,7 @@ def _view(
         sources=entry.sources(),
         similar=[e.tile() for e in similar],
         duplicates=[e.tile() for e in copies],
+        more_duplicates=more_copies,
         medium=entry.tile("medium"),
         large=entry.tile("large"),
         full=entry.tile("full"),
@@ -124,21 +134,24 @@ def write_photo_pages(
     """A page per photo: its near duplicates (its group, by position in `entries`), then the
     similar photos by meaning that are not among them."""
     by_id = {e.photo.id: e for e in entries}
-    group_of = {member: group for group in groups for member in group.members}
+    # Each group's members once (a group can hold thousands: never copied per page).
+    group_of = {member: at for at, group in enumerate(groups) for member in group.members}
+    inside = [frozenset(group.members) for group in groups]
     for position, entry in enumerate(entries):
-        group = group_of.get(position)
-        copied = set(group.members) - {position} if group else set()
-        copies = [entries[i] for i in sorted(copied)]
-        # By position: comparing entries themselves compares every fact of every photo.
+        at = group_of.get(position)
+        members = groups[at].members if at is not None else ()
+        shown = list(islice((i for i in members if i != position), NEAR_SHOWN))
+        copies = [entries[i] for i in shown]
+        same = inside[at] if at is not None else frozenset()
         similar = [
             by_id[pid]
             for pid, _score in neighbours.get(entry.photo.id, [])
-            if pid in by_id and by_id[pid].index not in copied
+            if pid in by_id and by_id[pid].index not in same
         ]
         writer.page(
             f"photo/{entry.sid}.html",
             "photo.html",
-            p=_view(entry, by_id, similar, copies),
+            p=_view(entry, by_id, similar, copies, max(0, len(members) - 1 - len(copies))),
             prev=entries[position - 1].sid if position else None,
             next=entries[position + 1].sid if position + 1 < len(entries) else None,
         )

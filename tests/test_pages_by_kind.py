@@ -266,6 +266,22 @@ def test_photo_pages_split_near_duplicates_from_similar_photos(writer):
     assert steps == [(None, sids[1]), (sids[0], sids[2]), (sids[1], sids[3]), (sids[2], None)]
 
 
+def test_a_photo_page_shows_a_few_of_a_large_groups_near_duplicates(writer):
+    entries = entries_of([photo(n) for n in range(1, 31)])
+    everyone = nearcopies.NearGroup(tuple(range(30)), 3, False)
+    photo_pages.write_photo_pages(writer, entries, {}, [everyone])
+    view = writer.views[f"photo/{entries[5].sid}.html"]["p"]
+    shown = [e.sid for e in entries if e.sid != entries[5].sid][: photo_pages.NEAR_SHOWN]
+    assert [t.sid for t in view.duplicates] == shown and photo_pages.NEAR_SHOWN == 24
+    assert view.more_duplicates == 29 - 24
+    assert "5 more on the duplicates page" in html(writer, f"photo/{entries[5].sid}.html")
+    small = writer.views[f"photo/{entries[0].sid}.html"]["p"]
+    assert small.more_duplicates == 5
+    single = entries_of([photo(1), photo(2)])
+    photo_pages.write_photo_pages(writer, single, {}, [nearcopies.NearGroup((0, 1), 0, False)])
+    assert writer.views[f"photo/{single[0].sid}.html"]["p"].more_duplicates == 0
+
+
 def test_a_photo_page_links_its_edits_and_returns_to_its_home_page(writer):
     photos = [photo(n) for n in range(grids.PER_PAGE + 1)]
     edited = Photo(**{**photos[-1].__dict__, "links": {"edited_from": [photos[0].id, "gone"]}})
