@@ -59,9 +59,13 @@ def towns(entries: list[Entry]) -> dict[str, dict[Town, list[Entry]]]:
     return found
 
 
-def write_place_pages(writer: PageWriter, found: dict[str, dict[Town, list[Entry]]]) -> None:
+def write_place_pages(
+    writer: PageWriter, found: dict[str, dict[Town, list[Entry]]], *, with_map: bool = True
+) -> None:
     """The countries page, each country's page of towns and each town's grid of photos; the
-    most photographed first."""
+    most photographed first. `with_map`: the map page exists (a source can name a place
+    without coordinates), and these pages link to it."""
+    to_map = [("The map", "../places.html")] if with_map else []
     countries = []
     for country, members in sorted(found.items(), key=lambda item: (-_count(item[1]), item[0])):
         listing = []
@@ -100,16 +104,15 @@ def write_place_pages(writer: PageWriter, found: dict[str, dict[Town, list[Entry
             heading=f"Places in {country}" if country else "Places",
             groups=listing,
             empty="",
-            links=[("All countries", "index.html"), ("The map", "../places.html")],
+            links=[("All countries", "index.html"), *to_map],
         )
-        first = next(iter(members.values()))[0]
         countries.append(
             GroupLink(
                 country or "Unknown country",
                 page.rsplit("/", 1)[1],
                 _count(members),
                 False,
-                first.tile(),
+                listing[0].cover,
             )
         )
     writer.page(
@@ -118,7 +121,7 @@ def write_place_pages(writer: PageWriter, found: dict[str, dict[Town, list[Entry
         heading="Places",
         groups=countries,
         empty="No photo has a place.",
-        links=[("The map", "../places.html")],
+        links=to_map,
     )
 
 

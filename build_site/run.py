@@ -184,7 +184,7 @@ def _build(
     write_photo_pages(writer, entries, neighbours, near)
     write_group_pages(writer, found)
     if named:
-        write_place_pages(writer, named)
+        write_place_pages(writer, named, with_map="places" in data)
     write_duplicates_page(writer, entries, near)
     writer.page(
         "search.html",

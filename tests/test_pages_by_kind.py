@@ -388,7 +388,7 @@ def test_place_pages_list_countries_then_towns_then_photos(writer):
     us = gallery.slug("United States")
     assert [g.href for g in countries] == [f"{us}.html", f"{gallery.slug('Japan')}.html",
                                            f"{gallery.slug('Germany')}.html"]  # fmt: skip
-    assert countries[0].cover == entries[1].tile()
+    assert countries[0].cover == entries[1].tile(), "its most photographed town's first photo"
     towns = writer.views[f"places/{us}.html"]
     assert towns["heading"] == "Places in United States"
     # Two towns named Paris stay apart, told by their region.
@@ -412,6 +412,9 @@ def test_place_pages_list_countries_then_towns_then_photos(writer):
     assert [g.name for g in bavaria] == ["Bavaria"], "a place without a town by its region"
     assert writer.views["places/index.html"]["links"] == [("The map", "../places.html")]
     assert '<a href="../places.html">The map</a>' in html(writer, "places/index.html")
+    placepages.write_place_pages(writer, found, with_map=False)
+    assert writer.views["places/index.html"]["links"] == [], "no map to link to"
+    assert writer.views[f"places/{us}.html"]["links"] == [("All countries", "index.html")]
 
 
 def test_a_photo_page_names_its_town_and_links_to_it(writer):

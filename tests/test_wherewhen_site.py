@@ -169,6 +169,8 @@ def test_the_page_says_how_it_understood_and_the_filters_show_it(built, browser)
     url = browser.current_url
     assert "from=2019-01-01" in url and "month=6%2C7%2C8" in url and "place=" not in url
     assert value("place") == "Kyoto" and value("month") == "6,7,8"
+    marked = lambda name: "from-words" in browser.find_element(By.NAME, name).get_attribute("class")  # noqa: E731
+    assert marked("place") and not marked("from") and not marked("month")
     assert browser.find_element(By.ID, "used").text.startswith("Searched: in Kyoto · by meaning")
 
 
