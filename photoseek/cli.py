@@ -293,7 +293,7 @@ def search(
     which the scores call noise, follow under "weaker matches".
     """
     from photoseek.embed import VectorIndex
-    from photoseek.searching import find, find_understood, understood
+    from photoseek.searching import find, understood
 
     with open_library(library_dir) as library:
         key = library_model(library, model)
@@ -314,13 +314,17 @@ def search(
     if said.narrows:
         meaning = [f"by meaning: {said.words}"] if said.words.strip() else []
         click.echo("searched: " + " · ".join(said.said + meaning), err=True)
-        hits = find_understood(
-            photos, texts_read, index.ids, index.vectors, query, text, said, top, sort == "date"
-        )
-    else:
-        hits = find(
-            photos, texts_read, index.ids, index.vectors, query, text, top, by_date=sort == "date"
-        )
+    hits = find(
+        photos,
+        texts_read,
+        index.ids,
+        index.vectors,
+        query,
+        text,
+        top,
+        by_date=sort == "date",
+        said=said,
+    )
     if not hits:
         where = f" (searched: {' · '.join(said.said)})" if said.narrows else ""
         raise click.ClickException(f"no photo matches {text!r}{where}; try other words")

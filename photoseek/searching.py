@@ -41,9 +41,14 @@ def find(
     text: str,
     top: int,
     by_date: bool = False,
+    said: Understood | None = None,
 ) -> list[Hit]:
     """The `top` best hits for `text` (its vector `query`, None when the model cannot place
-    it) among `photos`, whose vectors are `vectors` in the order of `ids`."""
+    it) among `photos`, whose vectors are `vectors` in the order of `ids`. With the places
+    and dates `said` reads in `text`, only the photos they name, `query` being the vector of
+    the words left (_within)."""
+    if said is not None and said.narrows:
+        return _within(photos, texts_read, ids, vectors, query, text, said, top, by_date)
     hits: list[Hit] = []
     for photo in photos:
         found = matched_parts(search_parts(photo.name, photo.meta), text)
@@ -140,7 +145,7 @@ def narrowed(photos: list[Photo], said: Understood) -> list[Photo]:
     return sorted(newest, key=size)
 
 
-def find_understood(
+def _within(
     photos: list[Photo],
     texts_read: dict[str, str],
     ids: list[str],
@@ -149,7 +154,7 @@ def find_understood(
     text: str,
     said: Understood,
     top: int,
-    by_date: bool = False,
+    by_date: bool,
 ) -> list[Hit]:
     """find() within the photos `said` narrows to, for the words left (whose vector is
     `query`); with no words left, those photos in date order. Then the photos outside whose

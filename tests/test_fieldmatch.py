@@ -177,7 +177,7 @@ def test_place_names_come_largest_first_and_narrowing_lists_the_largest_place_fi
 
 
 def test_meaning_within_the_narrowing_then_words_outside_it():
-    from photoseek.searching import DATE, PLACE, find_understood, understood
+    from photoseek.searching import DATE, PLACE, understood
 
     photos = _placed()
     ids = [p.id for p in photos]
@@ -187,17 +187,18 @@ def test_meaning_within_the_narrowing_then_words_outside_it():
     vectors[2] = [0.9, 0, 0, 0]
     said = understood(photos, "red paris")
     assert said.words == "red"
-    hits = find_understood(photos, {}, ids, vectors, np.array([1.0, 0, 0, 0]), "red paris",
-                           said, top=10)  # fmt: skip
+    hits = find(photos, {}, ids, vectors, np.array([1.0, 0, 0, 0]), "red paris", 10, said=said)
     assert [h.photo.id[-1] for h in hits[:2]] == ["0", "2"], "by meaning, within Paris"
     assert hits[0].matched[0] == (PLACE, "Paris, United States")
     assert {h.photo.id[-1] for h in hits} == {"0", "1", "2", "6"}
     # Nothing left but the place: its photos, then a photo outside whose words say it.
-    only = find_understood(photos, {}, ids, vectors, None, "paris", understood(photos, "paris"), 10)
+    only = find(photos, {}, ids, vectors, None, "paris", 10, said=understood(photos, "paris"))
     assert [h.photo.id[-1] for h in only] == ["6", "2", "1", "0", "4"]
     assert only[-1].matched == [("caption", "Paris poster")] and only[-1].strong
-    full = find_understood(photos, {}, ids, vectors, None, "paris", understood(photos, "paris"), 4)
+    full = find(photos, {}, ids, vectors, None, "paris", 4, said=understood(photos, "paris"))
     assert len(full) == 4, "none past the top"
     assert only[0].matched == [(PLACE, "Paris, France")] and only[0].strong
-    dated = find_understood(photos, {}, ids, vectors, None, "2019", understood(photos, "2019"), 1)
+    plain = find(photos, {}, ids, vectors, None, "poster", 10, said=understood(photos, "poster"))
+    assert plain == find(photos, {}, ids, vectors, None, "poster", 10), "no place, no date"
+    dated = find(photos, {}, ids, vectors, None, "2019", 1, said=understood(photos, "2019"))
     assert [(h.photo.id[-1], h.matched) for h in dated] == [("1", [(DATE, "2019-07-14")])]
