@@ -46,9 +46,29 @@ def find(
     """The `top` best hits for `text` (its vector `query`, None when the model cannot place
     it) among `photos`, whose vectors are `vectors` in the order of `ids`. With the places
     and dates `said` reads in `text`, only the photos they name, `query` being the vector of
-    the words left (_within)."""
+    the words left."""
     if said is not None and said.narrows:
-        return _within(photos, texts_read, ids, vectors, query, text, said, top, by_date)
+        # Within the photos `said` names, the words left; with none left, those photos.
+        # Then the photos outside whose own words match all of `text`.
+        inside = narrowed(photos, said)
+        if said.words.strip():
+            found = find(inside, texts_read, ids, vectors, query, said.words, top, by_date)
+        else:
+            found = [Hit(photo, None, [], True) for photo in inside[:top]]
+        listed: list[Hit] = []
+        for hit in found:
+            where = [(PLACE, _place_text(hit.photo))] if said.places else []
+            when = [(DATE, str(hit.photo.meta["taken"])[:10])] if said.start or said.months else []
+            listed.append(Hit(hit.photo, hit.score, where + when + hit.matched, hit.strong))
+        seen = {hit.photo.id for hit in listed}
+        for photo in photos:
+            if len(listed) >= top:
+                break
+            if photo.id not in seen and (
+                parts := matched_parts(search_parts(photo.name, photo.meta), text)
+            ):
+                listed.append(Hit(photo, None, parts, True))
+        return listed
     hits: list[Hit] = []
     for photo in photos:
         found = matched_parts(search_parts(photo.name, photo.meta), text)
@@ -143,38 +163,3 @@ def narrowed(photos: list[Photo], said: Understood) -> list[Photo]:
         inside, key=lambda photo: (str(photo.meta.get("taken") or ""), photo.id), reverse=True
     )
     return sorted(newest, key=size)
-
-
-def _within(
-    photos: list[Photo],
-    texts_read: dict[str, str],
-    ids: list[str],
-    vectors: np.ndarray,
-    query: np.ndarray | None,
-    text: str,
-    said: Understood,
-    top: int,
-    by_date: bool,
-) -> list[Hit]:
-    """find() within the photos `said` narrows to, for the words left (whose vector is
-    `query`); with no words left, those photos in date order. Then the photos outside whose
-    own words match all of `text`."""
-    inside = narrowed(photos, said)
-    if said.words.strip():
-        found = find(inside, texts_read, ids, vectors, query, said.words, top, by_date)
-    else:
-        found = [Hit(photo, None, [], True) for photo in inside[:top]]
-    hits = []
-    for hit in found:
-        where = [(PLACE, _place_text(hit.photo))] if said.places else []
-        when = [(DATE, str(hit.photo.meta["taken"])[:10])] if said.start or said.months else []
-        hits.append(Hit(hit.photo, hit.score, where + when + hit.matched, hit.strong))
-    seen = {hit.photo.id for hit in hits}
-    for photo in photos:
-        if len(hits) >= top:
-            break
-        if photo.id not in seen and (
-            parts := matched_parts(search_parts(photo.name, photo.meta), text)
-        ):
-            hits.append(Hit(photo, None, parts, True))
-    return hits
