@@ -408,6 +408,7 @@ def test_place_pages_list_countries_then_towns_then_photos(writer):
     assert texas["context"] == f"places/{us}/{gallery.slug('Paris, Texas')}"
     kyoto = writer.views[f"places/{gallery.slug('Japan')}/{gallery.slug('Kyoto, Kyoto')}.html"]
     assert kyoto["note"] == "", "a region named like its town is not said twice"
+    assert not any(g.month for g in countries + towns["groups"]), "no month marks"
     bavaria = writer.views[f"places/{gallery.slug('Germany')}.html"]["groups"]
     assert [g.name for g in bavaria] == ["Bavaria"], "a place without a town by its region"
     assert writer.views["places/index.html"]["links"] == [("The map", "../places.html")]
@@ -428,3 +429,20 @@ def test_a_photo_page_names_its_town_and_links_to_it(writer):
     assert writer.views[f"photo/{entries[7].sid}.html"]["p"].town[0] == "Bavaria, Germany"
     hidden = dataclasses.replace(entries[1], privacy=gallery.Privacy(strip_location=True))
     assert photo_pages._view(hidden, {}, [], []).town is None
+
+
+def test_places_of_equal_counts_go_by_name_and_a_region_is_said_when_it_differs(writer):
+    from photoseek.build_site import placepages
+
+    # Names as JSON gives them: equal strings, never the same object.
+    kyoto = "".join(["Ky", "oto"])
+    entries = entries_of([
+        photo(1, place={"city": "Zermatt", "region": "Valais", "country": "Switzerland"}),
+        photo(2, place={"city": "Kyoto", "region": kyoto, "country": "Japan"}),
+    ])  # fmt: skip
+    placepages.write_place_pages(writer, placepages.towns(entries))
+    assert [g.name for g in writer.views["places/index.html"]["groups"]] == ["Japan", "Switzerland"]
+    zermatt = f"places/{gallery.slug('Switzerland')}/{gallery.slug('Zermatt, Valais')}.html"
+    assert writer.views[zermatt]["note"] == "In Valais."
+    town = f"places/{gallery.slug('Japan')}/{gallery.slug('Kyoto, Kyoto')}.html"
+    assert writer.views[town]["note"] == ""
