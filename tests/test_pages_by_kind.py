@@ -267,16 +267,16 @@ def test_photo_pages_split_near_duplicates_from_similar_photos(writer):
 
 
 def test_a_photo_page_shows_a_few_of_a_large_groups_near_duplicates(writer):
-    entries = entries_of([photo(n) for n in range(1, 31)])
-    everyone = nearcopies.NearGroup(tuple(range(30)), 3, False)
+    entries = entries_of([photo(n) for n in range(1, 41)])
+    everyone = nearcopies.NearGroup(tuple(range(40)), 3, False)
     photo_pages.write_photo_pages(writer, entries, {}, [everyone])
     view = writer.views[f"photo/{entries[5].sid}.html"]["p"]
     shown = [e.sid for e in entries if e.sid != entries[5].sid][: photo_pages.NEAR_SHOWN]
     assert [t.sid for t in view.duplicates] == shown and photo_pages.NEAR_SHOWN == 24
-    assert view.more_duplicates == 29 - 24
-    assert "5 more on the duplicates page" in html(writer, f"photo/{entries[5].sid}.html")
+    assert view.more_duplicates == 39 - 24
+    assert "15 more on the duplicates page" in html(writer, f"photo/{entries[5].sid}.html")
     small = writer.views[f"photo/{entries[0].sid}.html"]["p"]
-    assert small.more_duplicates == 5
+    assert small.more_duplicates == 15
     single = entries_of([photo(1), photo(2)])
     photo_pages.write_photo_pages(writer, single, {}, [nearcopies.NearGroup((0, 1), 0, False)])
     assert writer.views[f"photo/{single[0].sid}.html"]["p"].more_duplicates == 0
