@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from photoseek.facts import PLACE_PARTS
+
 from .gallery import Entry
 
 
@@ -52,4 +54,4 @@ def _place_key(entry: Entry) -> tuple[str, ...] | None:
     place = entry.meta.get("place")
     if not place:
         return None
-    return tuple(str(place.get(part) or "") for part in ("city", "region", "country"))
+    return tuple(str(place.get(part) or "") for part in PLACE_PARTS)

@@ -196,7 +196,7 @@ def _build(
         dated=any(filters["taken"]),
         months=MONTH_CHOICES,
         seasons=SEASON_CHOICES,
-        place_example=next(name for name in filters["places"][0] if name)
+        place_example=next(name for name in filters["places"][0][:3] if name)
         if "places" in filters
         else "",
     )

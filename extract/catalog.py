@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from photoseek.facts import converted
+from photoseek.facts import PLACE_PARTS, converted
 
 COCOA_EPOCH = 978307200
 _ORIENTATION = {"AB": 1, "BC": 6, "CD": 3, "DA": 8}
@@ -83,7 +83,7 @@ def _xmp_place(xmp: str) -> dict[str, str] | None:
             value = element.get(tag) or (element.text if element.tag == tag else None)
             if value and value.strip() and part not in place:
                 place[part] = value.strip()
-    if not place.keys() & {"city", "region", "country"}:
+    if not place.keys() & set(PLACE_PARTS):
         return None
     if "code" in place:
         place["code"] = place["code"].upper()

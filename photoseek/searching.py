@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from photoseek.facts import PLACE_PARTS
 from photoseek.fieldmatch import matched_parts, search_parts
 from photoseek.library import Photo
 from photoseek.relevance import strong_threshold
@@ -116,7 +117,7 @@ def place_names(photos: list[Photo]) -> list[str]:
         (p.meta["place"] for p in photos if p.meta.get("place")),
         key=lambda place: -int(place.get("population") or 0),
     )
-    names = (place.get(part) for place in places for part in ("city", "region", "country"))
+    names = (place.get(part) for place in places for part in PLACE_PARTS)
     return list(dict.fromkeys(name for name in names if name))
 
 
@@ -127,7 +128,7 @@ def understood(photos: list[Photo], text: str) -> Understood:
 
 def _in_place(photo: Photo, wanted: set[str]) -> bool:
     place = photo.meta.get("place") or {}
-    return any(fold(str(place.get(part) or "")) in wanted for part in ("city", "region", "country"))
+    return any(fold(str(place.get(part) or "")) in wanted for part in PLACE_PARTS)
 
 
 def _in_period(photo: Photo, said: Understood) -> bool:
