@@ -146,6 +146,10 @@ def merge_meta(sources: Iterable[Source]) -> dict[str, Any]:
     return merged
 
 
+_PHOTO_COLUMNS = "SELECT id, file, managed, format, width, height, size FROM photos"
+_SOURCE_COLUMNS = "SELECT photo_id, locator, kind, meta FROM sources"
+
+
 def _same_place(meta: dict[str, Any], named: tuple[float, float, Any]) -> bool:
     """Whether the gazetteer's names were given for the photo's present coordinates."""
     gps = meta.get("gps")
@@ -390,18 +394,20 @@ class Library:
                 meta["place"] = named[2]
             yield Photo(pid, path, fmt, width, height, size, sources, meta, links.get(pid, {}))
 
+    def _every_photo(self, places: dict[str, tuple[float, float, Any]]) -> Iterator[Photo]:
+        """Every photo, ordered by id, given the gazetteer's names already read."""
+        return self._assemble(
+            self.db.execute(f"{_PHOTO_COLUMNS} ORDER BY id"),
+            self.db.execute(f"{_SOURCE_COLUMNS} ORDER BY photo_id, locator"),
+            self._links(),
+            self._ocr(),
+            places,
+        )
+
     def photos(self, ids: Iterable[str] | None = None) -> Iterator[Photo]:
         """Every photo (or the given ones), with merged metadata, ordered by id."""
-        columns = "SELECT id, file, managed, format, width, height, size FROM photos"
-        sources = "SELECT photo_id, locator, kind, meta FROM sources"
         if ids is None:
-            yield from self._assemble(
-                self.db.execute(f"{columns} ORDER BY id"),
-                self.db.execute(f"{sources} ORDER BY photo_id, locator"),
-                self._links(),
-                self._ocr(),
-                self._places(),
-            )
+            yield from self._every_photo(self._places())
             return
         wanted = sorted(set(ids))
         # Looked up in chunks, so a few photos never cost a pass over the whole library.
@@ -409,10 +415,13 @@ class Library:
             chunk = tuple(wanted[start : start + 500])
             marks = ",".join("?" * len(chunk))
             yield from self._assemble(
-                self.db.execute(f"{columns} WHERE id IN ({marks}) ORDER BY id", chunk).fetchall(),
+                self.db.execute(
+                    f"{_PHOTO_COLUMNS} WHERE id IN ({marks}) ORDER BY id", chunk
+                ).fetchall(),
                 iter(
                     self.db.execute(
-                        f"{sources} WHERE photo_id IN ({marks}) ORDER BY photo_id, locator", chunk
+                        f"{_SOURCE_COLUMNS} WHERE photo_id IN ({marks}) ORDER BY photo_id, locator",
+                        chunk,
                     ).fetchall()
                 ),
                 self._links(f" AND a.photo_id IN ({marks})", chunk),
@@ -559,7 +568,7 @@ class Library:
         from their sources or the gazetteer."""
         named = self._places()
         found = []
-        for photo in self.photos():
+        for photo in self._every_photo(named):
             gps = photo.meta.get("gps")
             if not gps or "place" in photo.meta:
                 continue
