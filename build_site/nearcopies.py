@@ -55,8 +55,10 @@ def fingerprint(image: Image.Image) -> tuple[int, ...]:
 
 
 def distance(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, int]:
-    """How many bits `a` as it is differs from `b` in its closest orientation, and which."""
-    return min(((a[0] ^ other).bit_count(), turn) for turn, other in enumerate(b))
+    """How many bits `a` as it is differs from `b` in its closest orientation, and which (the
+    first of equals)."""
+    bits, turns = _distances(np.array([a, b], dtype=np.uint64), np.array([0]), np.array([1]))
+    return int(bits[0]), int(turns[0])
 
 
 @dataclass(frozen=True)
@@ -85,12 +87,11 @@ def _table(hashes: list[tuple[int, ...] | None]) -> tuple[np.ndarray, np.ndarray
     return table, np.array([i for i, found in enumerate(hashes) if found is not None], np.int64)
 
 
-def _candidates(hashes: list[tuple[int, ...] | None]) -> np.ndarray:
-    """Pairs (i < j, as i * len(hashes) + j) that share a 16-bit block in some orientation,
-    each picture paired with at most BUCKET_HEAD of the pictures holding that block value
-    (the first by position)."""
-    table, owners = _table(hashes)
-    size = len(hashes)
+def _candidates(table: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    """Pairs (i < j, as i * len(table) + j) of the pictures at `owners` that share a 16-bit
+    block in some orientation, each picture paired with at most BUCKET_HEAD of the pictures
+    holding that block value (the first by position)."""
+    size = len(table)
     found = [np.zeros(0, dtype=np.int64)]
     for block in range(BLOCKS):
         shift, mask = np.uint64(16 * block), np.uint64(0xFFFF)
@@ -116,7 +117,7 @@ def _candidates(hashes: list[tuple[int, ...] | None]) -> np.ndarray:
 
 def _distances(table: np.ndarray, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, ...]:
     """For each pair, the bits the first picture as it is differs from the second in its
-    closest orientation, and which orientation (the first of equals), as distance() says."""
+    closest orientation, and which orientation (the first of equals)."""
     bits = np.empty(len(first), dtype=np.int64)
     turns = np.empty(len(first), dtype=np.int64)
     for start in range(0, len(first), _CHUNK):
@@ -134,13 +135,14 @@ def near_groups(
     """Groups of pictures (positions in `hashes`) at NEAR_BITS or fewer from another member;
     `also` adds candidate pairs (the embedding's neighbours). Ordered by first member."""
     size = len(hashes)
+    table, owners = _table(hashes)
     extra = [min(i, j) * size + max(i, j) for i, j in also if i != j]
-    codes = np.union1d(_candidates(hashes), np.array(extra, dtype=np.int64))
+    codes = np.union1d(_candidates(table, owners), np.array(extra, dtype=np.int64))
     first, second = codes // max(size, 1), codes % max(size, 1)
-    hashed = np.array([found is not None for found in hashes] + [False], dtype=bool)
-    keep = hashed[first] & hashed[second] if len(codes) else np.zeros(0, dtype=bool)
+    hashed = np.zeros(size, dtype=bool)
+    hashed[owners] = True
+    keep = hashed[first] & hashed[second]
     first, second = first[keep], second[keep]
-    table, _ = _table(hashes)
     bits, turns = _distances(table, first, second)
     close = bits <= NEAR_BITS
     parent = list(range(size))

@@ -106,7 +106,7 @@ def test_a_crowded_block_value_costs_pairs_in_proportion_and_its_copies_still_me
     copies = [base ^ (1 << int(rng.integers(16, 63))) for _ in range(2000)]
     others = [(int(rng.integers(0, 2**46)) << 16) | (base & 0xFFFF) for _ in range(2000)]
     hashes = [(h,) * 8 for h in copies + others]
-    pairs = nearcopies._candidates(hashes)
+    pairs = nearcopies._candidates(*nearcopies._table(hashes))
     assert len(pairs) <= len(hashes) * 8 * 4 * nearcopies.BUCKET_HEAD
     groups = nearcopies.near_groups(hashes)
     assert groups[0].members == tuple(range(2000)), "the copies meet in one group"
