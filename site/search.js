@@ -21,8 +21,8 @@
   const DATE_FILTERS = ["from", "to", "month"];
   // The filters set by hand, and the query's places and dates (core.understand) as filters.
   let chosen = {};
-  let worded = { said: [], placeWords: [], dateWords: [], set: {} };
   let data = null;
+  let worded = understand("");
   // How many results are shown; "More results" raises it, a new query starts again.
   let limit = LIMIT;
   let again = null;
@@ -341,13 +341,24 @@
     if (Object.keys(worded.set).length) document.getElementById("filters").open = true;
   }
 
-  /* A filter changed by hand: the words that had set it leave the box, and every filter
-     the form shows that the words no longer set is kept as set by hand. */
-  function changedByHand(name) {
-    const dropped = new Set(name === "place" ? worded.placeWords : DATE_FILTERS.indexOf(name) >= 0 ? worded.dateWords : []);
+  /* The words of the search box less those at these positions (core.understand's). */
+  function dropWords(positions) {
+    const dropped = new Set(positions);
     if (dropped.size) {
       box.value = box.value.split(/\s+/).filter(Boolean).filter(function (t, i) { return !dropped.has(i); }).join(" ");
     }
+  }
+
+  /* What is searched for by words once the places and dates the gallery can filter by are
+     taken out. */
+  function wordsLeft(found, text) {
+    return Object.keys(found.set).length ? found.words : text;
+  }
+
+  /* A filter changed by hand: the words that had set it leave the box, and every filter
+     the form shows that the words no longer set is kept as set by hand. */
+  function changedByHand(name) {
+    dropWords(name === "place" ? worded.placeWords : DATE_FILTERS.indexOf(name) >= 0 ? worded.dateWords : []);
     const shown = formFilters();
     worded = understand(box.value);
     chosen = {};
@@ -422,7 +433,7 @@
     remember({ q: text }, push);
     if (Object.keys(worded.set).length) {
       // The places and dates narrow the search; what is left is searched for within them.
-      text = worded.words;
+      text = wordsLeft(worded, text);
       if (!text.trim()) {
         browse(mask, true, started);
         return;
@@ -506,7 +517,7 @@
 
   function like(index, shown, push) {
     limit = shown || LIMIT;
-    worded = { said: [], placeWords: [], dateWords: [], set: {} };
+    worded = understand("");
     showFilters();
     again = function () { like(index, limit + LIMIT); };
     remember({ like: String(index) }, push);
@@ -540,7 +551,7 @@
     const params = new URLSearchParams(location.search);
     if (sortField) sortField.value = params.get("sort") === "new" || params.get("sort") === "old" ? params.get("sort") : "";
     chosen = {};
-    worded = { said: [], placeWords: [], dateWords: [], set: {} };
+    worded = understand("");
     if (filterForm) {
       FILTERS.forEach(function (name) {
         if (filterForm.elements[name] && params.get(name)) chosen[name] = params.get(name);
@@ -611,8 +622,7 @@
     filterForm.addEventListener("reset", function (event) {
       event.preventDefault();
       ready().then(function () {
-        const dropped = new Set(worded.placeWords.concat(worded.dateWords));
-        box.value = box.value.split(/\s+/).filter(Boolean).filter(function (t, i) { return !dropped.has(i); }).join(" ");
+        dropWords(worded.placeWords.concat(worded.dateWords));
         chosen = {};
         worded = understand(box.value);
         refilter();
@@ -639,8 +649,7 @@
     search: function (text) {
       box.value = text;
       return ready().then(function () {
-        const found = understand(text);
-        const words = Object.keys(found.set).length ? found.words : text;
+        const words = wordsLeft(understand(text), text);
         if (words.trim() && textHits(words, LIMIT, null).query.unknown.length && modelButton) return loadModel();
         return null;
       }).then(function () {
