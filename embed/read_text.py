@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pillow_heif
-from PIL import Image
 
 from photoseek.library import Library
 from photoseek.outcome import Outcome
 from photoseek.progress import progress_bar
 
-from .ocr import MAX_SIDE, TextReader
+from .ocr import TextReader
 
 pillow_heif.register_heif_opener()
 
@@ -43,14 +42,6 @@ class ReadSummary:
         return Outcome([self.line()], skipped=list(self.failed))
 
 
-def _read(reader: TextReader, path: Path) -> str:
-    with Image.open(path) as image:
-        if image.format == "JPEG":
-            # Decoding at a reduced scale keeps a 100-megapixel original cheap in memory.
-            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
-        return reader.read(image)
-
-
 def read_library(
     library_root: Path,
     reader: TextReader,
@@ -69,7 +60,7 @@ def read_library(
         done: list[tuple[str, str]] = []
         for photo_id, path in photos:
             try:
-                text = _read(reader, path)
+                text = reader.read_file(path)
             except Exception as err:  # noqa: BLE001 - one unreadable picture must not stop it
                 summary.failed.append((str(path), str(err) or type(err).__name__))
             else:

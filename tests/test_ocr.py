@@ -287,3 +287,37 @@ def test_dark_text_on_a_transparent_background_is_read():
     font = ImageFont.truetype(str(text_pictures.BOLD), 48)
     ImageDraw.Draw(image).text((20, 60), "Dark words here", font=font, fill=(0, 0, 0, 255))
     assert TextReader().read(image) == "Dark words here"
+
+
+def test_the_small_pass_lets_text_through_and_keeps_most_plain_photos_from_the_full_read(
+    tmp_path,
+):
+    from photoseek.embed.ocr import TextReader
+
+    reader = TextReader()
+    full_reads = []
+    read_all = reader._read_all
+    reader._read_all = lambda image: full_reads.append(image.size) or read_all(image)
+    photos = text_pictures.without_text(sorted(PHOTOS.iterdir()))
+    # Every kind at a camera's size, saved sideways with an EXIF orientation: the small
+    # pass must find small labels in a 12-megapixel picture, upright.
+    made = text_pictures.make(photos[PLAIN:], 10)
+    # Every small label (a gate at 256 pixels misses one), and one picture of each other kind.
+    others = [next(p for p in made if p.kind == kind) for kind in text_pictures.KINDS]
+    pictures = [p for p in made if p.kind == "small"] + [p for p in others if p.kind != "small"]
+    for i, picture in enumerate(pictures):
+        big = picture.image.convert("RGB")
+        big = big.resize((4000, round(4000 * big.height / big.width)), Image.Resampling.LANCZOS)
+        exif = Image.Exif()
+        exif[0x0112] = 6  # shown after turning 90 degrees clockwise
+        path = tmp_path / f"camera_{i}.jpg"
+        big.transpose(Image.Transpose.ROTATE_90).save(path, quality=90, exif=exif)
+        found = reader.read_file(path).splitlines()
+        for line in picture.lines:
+            best = max(difflib.SequenceMatcher(None, line, f).ratio() for f in found or [""])
+            assert best > 0.8, (picture.kind, line, found)
+        assert max(full_reads[-1]) == 2000
+    full_reads.clear()
+    for path in photos[:PLAIN]:
+        assert reader.read_file(path) == ""
+    assert len(full_reads) < PLAIN / 2
