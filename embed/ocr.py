@@ -19,10 +19,17 @@ their own size and at 1,600 pixels; at 256 pixels it began to miss small labels.
 from __future__ import annotations
 
 import logging
+import math
+import queue
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageOps
+
+from photoseek.concurrency import default_workers
 
 from .preprocess import to_rgb
 
@@ -34,6 +41,9 @@ MIN_SCORE = 0.8
 # Pictures are read at most this large: memory stays bounded whatever the original's size.
 MAX_SIDE = 2000
 INSTALL = "pip install 'photoseek[ocr]'"
+# The engine keeps the steps of its last call: every call names all three.
+GATE_STEPS = {"use_det": True, "use_cls": False, "use_rec": False}
+READ_STEPS = {"use_det": True, "use_cls": True, "use_rec": True}
 
 
 class OcrUnavailable(Exception):
@@ -41,17 +51,23 @@ class OcrUnavailable(Exception):
 
 
 def engine_settings(defaults: bool = False) -> dict[str, object]:
-    """RapidOCR parameters: photoseek's, or (`defaults`) the engine's own, quietened."""
-    quiet: dict[str, object] = {"Global.log_level": "critical"}
+    """RapidOCR parameters: photoseek's, or (`defaults`) the engine's own, quietened; on
+    one thread either way."""
+    quiet: dict[str, object] = {
+        "Global.log_level": "critical",
+        "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    }
     if defaults:
         return quiet
     return {**quiet, "Det.limit_type": "max", "Det.limit_side_len": DETECT_SIDE}
 
 
 class TextReader:
-    """Reads the text of a picture, line by line in reading order."""
+    """Reads the text of a picture, line by line in reading order; safe to use from up to
+    `workers` threads at once."""
 
-    def __init__(self, defaults: bool = False) -> None:
+    def __init__(self, defaults: bool = False, workers: int | None = None) -> None:
         try:
             from rapidocr import RapidOCR
         except ImportError as err:
@@ -62,18 +78,33 @@ class TextReader:
             engine_version = version("rapidocr")
         except PackageNotFoundError:
             engine_version = "unknown"
-        self.engine = RapidOCR(params=engine_settings(defaults))
+        self.workers = default_workers(workers)
+        # One engine of one thread per worker: ONNX Runtime spreads one photo over two cores
+        # poorly (11.6 photos/s on two threads, 11.1 on one), while two photos at once,
+        # one a core, read 19 (benchmarks/bench_ocr.py).
+        self._engines: queue.SimpleQueue = queue.SimpleQueue()
+        for _ in range(self.workers):
+            self._engines.put(RapidOCR(params=engine_settings(defaults)))
         # RapidOCR logs through its own logger at import, whatever the settings say.
         logging.getLogger("RapidOCR").setLevel(logging.CRITICAL)
         self.defaults = defaults
-        self.steps = {"use_det": True, "use_cls": self.engine.use_cls, "use_rec": True}
         settings = "defaults" if defaults else f"gate{GATE_SIDE}-det{DETECT_SIDE}-score{MIN_SCORE}"
         self.key = f"rapidocr-{engine_version}/{settings}/v{SETTINGS_VERSION}"
+
+    @contextmanager
+    def _engine(self) -> Iterator[Any]:
+        """An engine no other thread is using, for the length of the block."""
+        engine = self._engines.get()
+        try:
+            yield engine
+        finally:
+            self._engines.put(engine)
 
     def may_show_text(self, image: Image.Image) -> bool:
         """Whether detection at GATE_SIDE pixels finds any text box in the picture."""
         small = _upright(image, GATE_SIDE, Image.Resampling.BILINEAR)
-        found = self.engine(small, use_det=True, use_cls=False, use_rec=False)
+        with self._engine() as engine:
+            found = engine(small, **GATE_STEPS)
         return found.boxes is not None and len(found.boxes) > 0
 
     def read(self, image: Image.Image) -> str:
@@ -95,7 +126,8 @@ class TextReader:
             return self._read_all(_upright(image, MAX_SIDE, Image.Resampling.LANCZOS))
 
     def _read_all(self, image: Image.Image) -> str:
-        result = self.engine(image, **self.steps)
+        with self._engine() as engine:
+            result = engine(image, **READ_STEPS)
         lines = []
         for text, score in zip(result.txts or (), result.scores or (), strict=False):
             text = " ".join(text.split())
@@ -105,10 +137,11 @@ class TextReader:
 
 
 def _draft(image: Image.Image, side: int) -> None:
-    """Let a JPEG decode at the smallest DCT scale that keeps `side` pixels along each
+    """Let a JPEG decode at the smallest DCT scale that keeps `side` pixels along its long
     edge: a 100-megapixel original stays cheap in time and memory."""
-    if image.format == "JPEG":
-        image.draft("RGB", (side, side))
+    if image.format == "JPEG" and max(image.size) > side:
+        scale = side / max(image.size)
+        image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
 
 
 def _upright(image: Image.Image, side: int, resample: Image.Resampling) -> Image.Image:

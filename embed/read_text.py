@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pillow_heif
 
+from photoseek.concurrency import prefetch
 from photoseek.library import Library
 from photoseek.outcome import Outcome
 from photoseek.progress import progress_bar
@@ -58,9 +59,12 @@ def read_library(
         photos = [(p.id, p.path) for p in library.photos(missing)] if missing else []
         bar = progress_bar("reading text", "photos", progress, len(photos))
         done: list[tuple[str, str]] = []
-        for photo_id, path in photos:
+        # Each worker reads one picture at a time with its own engine (ocr.py).
+        for (photo_id, path), future in prefetch(
+            lambda photo: reader.read_file(photo[1]), photos, reader.workers, 2 * reader.workers
+        ):
             try:
-                text = reader.read_file(path)
+                text = future.result()
             except Exception as err:  # noqa: BLE001 - one unreadable picture must not stop it
                 summary.failed.append((str(path), str(err) or type(err).__name__))
             else:

@@ -231,15 +231,16 @@ def embed(
 @main.command()
 @library_option
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+@workers_option
 @command
-def ocr(library_dir: Path, progress: bool | None) -> bool:
+def ocr(library_dir: Path, progress: bool | None, workers: int | None) -> bool:
     """Read the text in every photo not read yet (memes, screenshots, documents, signs).
 
     The text is stored in the library (`ls --json` shows it as meta.ocr) and found by
     `search` and the gallery. Needs the OCR extra: pip install 'photoseek[ocr]'.
     """
     open_library(library_dir).close()
-    return ocr_step(library_dir, progress, required=True)
+    return ocr_step(library_dir, progress, required=True, workers=workers)
 
 
 def hits_options(function):  # noqa: ANN001, ANN201 - a click decorator
@@ -558,7 +559,9 @@ def build(
     if summary.interrupted:
         raise KeyboardInterrupt
     embedded = embed_step(library_dir, embedder, progress, workers=workers)
-    unread = ocr is not False and ocr_step(library_dir, progress, required=ocr is True)
+    unread = ocr is not False and ocr_step(
+        library_dir, progress, required=ocr is True, workers=workers
+    )
     skipped = site_step(
         library_dir, out, embedder, chosen, progress, workers, list(sources), say_library=True
     )

@@ -63,14 +63,16 @@ def embed_step(
     return summary
 
 
-def ocr_step(library_dir: Path, progress: bool | None, required: bool) -> bool:
+def ocr_step(
+    library_dir: Path, progress: bool | None, required: bool, workers: int | None = None
+) -> bool:
     """Read the text in pictures not read yet; without an engine, say how to get one
     (an error when `required`, else a note). Returns whether pictures were skipped."""
     from photoseek.embed import OcrUnavailable, TextReader, read_library
     from photoseek.outcome import Outcome
 
     try:
-        reader = TextReader()
+        reader = TextReader(workers=workers)
     except OcrUnavailable as err:
         if required:
             raise click.ClickException(str(err)) from err
