@@ -124,16 +124,31 @@ def render(
         # No metadata at all (EXIF, profile, comments): sRGB is the web's default, and
         # nothing private in the original (a place written in a comment) reaches the site.
         image.info.clear()
-        for kind, path in missing:
-            copy = image.copy()
-            copy.thumbnail(rendition_size(kind, *image.size), Image.Resampling.LANCZOS)
-            encoded = io.BytesIO()
-            quality = FULL_QUALITY if kind == FULL else QUALITY
-            copy.save(encoded, "JPEG", quality=quality, optimize=True, progressive=kind != "thumb")
-            write_whole(path, encoded.getvalue())
+        # Largest first, each made from the one before it: resampling a 1600-pixel picture
+        # to 720 costs a third of doing it from a 4000-pixel one, for the same result.
+        order = [*SIZES, FULL]
+        wanted = {kind for kind, _ in missing}
+        made = image
+        for kind in sorted(rendition_kinds(*size, full=full), key=order.index, reverse=True):
+            target = rendition_size(kind, *image.size)
+            if made.size != target:
+                made = made.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            if kind in wanted:
+                write_whole(out / rendition_path(kind, photo_id), _encode(made, kind))
     except (OSError, ValueError, Image.DecompressionBombError) as err:
         return photo_id, None, f"{type(err).__name__}: {err}"
     return photo_id, size, ""
+
+
+def _encode(image: Image.Image, kind: str) -> bytes:
+    """A rendition as JPEG with optimised tables; the views that pages show are progressive,
+    the thumbnail and the full size (for zoom and download) baseline, which costs a third
+    of progressive encoding at full size."""
+    encoded = io.BytesIO()
+    quality = FULL_QUALITY if kind == FULL else QUALITY
+    progressive = kind in ("medium", "large")
+    image.save(encoded, "JPEG", quality=quality, optimize=True, progressive=progressive)
+    return encoded.getvalue()
 
 
 def render_and_fingerprint(
