@@ -82,6 +82,8 @@ class ColourEmbedder:
 
     name = "colour"
     has_text = False
+    # Its text vectors cost nothing to make again.
+    text_cache = None
     dim = GRID * GRID * 3 + HUE_BINS * CHROMA_BINS + GREY_BINS + LAYOUT * LAYOUT
     info: dict[str, Any] = {"type": "colour", "source": "colour", "colours": sorted(COLOURS)}
 

@@ -24,6 +24,8 @@ class Embedder(Protocol):
     dim: int
     has_text: bool
     info: dict[str, Any]
+    # Where its text vectors are kept for every library (textcache.py), or None.
+    text_cache: Path | None
 
     def prepare(self, source: Path | bytes) -> np.ndarray:
         """Model input for one picture (safe to call from worker threads)."""
@@ -51,7 +53,8 @@ class MLXEmbedder:
         from . import weights
         from .clip import CLIPModel
         from .siglip import SiglipModel
-        from .tokenizer import ClipTokenizer, SiglipTokenizer
+        from .textcache import cache_file
+        from .tokenizer import ClipTokenizer, SiglipTokenizer, tokenizer_files
 
         config = json.loads((folder / "config.json").read_text())
         model_type = config.get("model_type")
@@ -66,6 +69,7 @@ class MLXEmbedder:
         model_class, tokenizer_class = families[model_type]
         self.model = model_class(config)
         self.model.load_weights(list(weights.load(folder).items()), strict=True)
+        self.text_cache = cache_file(weights.cache_folder(folder), tokenizer_files(folder))
         self.model.eval()
         mx.eval(self.model.parameters())
         self.tokenizer = tokenizer_class(folder, self.model.text_length)

@@ -15,6 +15,7 @@ from photoseek.progress import progress_bar
 
 from .embedder import Embedder
 from .fusion import announce_if_unfused
+from .textcache import TextVectorCache
 
 
 @dataclass
@@ -104,20 +105,29 @@ def embed_texts_cached(
     except LibraryError:
         # Read-only media or another writer: the words are embedded, just not remembered.
         library = Library(library_root, readonly=True)
+    cache = TextVectorCache(embedder.text_cache)
     with library:
         if not library.readonly:
             library.register_model(embedder.name, embedder.dim, embedder.info)
         known = library.text_vectors(embedder.name, unique)
         missing = [t for t in unique if t not in known]
+        # Made for another library with the same model: copied, not embedded again.
+        kept = cache.get(missing)
+        if kept and not library.readonly:
+            library.put_text_vectors(embedder.name, list(kept), np.stack(list(kept.values())))
+        known.update(kept)
+        missing = [t for t in missing if t not in kept]
         bar = progress_bar("embedding search words", "texts", progress, len(missing))
         for start in range(0, len(missing), batch_size):
             chunk = missing[start : start + batch_size]
             vectors = embedder.embed_texts(chunk)
             if not library.readonly:
                 library.put_text_vectors(embedder.name, chunk, vectors)
+            cache.put(chunk, vectors)
             known.update(zip(chunk, vectors, strict=True))
             bar.update(len(chunk))
         bar.close()
+    cache.close()
     if not texts:
         return np.zeros((0, embedder.dim), dtype=np.float32)
     return np.stack([known[t] for t in texts]).astype(np.float32)

@@ -20,6 +20,22 @@ _CLIP_SPLIT = (
 )
 
 
+# Every file a tokenizer here may read from a checkpoint.
+TOKENIZER_FILES = (
+    "tokenizer.json",
+    "vocab.json",
+    "merges.txt",
+    "spiece.model",
+    "special_tokens_map.json",
+    "tokenizer_config.json",
+)
+
+
+def tokenizer_files(folder: Path) -> list[Path]:
+    """Those of TOKENIZER_FILES the checkpoint in `folder` has."""
+    return [folder / name for name in TOKENIZER_FILES if (folder / name).is_file()]
+
+
 def _special_tokens(folder: Path) -> dict[str, str]:
     tokens: dict[str, str] = {}
     for name in ("special_tokens_map.json", "tokenizer_config.json"):

@@ -77,12 +77,18 @@ def convert(tensors: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def load(folder: Path) -> dict[str, Any]:
-    """MLX weights for the checkpoint in `folder`, converted on first use and cached."""
+def cache_folder(folder: Path) -> Path:
+    """Where what is derived from the checkpoint in `folder` is kept (its converted weights)."""
     files = checkpoint_files(folder)
     if not files:
         raise FileNotFoundError(f"{folder} holds no weights (*.safetensors or pytorch_model.bin)")
-    target = cache_root() / cache_key(folder, files) / "weights.safetensors"
+    return cache_root() / cache_key(folder, files)
+
+
+def load(folder: Path) -> dict[str, Any]:
+    """MLX weights for the checkpoint in `folder`, converted on first use and cached."""
+    files = checkpoint_files(folder)
+    target = cache_folder(folder) / "weights.safetensors"
     if target.is_file():
         return mx.load(str(target))
     weights = convert(_read(files))
