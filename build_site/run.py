@@ -137,27 +137,32 @@ def _build(
     workers: int,
 ) -> SiteSummary:
     summary = SiteSummary()
-    with Library(library_root, readonly=True) as library:
-        photos = order(list(library.photos()))
-        index = VectorIndex.of_library(library, embedder.name)
-    entries, fingerprints = _entries(photos, folder, options, workers, progress, summary)
+    with summary.timed("renditions"):
+        with Library(library_root, readonly=True) as library:
+            photos = order(list(library.photos()))
+            index = VectorIndex.of_library(library, embedder.name)
+        entries, fingerprints = _entries(photos, folder, options, workers, progress, summary)
     summary.photos = len(entries)
     vectors = np.zeros((len(entries), embedder.dim), dtype=np.float32)
     for entry in entries:
         if entry.photo.id in index.position:
             vectors[entry.index] = index.vector(entry.photo.id)
-    words = search_words(library_root, embedder, entries, options.queries, progress)
-    summary.concepts = len(words.texts)
-    tag_entries(entries, vectors, words)
-    model_files = _text_model(embedder, summary) if options.text_model else None
-    filters = facets(entries)
-    data = data_files(entries, vectors, words, filters, model_files)
+    with summary.timed("search words and tags"):
+        words = search_words(library_root, embedder, entries, options.queries, progress)
+        summary.concepts = len(words.texts)
+        tag_entries(entries, vectors, words)
+    with summary.timed("text model"):
+        model_files = _text_model(embedder, summary) if options.text_model else None
+    with summary.timed("data files"):
+        filters = facets(entries)
+        data = data_files(entries, vectors, words, filters, model_files)
     summary.data_bytes = {name: len(text.encode()) for name, text in data.items()}
     if model_files:
         summary.data_bytes["text model"] = model_files.bytes
 
-    neighbours = index.neighbours(SIMILAR) if len(index) > 1 else {}
-    near = _near_groups(entries, fingerprints, neighbours)
+    with summary.timed("similar photos and near duplicates"):
+        neighbours = index.neighbours(SIMILAR) if len(index) > 1 else {}
+        near = _near_groups(entries, fingerprints, neighbours)
     found = groups(entries)
     named = towns(entries)
     writer = PageWriter(
@@ -178,35 +183,36 @@ def _build(
             "place_credit": ATTRIBUTION if named else "",
         },
     )
-    for name, text in data.items():
-        writer.write(f"data/{name}.js", text)
-    write_grid(writer, entries, home_page, dated=True, heading="All photos", note="")
-    write_photo_pages(writer, entries, neighbours, near)
-    write_group_pages(writer, found)
-    if named:
-        write_place_pages(writer, named, with_map="places" in data)
-    write_duplicates_page(writer, entries, near)
-    writer.page(
-        "search.html",
-        "search.html",
-        cameras=filters["cameras"],
-        people=filters["people"],
-        rated=any(filters["rating"]),
-        favourites=any(filters["favourite"]),
-        dated=any(filters["taken"]),
-        months=MONTH_CHOICES,
-        seasons=SEASON_CHOICES,
-        place_example=next(name for name in filters["places"][0][:3] if name)
-        if "places" in filters
-        else "",
-    )
-    if "places" in data:
+    with summary.timed("pages"):
+        for name, text in data.items():
+            writer.write(f"data/{name}.js", text)
+        write_grid(writer, entries, home_page, dated=True, heading="All photos", note="")
+        write_photo_pages(writer, entries, neighbours, near)
+        write_group_pages(writer, found)
+        if named:
+            write_place_pages(writer, named, with_map="places" in data)
+        write_duplicates_page(writer, entries, near)
         writer.page(
-            "places.html",
-            "places.html",
-            located=sum(1 for e in entries if e.place),
-            named=bool(named),
+            "search.html",
+            "search.html",
+            cameras=filters["cameras"],
+            people=filters["people"],
+            rated=any(filters["rating"]),
+            favourites=any(filters["favourite"]),
+            dated=any(filters["taken"]),
+            months=MONTH_CHOICES,
+            seasons=SEASON_CHOICES,
+            place_example=next(name for name in filters["places"][0][:3] if name)
+            if "places" in filters
+            else "",
         )
-    writer.copy_assets()
+        if "places" in data:
+            writer.page(
+                "places.html",
+                "places.html",
+                located=sum(1 for e in entries if e.place),
+                named=bool(named),
+            )
+        writer.copy_assets()
     summary.pages_written, summary.pages_unchanged = writer.written, writer.unchanged
     return summary

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from photoseek.outcome import Outcome
@@ -19,6 +22,17 @@ class SiteSummary:
     removed: int = 0
     data_bytes: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Seconds each part of the build took, in the order they ran (for benchmarks).
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, part: str) -> Iterator[None]:
+        """Add the time the block takes to `part`'s seconds."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[part] = self.timings.get(part, 0.0) + time.perf_counter() - started
 
     def lines(self) -> list[str]:
         """The closing lines, as printed."""
