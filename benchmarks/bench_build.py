@@ -87,9 +87,7 @@ def build(inputs: Path, work: Path, checkpoint: Path) -> dict[str, float]:
     stage("extract", lambda: extract([inputs], library, progress=False))
     stage("embed", lambda: embed_library(library, embedder, progress=False))
     stage("text in pictures", lambda: read_library(library, TextReader(), progress=False))
-    site = stage(
-        "site", lambda: build_site(library, out, embedder, SiteOptions(), progress=False)
-    )
+    site = stage("site", lambda: build_site(library, out, embedder, SiteOptions(), progress=False))
     seconds.update({f"site: {part}": s for part, s in site.timings.items()})
     return seconds
 
@@ -116,7 +114,10 @@ def main() -> None:
     total = sum(seconds[s] for s in stages)
     count = args.photos
     size = f"{args.side} px long edge" if args.side else "their own sizes"
+    from photoseek.embed.blas import kernels
+
     print(f"{count} photos ({size}), ViT-B/32 CLIP, {os.cpu_count()} cores, fresh cache")
+    print(f"BLAS kernels: {kernels()}")
     for name, value in seconds.items():
         indent = "    " if name.startswith("site: ") else ""
         print(
@@ -132,12 +133,11 @@ def main() -> None:
         f"{(total - once - seconds['model loaded']) / count / embed:.2f}"
     )
     # Everything but the once-per-model work grows with the library, taken as linear.
-    projected = once + seconds["model loaded"] + (total - once - seconds["model loaded"]) * (
-        TARGET / count
+    projected = (
+        once + seconds["model loaded"] + (total - once - seconds["model loaded"]) * (TARGET / count)
     )
     print(
-        f"projected for {TARGET:,} photos on this machine: {projected / 3600:.2f} h "
-        "(target < 2 h)"
+        f"projected for {TARGET:,} photos on this machine: {projected / 3600:.2f} h (target < 2 h)"
     )
 
 

@@ -35,7 +35,7 @@ SIDES = ("photoseek", "torch", "onnxruntime")
 def run_photoseek(checkpoint: Path, files: list[Path], batch: int, library: Path) -> dict:
     """Extract the photos into a library, then time `embed_library` over it."""
     from photoseek.embed import embed_library, load_embedder
-    from photoseek.embed.blas import load_blas
+    from photoseek.embed.blas import kernels, load_blas
     from photoseek.extract import extract
 
     folder = library.parent / "photos"
@@ -47,7 +47,12 @@ def run_photoseek(checkpoint: Path, files: list[Path], batch: int, library: Path
     started = time.perf_counter()
     summary = embed_library(library, embedder, batch_size=batch, progress=False)
     seconds = time.perf_counter() - started
-    return {"images": summary.embedded, "seconds": seconds, "blas": load_blas().source}
+    return {
+        "images": summary.embedded,
+        "seconds": seconds,
+        "blas": load_blas().source,
+        "kernels": kernels(),
+    }
 
 
 def run_torch(checkpoint: Path, files: list[Path], batch: int, model_type: str) -> dict:
@@ -274,7 +279,8 @@ def main() -> None:
         f"photoseek peak RSS with {args.count // 2} photos: {half['peak_rss_mb']:.0f} MB, "
         f"with {args.count}: {results['photoseek']['peak_rss_mb']:.0f} MB"
     )
-    print(f"photoseek BLAS: {results['photoseek']['blas']}")
+    ours = results["photoseek"]
+    print(f"photoseek BLAS: {ours['blas']}; kernels: {ours['kernels']}")
 
 
 if __name__ == "__main__":

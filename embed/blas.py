@@ -244,6 +244,31 @@ def load_blas() -> BlasStatus:
     return _status
 
 
+def kernels() -> str | None:
+    """The CPU kernels the loaded OpenBLAS runs (its core name), and who chose them; None
+    for another BLAS."""
+    status = load_blas()
+    if not status.fast or status.library == "system":
+        return None
+    try:
+        library = ctypes.CDLL(status.library)
+    except OSError:
+        return None
+    for name in (f"{PREFIX}openblas_get_corename", "openblas_get_corename"):
+        if hasattr(library, name):
+            corename = getattr(library, name)
+            corename.restype = ctypes.c_char_p
+            found = corename().decode()
+            forced = os.environ.get("OPENBLAS_CORETYPE")
+            if forced:
+                return (
+                    f"{found}, as OPENBLAS_CORETYPE={forced} asks (without it, OpenBLAS "
+                    "picks the kernels for this CPU itself)"
+                )
+            return f"{found}, picked by OpenBLAS for this CPU"
+    return None
+
+
 def announce_if_slow() -> None:
     """Say once per process, on stderr, why MLX runs without an optimised BLAS."""
     global _announced

@@ -69,11 +69,15 @@ def gemm_rates(seconds: float = 0.5) -> tuple[float, float]:
 def _blas(report: Report) -> None:
     from photoseek.concurrency import usable_cores
     from photoseek.embed import cpu_streams, load_blas, mlx_core
+    from photoseek.embed.blas import kernels
 
     status = load_blas()
     mx = mlx_core()
     report.add("mlx", f"{_version('mlx')}, device {mx.default_device()}")
     report.add("BLAS", f"{status.source}: {status.library}" if status.fast else status.source)
+    found = kernels()
+    if found:
+        report.add("CPU kernels", found)
     for name, reason in status.problems:
         report.add("  not used", f"{name}: {reason}")
     if not status.fast:

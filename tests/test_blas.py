@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -232,3 +233,23 @@ def test_a_cache_that_cannot_be_written_does_not_make_embedding_slow(tmp_path):
     assert status["source"].startswith("scipy-openblas32")
     assert status["provider"] == status["library"]
     assert SLOW_MESSAGE not in result.stderr
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="OpenBLAS core names of x86-64")
+def test_doctor_says_which_kernels_openblas_runs_and_who_chose_them(tmp_path):
+    def kernels(**env: str) -> str:
+        base = {k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_CORE")}
+        done = subprocess.run(
+            [sys.executable, "-m", "photoseek", "doctor"],
+            capture_output=True,
+            text=True,
+            env={**base, "PHOTOSEEK_CACHE": str(tmp_path), **env},
+            timeout=300,
+            check=False,
+        )
+        return next(line for line in done.stdout.splitlines() if line.startswith("CPU kernels"))
+
+    assert re.search(
+        r"Nehalem, as OPENBLAS_CORETYPE=Nehalem asks", kernels(OPENBLAS_CORETYPE="Nehalem")
+    )
+    assert re.search(r"kernels +\w+, picked by OpenBLAS for this CPU$", kernels())
