@@ -66,8 +66,16 @@ def make_photos(folder: Path, count: int, side: int) -> None:
         image.save(folder / f"photo_{i:05d}.jpg", quality=88, exif=tags.tobytes())
 
 
-def build(inputs: Path, work: Path, checkpoint: Path) -> dict[str, float]:
-    """Run each stage as `photoseek build` does; seconds per stage and per site part."""
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (every core, child processes too)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and waiting for I/O
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def build(inputs: Path, work: Path, checkpoint: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """Run each stage as `photoseek build` does: seconds per stage and per site part, and
+    the share of the cores each stage kept busy."""
     from photoseek.build_site import SiteOptions, build_site
     from photoseek.embed import TextReader, embed_library, load_embedder, read_library
     from photoseek.extract import extract
@@ -78,10 +86,14 @@ def build(inputs: Path, work: Path, checkpoint: Path) -> dict[str, float]:
     embedder = load_embedder(str(checkpoint))
     seconds["model loaded"] = time.perf_counter() - started
 
+    busy: dict[str, float] = {}
+    cores = os.cpu_count() or 1
+
     def stage(name: str, run) -> object:  # noqa: ANN001 - a callable
-        begun = time.perf_counter()
+        begun, cpu = time.perf_counter(), busy_seconds()
         result = run()
         seconds[name] = time.perf_counter() - begun
+        busy[name] = (busy_seconds() - cpu) / (seconds[name] * cores)
         return result
 
     stage("extract", lambda: extract([inputs], library, progress=False))
@@ -89,7 +101,7 @@ def build(inputs: Path, work: Path, checkpoint: Path) -> dict[str, float]:
     stage("text in pictures", lambda: read_library(library, TextReader(), progress=False))
     site = stage("site", lambda: build_site(library, out, embedder, SiteOptions(), progress=False))
     seconds.update({f"site: {part}": s for part, s in site.timings.items()})
-    return seconds
+    return seconds, busy
 
 
 def main() -> None:
@@ -108,7 +120,7 @@ def main() -> None:
         checkpoint = work / "checkpoint"
         ref.clip_checkpoint(checkpoint, real_or_generated(), ref.CLIP_B32)
         make_photos(work / "photos", args.photos, args.side)
-        seconds = build(work / "photos", work, checkpoint)
+        seconds, busy = build(work / "photos", work, checkpoint)
     peak = peak_rss_mb()
     stages = ["model loaded", "extract", "embed", "text in pictures", "site"]
     total = sum(seconds[s] for s in stages)
@@ -120,9 +132,10 @@ def main() -> None:
     print(f"BLAS kernels: {kernels()}")
     for name, value in seconds.items():
         indent = "    " if name.startswith("site: ") else ""
+        cores = f"  cores busy {100 * busy[name]:3.0f}%" if name in busy else ""
         print(
             f"{indent}{name:<42s} {value:8.1f} s  {100 * value / total:5.1f}%  "
-            f"{1000 * value / count:7.1f} ms/photo"
+            f"{1000 * value / count:7.1f} ms/photo{cores}"
         )
     print(f"{'whole build':<42s} {total:8.1f} s  peak RSS {peak:.0f} MB")
     embed = seconds["embed"] / count

@@ -316,7 +316,8 @@ def test_the_small_pass_lets_text_through_and_keeps_most_plain_photos_from_the_f
         for line in picture.lines:
             best = max(difflib.SequenceMatcher(None, line, f).ratio() for f in found or [""])
             assert best > 0.8, (picture.kind, line, found)
-        assert max(full_reads[-1]) == 2000
+        # Decoded at a reduced scale: at least 2000 pixels, under the 4000 or more stored.
+        assert 2000 <= max(full_reads[-1]) < 4000
     full_reads.clear()
     for path in photos[:PLAIN]:
         assert reader.read_file(path) == ""
