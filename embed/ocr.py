@@ -158,5 +158,7 @@ def _upright(image: Image.Image, side: int, resample: Image.Resampling) -> Image
     # Transparency goes onto white: dark text on a transparent background stays legible.
     image = to_rgb(ImageOps.exif_transpose(image))
     if max(image.size) > side:
-        image = ImageOps.contain(image, (side, side), resample)
+        scale = side / max(image.size)
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, resample)
     return image

@@ -322,3 +322,6 @@ def test_the_small_pass_lets_text_through_and_keeps_most_plain_photos_from_the_f
     for path in photos[:PLAIN]:
         assert reader.read_file(path) == ""
     assert len(full_reads) < PLAIN / 2
+    # A strip a few pixels high still has a row once made small: no text, no error.
+    Image.new("RGB", (8000, 8), "white").save(tmp_path / "strip.jpg")
+    assert reader.read_file(tmp_path / "strip.jpg") == ""
