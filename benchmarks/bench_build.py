@@ -126,10 +126,10 @@ def main() -> None:
     total = sum(seconds[s] for s in stages)
     count = args.photos
     size = f"{args.side} px long edge" if args.side else "their own sizes"
-    from photoseek.embed.blas import kernels
+    from photoseek.embed import blas_kernels
 
     print(f"{count} photos ({size}), ViT-B/32 CLIP, {os.cpu_count()} cores, fresh cache")
-    print(f"BLAS kernels: {kernels()}")
+    print(f"BLAS kernels: {blas_kernels()}")
     for name, value in seconds.items():
         indent = "    " if name.startswith("site: ") else ""
         cores = f"  cores busy {100 * busy[name]:3.0f}%" if name in busy else ""

@@ -34,8 +34,7 @@ SIDES = ("photoseek", "torch", "onnxruntime")
 
 def run_photoseek(checkpoint: Path, files: list[Path], batch: int, library: Path) -> dict:
     """Extract the photos into a library, then time `embed_library` over it."""
-    from photoseek.embed import embed_library, load_embedder
-    from photoseek.embed.blas import kernels, load_blas
+    from photoseek.embed import blas_kernels, embed_library, load_blas, load_embedder
     from photoseek.extract import extract
 
     folder = library.parent / "photos"
@@ -51,7 +50,7 @@ def run_photoseek(checkpoint: Path, files: list[Path], batch: int, library: Path
         "images": summary.embedded,
         "seconds": seconds,
         "blas": load_blas().source,
-        "kernels": kernels(),
+        "kernels": blas_kernels(),
     }
 
 

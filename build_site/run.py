@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from photoseek.concurrency import default_workers
-from photoseek.embed import Embedder, VectorIndex, text_tower
+from photoseek.embed import Embedder, VectorIndex
 from photoseek.gazetteer import ATTRIBUTION
 from photoseek.library import Library, Photo
 from photoseek.wherewhen import MONTH_CHOICES, SEASON_CHOICES
@@ -31,7 +31,7 @@ from .pictures import render_all, rendition_kinds, rendition_path
 from .placepages import INDEX as PLACES_INDEX
 from .placepages import towns, write_place_pages
 from .summary import SiteSummary
-from .textmodel import TextModelFiles, export
+from .textmodel import TextModelFiles, export_kept
 from .words import search_words, tag_entries
 
 
@@ -122,7 +122,7 @@ def _text_model(embedder: Embedder, summary: SiteSummary) -> TextModelFiles | No
     if not embedder.has_text:
         return None
     try:
-        return export(text_tower(embedder))
+        return export_kept(embedder)
     except ValueError as err:
         summary.notes.append(f"the gallery has no text model: {err}")
         return None

@@ -11,18 +11,25 @@ into parts so that loading shows progress.
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from photoseek.embed import TextTower
+from photoseek.embed import Embedder, TextTower, text_tower
 
 from .kernels import kernels_wasm
 from .searchdata import js_payload
 
 PART_BYTES = 4 << 20
 ALIGN = 64
+# Bump when export() writes other files for the same tower, so that kept ones are not reused.
+EXPORT_VERSION = 1
 
 
 @dataclass
@@ -108,3 +115,36 @@ def export(tower: TextTower) -> TextModelFiles:
         },
     )
     return TextModelFiles(files)
+
+
+def export_kept(embedder: Embedder) -> TextModelFiles:
+    """export() of the embedder's text tower, made once per model and kept beside its text
+    vectors (embed/textcache.py), since it is the same for every gallery; ValueError for a
+    model without a text tower the browser can run. A kept copy that cannot be read or
+    written only costs the time of making it."""
+    if embedder.text_cache is None:
+        return export(text_tower(embedder))
+    version = hashlib.sha256(f"v{EXPORT_VERSION}".encode() + kernels_wasm()).hexdigest()[:12]
+    kept = embedder.text_cache.with_name(f"{embedder.text_cache.stem}-gallery-{version}.json")
+    try:
+        return TextModelFiles(json.loads(kept.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
+    files = export(text_tower(embedder))
+    _write_kept(kept, json.dumps(files.files))
+    return files
+
+
+def _write_kept(path: Path, text: str) -> None:
+    """Write whole or not at all, and never fail the build."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)

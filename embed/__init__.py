@@ -1,7 +1,7 @@
 """Stage 2: embed photos and text with CLIP or SigLIP in MLX, index the vectors, and read
 the text in pictures."""
 
-from .blas import load_blas
+from .blas import blas_kernels, load_blas
 from .cachedir import cache_base
 from .embedder import Embedder, load_embedder, model_key
 from .fusion import Fusion, announce_if_unfused, fusion
@@ -34,6 +34,7 @@ __all__ = [
     "embed_texts_cached",
     "fusion",
     "is_cached",
+    "blas_kernels",
     "load_blas",
     "load_embedder",
     "mlx_core",

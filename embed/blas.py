@@ -244,7 +244,7 @@ def load_blas() -> BlasStatus:
     return _status
 
 
-def kernels() -> str | None:
+def blas_kernels() -> str | None:
     """The CPU kernels the loaded OpenBLAS runs (its core name), and who chose them; None
     for another BLAS."""
     status = load_blas()

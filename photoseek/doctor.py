@@ -68,14 +68,13 @@ def gemm_rates(seconds: float = 0.5) -> tuple[float, float]:
 
 def _blas(report: Report) -> None:
     from photoseek.concurrency import usable_cores
-    from photoseek.embed import cpu_streams, load_blas, mlx_core
-    from photoseek.embed.blas import kernels
+    from photoseek.embed import blas_kernels, cpu_streams, load_blas, mlx_core
 
     status = load_blas()
     mx = mlx_core()
     report.add("mlx", f"{_version('mlx')}, device {mx.default_device()}")
     report.add("BLAS", f"{status.source}: {status.library}" if status.fast else status.source)
-    found = kernels()
+    found = blas_kernels()
     if found:
         report.add("CPU kernels", found)
     for name, reason in status.problems:

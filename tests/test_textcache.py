@@ -3,6 +3,7 @@ text, never another model's or tokenizer's, and a broken cache that only costs t
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -101,3 +102,22 @@ def test_a_broken_cache_only_costs_time(checkpoint, tmp_path, damage):
         embedder.embedder.text_cache.write_bytes(b"this is not SQLite" * 100)
     found = embed_texts_cached(_library(tmp_path / "a", 1), embedder, TEXTS)
     np.testing.assert_allclose(found, expected, atol=1e-6)
+
+
+def test_the_gallerys_text_model_is_made_once_per_model(checkpoint):
+    from photoseek.build_site.textmodel import export, export_kept
+    from photoseek.embed import text_tower
+
+    embedder = load_embedder(str(checkpoint))
+    made = export_kept(embedder)
+    assert made.files == export(text_tower(embedder)).files
+    kept = list(embedder.text_cache.parent.glob(f"{embedder.text_cache.stem}-gallery-*.json"))
+    assert len(kept) == 1
+    # What a later build uses is the kept copy: a marked copy comes back marked.
+    marked = json.loads(kept[0].read_text())
+    marked["text/model"] += "// kept"
+    kept[0].write_text(json.dumps(marked))
+    assert export_kept(embedder).files["text/model"].endswith("// kept")
+    # One cut short is made again.
+    kept[0].write_text('{"text/model": "cut sh')
+    assert export_kept(embedder).files == made.files
