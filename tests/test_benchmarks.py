@@ -73,3 +73,10 @@ def test_bench_textmodel():
 def test_bench_ocr():
     out = bench("bench_ocr.py", "--per-kind", "1", "--plain", "4")
     assert "photoseek / defaults" in out and "10,000-photo library" in out
+
+
+@NEEDS_PHOTOS
+def test_bench_build():
+    out = bench("bench_build.py", "--photos", "12", "--side", "512")
+    assert "text in pictures" in out and "site: renditions" in out
+    assert "whole build / embedding" in out and "100,000 photos" in out
