@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import io
 import itertools
 import os
@@ -16,6 +17,7 @@ from pathlib import Path
 import pillow_heif
 from PIL import Image, ImageCms, ImageOps
 
+from photoseek import jpeg
 from photoseek.ownership import write_whole
 from photoseek.progress import progress_bar
 
@@ -110,15 +112,23 @@ def render(
         with Image.open(source) as opened:
             swap = opened.getexif().get(0x0112, 1) in (5, 6, 7, 8)
             size = opened.size[::-1] if swap else opened.size
-            missing = [
-                (kind, out / rendition_path(kind, photo_id))
+            wanted = {
+                kind
                 for kind in rendition_kinds(*size, full=full)
-            ]
-            missing = [(kind, path) for kind, path in missing if not is_complete(path)]
-            if not missing:
+                if not is_complete(out / rendition_path(kind, photo_id))
+            }
+            if FULL in wanted:
+                whole = _whole(opened, source)
+                if whole is not None:
+                    write_whole(out / rendition_path(FULL, photo_id), whole)
+                    wanted.discard(FULL)
+            if not wanted:
                 return photo_id, size, ""
-            if opened.format == "JPEG" and all(kind != FULL for kind, _ in missing):
-                opened.draft("RGB", (SIZES["large"], SIZES["large"]))
+            if opened.format == "JPEG" and FULL not in wanted:
+                # Pillow divides the stored size by the one asked, rounding down: asking for
+                # the large size along the long edge keeps a 4000 x 3000 picture's half scale.
+                scale = SIZES["large"] / max(opened.size)
+                opened.draft("RGB", (int(opened.width * scale), int(opened.height * scale)))
             # Turning keeps the picture's info, its colour profile included.
             image = _to_srgb(ImageOps.exif_transpose(opened))
         # No metadata at all (EXIF, profile, comments): sRGB is the web's default, and
@@ -127,7 +137,6 @@ def render(
         # Largest first, each made from the one before it: resampling a 1600-pixel picture
         # to 720 costs a third of doing it from a 4000-pixel one, for the same result.
         order = [*SIZES, FULL]
-        wanted = {kind for kind, _ in missing}
         made = image
         for kind in sorted(rendition_kinds(*size, full=full), key=order.index, reverse=True):
             target = rendition_size(kind, *image.size)
@@ -138,6 +147,30 @@ def render(
     except (OSError, ValueError, Image.DecompressionBombError) as err:
         return photo_id, None, f"{type(err).__name__}: {err}"
     return photo_id, size, ""
+
+
+def _whole(opened: Image.Image, source: Path) -> bytes | None:
+    """The source's own bytes as the full size, its metadata left out (jpeg.picture_only),
+    when they show what re-encoding it would: an upright RGB or grey JPEG without a colour
+    profile, compressed no finer than FULL_QUALITY, so no larger than re-encoding makes it.
+    Its pixels are then the original's, not a second generation's."""
+    if opened.format != "JPEG" or opened.mode not in ("RGB", "L"):
+        return None
+    if opened.info.get("icc_profile") or opened.getexif().get(0x0112, 1) != 1:
+        return None
+    tables = getattr(opened, "quantization", None)
+    if not tables or sum(tables[0]) < sum(_full_quality_table()):
+        return None
+    return jpeg.picture_only(source.read_bytes())
+
+
+@functools.cache
+def _full_quality_table() -> tuple[int, ...]:
+    """The luminance quantisation table an encoding at FULL_QUALITY uses."""
+    encoded = io.BytesIO()
+    Image.new("L", (8, 8)).save(encoded, "JPEG", quality=FULL_QUALITY)
+    with Image.open(encoded) as image:
+        return tuple(image.quantization[0])
 
 
 def _encode(image: Image.Image, kind: str) -> bytes:

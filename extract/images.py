@@ -11,7 +11,9 @@ from typing import Any
 import pillow_heif
 from PIL import Image, UnidentifiedImageError
 
-from . import exif, jpeg
+from photoseek import jpeg
+
+from . import exif
 
 pillow_heif.register_heif_opener()
 

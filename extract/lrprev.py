@@ -6,7 +6,8 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import jpeg
+from photoseek import jpeg
+
 from .luatable import LuaSyntaxError, parse_assignments
 
 MAGIC = b"AgHg"

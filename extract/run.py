@@ -9,13 +9,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from photoseek import jpeg
 from photoseek.concurrency import default_workers, prefetch
 from photoseek.facts import CleanMeta, clean_meta
 from photoseek.library import Library
 from photoseek.outcome import Outcome
 from photoseek.progress import progress_bar
 
-from . import exif, images, jpeg
+from . import exif, images
 from .detect import detect
 from .folder import Walker
 from .items import Item, Loaded, Report, Skip

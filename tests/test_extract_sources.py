@@ -9,8 +9,7 @@ from pathlib import Path
 import piexif
 from PIL import Image
 
-from photoseek import samples
-from photoseek.extract import jpeg
+from photoseek import jpeg, samples
 from photoseek.extract.icc import profile_for
 from photoseek.extract.sidecars import candidates, match_folder
 

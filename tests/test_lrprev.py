@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
-from photoseek import samples
-from photoseek.extract import icc, jpeg, lrprev
+from photoseek import jpeg, samples
+from photoseek.extract import icc, lrprev
 from photoseek.extract.luatable import LuaSyntaxError, parse_assignments
 
 

@@ -17,9 +17,9 @@ import piexif
 import pytest
 from PIL import Image, ImageCms
 
-from photoseek import samples
+from photoseek import jpeg, samples
 from photoseek.build_site import nearcopies, pictures
-from photoseek.extract import icc, jpeg
+from photoseek.extract import icc
 
 from .conftest import processes_naming
 
@@ -341,3 +341,63 @@ def test_ctrl_c_is_the_parents_to_handle(tmp_path):
     assert "KeyboardInterrupt" not in stderr, stderr
     # The queued pictures were dropped, not rendered on the way out.
     assert len(list((out / "img" / "thumb").rglob("*.jpg"))) < 200
+
+
+def _between_scans(data: bytes, segment: bytes) -> bytes:
+    """The progressive JPEG with `segment` put before its second scan."""
+    first = data.index(b"\xff\xda")
+    second = data.index(b"\xff\xda", first + 2)
+    return data[:second] + segment + data[second:]
+
+
+def _segment(marker: int, body: bytes) -> bytes:
+    return bytes([0xFF, marker]) + (len(body) + 2).to_bytes(2, "big") + body
+
+
+def test_an_upright_jpeg_is_its_own_full_size_without_any_of_its_metadata(tmp_path):
+    gps = {piexif.GPSIFD.GPSLatitudeRef: b"S", piexif.GPSIFD.GPSLatitude: ((33, 1), (0, 1), (0, 1))}
+    exif = piexif.dump({"0th": {piexif.ImageIFD.Make: b"Phone", piexif.ImageIFD.Orientation: 1},
+                        "GPS": gps})  # fmt: skip
+    picture = samples.picture(5, (1800, 1200))
+    encoded = io.BytesIO()
+    picture.save(encoded, "JPEG", quality=85, progressive=True, exif=exif, comment=b"at 151.21")
+    data = _between_scans(encoded.getvalue(), _segment(0xFE, b"between scans: 151.21"))
+    xmp = _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>Secret Beach</x:xmpmeta>")
+    iptc = _segment(0xED, b"Photoshop 3.0\x008BIM Secret Beach")
+    data = data[:2] + xmp + iptc + data[2:] + b"a motion photo's video after the end"
+    source = tmp_path / "upright.jpg"
+    source.write_bytes(data)
+    assert pictures.render(source, "fa11", tmp_path / "site") == ("fa11", (1800, 1200), "")
+    full = _rendition(tmp_path / "site", "full", "fa11").read_bytes()
+    # The original's own pixels, not a second generation's: decoded, every value the same.
+    with Image.open(source) as original, Image.open(io.BytesIO(full)) as copy:
+        assert np.array_equal(np.asarray(original), np.asarray(copy))
+        assert copy.quantization == original.quantization
+    for private in (b"Phone", b"151.21", b"Secret Beach", b"xmpmeta", b"video", b"Exif"):
+        assert private not in full, private
+    assert full.endswith(b"\xff\xd9") and len(full) < len(data)
+    assert {m for m, _, _ in jpeg.segments(full)[0]} <= {0xDB, 0xC4, 0xC2}
+    with Image.open(_rendition(tmp_path / "site", "large", "fa11")) as large:
+        assert large.size == (1600, 1067)
+
+
+@pytest.mark.parametrize("unlike", ["finer than quality 90", "turned", "a colour profile",
+                                    "CMYK"])  # fmt: skip
+def test_a_jpeg_unlike_what_the_site_shows_is_encoded_again_at_full_size(tmp_path, unlike):
+    picture = samples.picture(6, (1800, 1200))
+    options: dict = {"quality": 96 if unlike == "finer than quality 90" else 85}
+    if unlike == "turned":
+        options["exif"] = piexif.dump({"0th": {piexif.ImageIFD.Orientation: 6}})
+    if unlike == "CMYK":
+        picture = picture.convert("CMYK")
+    encoded = io.BytesIO()
+    picture.save(encoded, "JPEG", **options)
+    data = encoded.getvalue()
+    if unlike == "a colour profile":
+        data = jpeg.with_metadata(data, icc=icc.profile_for("AdobeRGB"))
+    source = tmp_path / "source.jpg"
+    source.write_bytes(data)
+    size = pictures.render(source, "0f0f", tmp_path / "site")[1]
+    with Image.open(_rendition(tmp_path / "site", "full", "0f0f")) as full:
+        assert full.quantization[0] == _quantization(90) and full.mode == "RGB"
+        assert full.size == size == ((1200, 1800) if unlike == "turned" else (1800, 1200))

@@ -1,14 +1,23 @@
-"""JPEG byte-level work that needs no decoding: structure checks, content ids, repair, segments."""
+"""JPEG byte-level work that needs no decoding: structure checks, content ids, repair,
+segments, and a picture's bytes without its metadata."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 
 SOI = b"\xff\xd8"
 EOI = b"\xff\xd9"
 _SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}
+# Frames every browser decodes: baseline, extended and progressive Huffman coding.
+_BROWSER_FRAMES = {0xC0, 0xC1, 0xC2}
+# Tables and the restart interval, before a scan or between two.
+_TABLES = {0xC4, 0xDB, 0xDD}
+# The end of a scan's compressed data: 0xFF (after any fill bytes) and a marker that is
+# neither a stuffed zero nor a restart.
+_SCAN_END = re.compile(rb"\xff+[^\x00\xd0-\xd7\xff]")
 
 
 class JpegError(ValueError):
@@ -136,3 +145,55 @@ def with_metadata(data: bytes, *, exif: bytes | None = None, icc: bytes | None =
     if segs and segs[0][0] == 0xE0 and kept and bytes(kept[0][:2]) == b"\xff\xe0":
         head.insert(1, bytes(kept.pop(0)))
     return b"".join([*head, *kept, view[scan:]])
+
+
+def picture_only(data: bytes) -> bytes | None:
+    """The JPEG with nothing but what shows its picture, its compressed data byte for byte;
+    None when it is not one every browser decodes (arithmetic or lossless coding) or its
+    structure is not understood.
+
+    Left out: every APPn but Adobe's colour-coding header, comments (EXIF, XMP, IPTC,
+    ICC profiles, makers' notes, thumbnails, wherever they stand, between scans too), and
+    whatever follows the end of the image (a motion photo's video).
+    """
+    try:
+        segs, scan = segments(data)
+    except JpegError:
+        return None
+    frames = {marker for marker, _, _ in segs} & _SOF_MARKERS
+    if not frames or not frames <= _BROWSER_FRAMES:
+        return None
+    kept = [SOI]
+    for marker, start, end in segs:
+        if marker in _TABLES or marker in frames or _is_adobe(marker, data[start + 4 : end]):
+            kept.append(data[start:end])
+    pos = scan
+    while pos + 2 <= len(data) and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker == EOI[1]:
+            return b"".join([*kept, EOI])
+        if pos + 4 > len(data):
+            return None
+        (length,) = struct.unpack_from(">H", data, pos + 2)
+        end = pos + 2 + length
+        if length < 2 or end > len(data):
+            return None
+        if marker == 0xDA:
+            found = _SCAN_END.search(data, end)
+            if found is None:
+                return None
+            kept.append(data[pos : found.end() - 2])
+            pos = found.end() - 2
+        elif marker in _TABLES:
+            kept.append(data[pos:end])
+            pos = end
+        elif 0xE0 <= marker <= 0xEF or marker == 0xFE:
+            pos = end
+        else:
+            return None
+    return None
+
+
+def _is_adobe(marker: int, body: bytes) -> bool:
+    """Adobe's APP14 header (how the colours are coded, no payload): the one APPn kept."""
+    return marker == 0xEE and body[:5] == b"Adobe" and len(body) == 12
