@@ -1,0 +1,170 @@
+"""JPEG byte work without decoding, on real JPEGs made here and cut, padded, tagged and
+damaged by hand: segments, sizes, content ids, completeness, repair, profiles, metadata
+replaced, and the picture kept without its metadata."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import piexif
+import pytest
+from PIL import Image
+
+from photoseek import jpeg, samples
+
+
+def _jpeg(size: tuple[int, int] = (64, 48), **options: object) -> bytes:
+    encoded = io.BytesIO()
+    samples.picture(4, size).save(encoded, "JPEG", quality=85, **options)
+    return encoded.getvalue()
+
+
+def _segment(marker: int, body: bytes) -> bytes:
+    return bytes([0xFF, marker]) + (len(body) + 2).to_bytes(2, "big") + body
+
+
+def _pixels(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def test_segments_are_listed_in_order_up_to_the_scan():
+    data = _jpeg(comment=b"hello")
+    segs, scan = jpeg.segments(data)
+    assert [m for m, _, _ in segs][:2] == [0xE0, 0xFE]
+    assert segs[0][1] == 2 and all(a[2] == b[1] for a, b in zip(segs, segs[1:], strict=False))
+    assert data[scan : scan + 2] == b"\xff\xda" and segs[-1][2] == scan
+    # Fill bytes before a marker and a standalone marker are stepped over.
+    padded = data[:2] + b"\xff\xff\x01" + data[2:]
+    assert [m for m, _, _ in jpeg.segments(padded)[0]] == [m for m, _, _ in segs]
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda d: b"GIF89a" + d, "does not start"),
+        (lambda d: d[:2] + b"\x00" + d[3:], "broken marker"),
+        (lambda d: d[:4] + b"\xff\xff" + d[6:], "runs past the end"),
+        (lambda d: d[:4] + b"\x00\x01" + d[6:], "runs past the end"),
+        (lambda d: d[: jpeg.segments(d)[1]], "no image data"),
+    ],
+)
+def test_a_broken_structure_is_refused_with_what_is_wrong(damage, message):
+    with pytest.raises(jpeg.JpegError, match=message):
+        jpeg.segments(damage(_jpeg()))
+
+
+def test_dimensions_come_from_the_frame_header():
+    assert jpeg.dimensions(_jpeg((321, 123))) == (321, 123)
+    assert jpeg.dimensions(_jpeg((77, 55), progressive=True)) == (77, 55)
+    data = _jpeg()
+    frame = next(start for marker, start, _ in jpeg.segments(data)[0] if marker == 0xC0)
+    empty = data[: frame + 5] + b"\x00\x00\x00\x00" + data[frame + 9 :]
+    with pytest.raises(jpeg.JpegError, match="empty image"):
+        jpeg.dimensions(empty)
+    no_frame = b"".join(
+        data[start:end] if marker != 0xC0 else b"" for marker, start, end in jpeg.segments(data)[0]
+    )
+    with pytest.raises(jpeg.JpegError, match="no frame header"):
+        jpeg.dimensions(data[:2] + no_frame + data[jpeg.segments(data)[1] :])
+
+
+def test_the_content_id_ignores_metadata_and_nothing_else():
+    plain = _jpeg()
+    tagged = jpeg.with_metadata(plain, exif=piexif.dump({"0th": {piexif.ImageIFD.Make: b"X"}}))
+    commented = plain[:2] + _segment(0xFE, b"a comment") + plain[2:]
+    ids = {jpeg.content_id(d) for d in (plain, tagged, commented)}
+    assert len(ids) == 1 and len(ids.pop()) == 32
+    other = bytearray(plain)
+    other[-10] ^= 0x01
+    assert jpeg.content_id(bytes(other)) != jpeg.content_id(plain)
+    retabled = _jpeg(optimize=True)
+    assert jpeg.content_id(retabled) != jpeg.content_id(plain)
+
+
+def test_a_jpeg_cut_short_is_refused_and_a_video_after_its_end_is_not():
+    data = _jpeg()
+    jpeg.check_complete(data)
+    jpeg.check_complete(data + b"a motion photo's video")
+    with pytest.raises(jpeg.JpegError, match="cut short"):
+        jpeg.check_complete(data[:-2])
+
+
+def test_the_missing_end_marker_is_added_and_padding_dropped():
+    data = _jpeg()
+    assert jpeg.repair_end(data) == (data, False)
+    assert jpeg.repair_end(data + b"\x00\x00\x00") == (data, False)
+    assert jpeg.repair_end(data[:-2]) == (data, True)
+    assert jpeg.repair_end(data[:-2] + b"\x00\x00") == (data, True)
+
+
+def test_a_colour_profile_is_read_back_from_its_chunks_in_order():
+    profile = bytes(range(256)) * 300  # 76,800 bytes: two APP2 chunks
+    data = jpeg.with_metadata(_jpeg(), icc=profile)
+    chunks = [m for m, _, _ in jpeg.segments(data)[0] if m == 0xE2]
+    assert len(chunks) == 2 and jpeg.icc_profile(data) == profile
+    assert jpeg.icc_profile(_jpeg()) is None
+    # Chunks stored out of order are put back by their numbers.
+    segs, _ = jpeg.segments(data)
+    first, second = [(s, e) for m, s, e in segs if m == 0xE2]
+    swapped = data[: first[0]] + data[second[0] : second[1]] + data[first[0] : first[1]]
+    swapped += data[second[1] :]
+    assert jpeg.icc_profile(swapped) == profile
+
+
+def test_metadata_is_replaced_and_every_other_byte_kept():
+    plain = _jpeg(comment=b"kept")
+    old = piexif.dump({"0th": {piexif.ImageIFD.Make: b"Old"}})
+    new = piexif.dump({"0th": {piexif.ImageIFD.Make: b"New"}})
+    tagged = jpeg.with_metadata(plain, exif=old, icc=b"profile one")
+    again = jpeg.with_metadata(tagged, exif=new, icc=b"profile two")
+    assert b"Old" not in again and b"New" in again and b"kept" in again
+    assert jpeg.icc_profile(again) == b"profile two"
+    assert again.count(b"ICC_PROFILE") == 1 and again.count(b"Exif\x00\x00") == 1
+    # JFIF's header stays first; the compressed data is untouched.
+    assert [m for m, _, _ in jpeg.segments(again)[0]][:3] == [0xE0, 0xE1, 0xE2]
+    assert again.endswith(plain[jpeg.segments(plain)[1] :])
+    assert np.array_equal(_pixels(again), _pixels(plain))
+    # Only what is named is replaced.
+    assert jpeg.with_metadata(tagged, icc=b"p3").count(b"Old") == 1
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+def test_the_picture_alone_keeps_every_compressed_byte_and_no_metadata(progressive):
+    data = _jpeg((300, 200), progressive=progressive, comment=b"secret", restart_marker_rows=1)
+    data = jpeg.with_metadata(data, exif=piexif.dump({"0th": {piexif.ImageIFD.Make: b"Phone"}}))
+    data = data[:2] + _segment(0xED, b"Photoshop 3.0\x00IPTC place") + data[2:]
+    if progressive:
+        second = data.index(b"\xff\xda", data.index(b"\xff\xda") + 2)
+        data = data[:second] + _segment(0xFE, b"between scans") + data[second:]
+    adobe = _segment(0xEE, b"Adobe\x00\x64\x00\x00\x00\x00\x01")
+    data = data[:2] + adobe + data[2:] + b"\x00trailing video"
+    kept = jpeg.picture_only(data)
+    assert kept is not None
+    assert np.array_equal(_pixels(kept), _pixels(data))
+    for private in (b"secret", b"Phone", b"IPTC", b"between scans", b"video", b"JFIF"):
+        assert private not in kept, private
+    assert kept.endswith(b"\xff\xd9") and adobe in kept
+    markers = [m for m, _, _ in jpeg.segments(kept)[0]]
+    assert markers[0] == 0xEE and 0xDD in markers
+    assert set(markers) <= {0xEE, 0xDB, 0xC4, 0xDD, 0xC0, 0xC2}
+
+
+def test_the_picture_alone_is_refused_where_a_browser_could_not_show_it():
+    data = _jpeg()
+    frame = next(start for marker, start, _ in jpeg.segments(data)[0] if marker == 0xC0)
+    arithmetic = data[: frame + 1] + b"\xc9" + data[frame + 2 :]
+    assert jpeg.picture_only(arithmetic) is None
+    assert jpeg.picture_only(data[:-2]) is None  # cut short
+    assert jpeg.picture_only(b"not a jpeg") is None
+    scan = jpeg.segments(data)[1]
+    broken = data[:scan] + data[scan : scan + 2] + b"\xff\xff" + data[scan + 4 :]
+    assert jpeg.picture_only(broken) is None
+    # A marker that has no place between scans.
+    odd = data[:-2] + b"\xff\xc8\x00\x04\x00\x00" + data[-2:]
+    assert jpeg.picture_only(odd) is None
+    # An APP14 that is not Adobe's short header is metadata like any other.
+    other = data[:2] + _segment(0xEE, b"Adobe\x00 and a payload of its own") + data[2:]
+    kept = jpeg.picture_only(other)
+    assert kept is not None and b"payload" not in kept
