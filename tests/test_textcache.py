@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -121,3 +122,23 @@ def test_the_gallerys_text_model_is_made_once_per_model(checkpoint):
     # One cut short is made again.
     kept[0].write_text('{"text/model": "cut sh')
     assert export_kept(embedder).files == made.files
+
+
+def test_the_cache_file_keeps_many_vectors_and_a_damaged_table_only_costs_time(tmp_path):
+    from photoseek.embed.textcache import TextVectorCache
+
+    path = tmp_path / "not" / "made" / "yet" / "vectors.db"
+    texts = [f"text {i}" for i in range(1234)]
+    vectors = np.random.default_rng(1).standard_normal((len(texts), 8)).astype(np.float32)
+    cache = TextVectorCache(path)
+    cache.put(texts, vectors)
+    found = cache.get(texts[::-1])
+    assert len(found) == len(texts)
+    assert all(np.array_equal(found[t], vectors[i]) for i, t in enumerate(texts))
+    # Another program drops its table while it is open: answers are empty, writes vanish.
+    with sqlite3.connect(path) as other:
+        other.execute("DROP TABLE vectors")
+    assert cache.get(texts) == {}
+    cache.put(texts[:2], vectors[:2])
+    cache.close()
+    cache.close()
