@@ -87,8 +87,8 @@ class TextReader:
             engine_version = "unknown"
         self.workers = default_workers(workers)
         # One engine of one thread per worker: ONNX Runtime spreads one photo over two cores
-        # poorly (11.6 photos/s on two threads, 11.1 on one), while two photos at once,
-        # one a core, read 19 (benchmarks/bench_ocr.py).
+        # poorly (on 60 photos of 2,048 pixels here, 11.6 photos/s on two threads and 11.1
+        # on one), while two photos at once, one a core, read 19.
         self._engines: queue.SimpleQueue = queue.SimpleQueue()
         for _ in range(self.workers):
             self._engines.put(RapidOCR(params=engine_settings(defaults)))

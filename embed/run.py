@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,8 +106,7 @@ def embed_texts_cached(
     except LibraryError:
         # Read-only media or another writer: the words are embedded, just not remembered.
         library = Library(library_root, readonly=True)
-    cache = TextVectorCache(embedder.text_cache)
-    with library:
+    with library, closing(TextVectorCache(embedder.text_cache)) as cache:
         if not library.readonly:
             library.register_model(embedder.name, embedder.dim, embedder.info)
         known = library.text_vectors(embedder.name, unique)
@@ -127,7 +127,6 @@ def embed_texts_cached(
             known.update(zip(chunk, vectors, strict=True))
             bar.update(len(chunk))
         bar.close()
-    cache.close()
     if not texts:
         return np.zeros((0, embedder.dim), dtype=np.float32)
     return np.stack([known[t] for t in texts]).astype(np.float32)
