@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from photoseek.embed import index as index_module
 from photoseek.embed.index import VectorIndex
@@ -39,3 +40,94 @@ def test_unreachable_target_falls_back_to_exact(tmp_path, monkeypatch):
     assert _recall(index, exact) == 1.0
     reloaded = VectorIndex(ids, vectors, tmp_path / "idx", "m", exact_limit=0)
     assert reloaded.exact
+
+
+def _clustered(n: int, dim: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((20, dim))
+    return _unit(centres[rng.integers(0, 20, n)] + 0.3 * rng.standard_normal((n, dim)))
+
+
+def test_exact_search_ranks_best_first_with_cosine_scores(tmp_path):
+    vectors = _unit(np.random.default_rng(2).standard_normal((300, 16)))
+    ids = [f"p{i}" for i in range(len(vectors))]
+    index = VectorIndex(ids, vectors, tmp_path / "idx", "m")
+    assert index.exact and len(index) == 300
+    # More queries than one block of 1,024, so that the blocks are joined in order.
+    queries = _unit(np.random.default_rng(3).standard_normal((1100, 16)))
+    found = index.search(queries, 5)
+    scores = queries @ vectors.T
+    for query, row in zip(scores, found, strict=True):
+        best = np.argsort(-query)[:5]
+        assert [pid for pid, _ in row] == [ids[i] for i in best]
+        assert np.allclose([s for _, s in row], query[best], atol=1e-6)
+    # One query as a plain vector; k beyond the photos; k of 0.
+    assert index.search(vectors[7], 1) == [[("p7", pytest.approx(1.0, abs=1e-6))]]
+    assert len(index.search(vectors[:2], 1000)[0]) == 300
+    assert index.search(vectors[:3], 0) == [[], [], []]
+
+
+def test_hnsw_answers_like_exact_search_best_first_with_cosine_scores(tmp_path):
+    vectors = _clustered(2000, 32, 4)
+    ids = [f"p{i}" for i in range(len(vectors))]
+    index = VectorIndex(ids, vectors, tmp_path / "idx", "m", exact_limit=0)
+    assert not index.exact and index.ef >= index_module.HNSW_EF_SEARCH
+    queries = vectors[:50]
+    exact = VectorIndex(ids, vectors, tmp_path / "exact", "m").search(queries, 10)
+    for query, row, want in zip(queries, index.search(queries, 10), exact, strict=True):
+        scores = [s for _, s in row]
+        assert scores == sorted(scores, reverse=True)
+        # Each score is the cosine of the query and that photo.
+        cosines = [float(vectors[index.position[pid]] @ query) for pid, _ in row]
+        assert scores == pytest.approx(cosines, abs=1e-5)
+        assert len({p for p, _ in row} & {p for p, _ in want}) >= 9
+    assert index.search(vectors[5], 3)[0][0] == ("p5", pytest.approx(1.0, abs=1e-5))
+
+
+def test_neighbours_leave_the_photo_itself_out_and_keep_k(tmp_path):
+    vectors = _clustered(400, 16, 5)
+    ids = [f"p{i}" for i in range(len(vectors))]
+    for limit in (len(ids), 0):
+        index = VectorIndex(ids, vectors, tmp_path / f"idx{limit}", "m", exact_limit=limit)
+        found = index.neighbours(6)
+        assert list(found) == ids
+        for pid, row in found.items():
+            assert len(row) == 6 and pid not in {p for p, _ in row}
+            assert [s for _, s in row] == sorted((s for _, s in row), reverse=True)
+
+
+def test_a_saved_index_is_reused_and_grows_by_its_new_photos_only(tmp_path):
+    vectors = _clustered(1500, 24, 6)
+    ids = [f"p{i}" for i in range(len(vectors))]
+    first = VectorIndex(ids[:1000], vectors[:1000], tmp_path / "idx", "m", exact_limit=0)
+    saved = (tmp_path / "idx.hnsw").stat().st_mtime_ns
+    again = VectorIndex(ids[:1000], vectors[:1000], tmp_path / "idx", "m", exact_limit=0)
+    assert (tmp_path / "idx.hnsw").stat().st_mtime_ns == saved
+    assert again.ef == first.ef and again.labels == ids[:1000]
+    # New photos come between the old ones in the library's order: labels keep the old ones'.
+    order = ids[1000:1100] + ids[:1000] + ids[1100:]
+    rows = [int(p[1:]) for p in order]
+    grown = VectorIndex(order, vectors[rows], tmp_path / "idx", "m", exact_limit=0)
+    assert grown.labels == ids[:1000] + ids[1000:1100] + ids[1100:]
+    # Still HNSW: a graph grown wrong would fail its own recall check and fall back to exact.
+    assert not grown.exact
+    for pid in ("p3", "p1050", "p1499"):
+        assert grown.search(grown.vector(pid), 1)[0][0][0] == pid
+    meta = json.loads((tmp_path / "idx.json").read_text())
+    assert meta["model"] == "m" and meta["ids"] == grown.labels
+
+
+def test_each_model_has_its_own_safely_named_index_files():
+    names = {index_module._stem(m) for m in ("openai/clip", "openai_clip", "a b", "a:b")}
+    assert len(names) == 4 and not any("/" in n or " " in n for n in names)
+    assert index_module._stem("x" * 200).startswith("x" * 60 + "-")
+
+
+def test_exact_copies_still_get_k_neighbours_each(tmp_path):
+    # Ten photos with one vector: a photo need not be among the first k + 1 answers for it.
+    vectors = _unit(
+        np.vstack([np.ones((10, 8)), np.random.default_rng(7).standard_normal((30, 8))])
+    )
+    ids = [f"p{i}" for i in range(len(vectors))]
+    found = VectorIndex(ids, vectors, tmp_path / "idx", "m").neighbours(3)
+    assert all(len(row) == 3 and pid not in {p for p, _ in row} for pid, row in found.items())
