@@ -168,3 +168,50 @@ def test_the_picture_alone_is_refused_where_a_browser_could_not_show_it():
     other = data[:2] + _segment(0xEE, b"Adobe\x00 and a payload of its own") + data[2:]
     kept = jpeg.picture_only(other)
     assert kept is not None and b"payload" not in kept
+
+
+def _with_frame(data: bytes, marker: int) -> bytes:
+    frame = next(start for m, start, _ in jpeg.segments(data)[0] if m == 0xC0)
+    return data[: frame + 1] + bytes([marker]) + data[frame + 2 :]
+
+
+def test_every_kind_of_frame_gives_its_size_and_only_huffman_frames_are_kept_alone():
+    data = _jpeg((37, 29))
+    frames = [0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF]
+    for marker in frames:
+        assert jpeg.dimensions(_with_frame(data, marker)) == (37, 29), hex(marker)
+        kept = jpeg.picture_only(_with_frame(data, marker))
+        assert (kept is not None) == (marker in (0xC0, 0xC1, 0xC2)), hex(marker)
+    # Markers that are not frames (tables, an application segment) give no size.
+    for marker in (0xC4, 0xC8, 0xCC, 0xE5):
+        with pytest.raises(jpeg.JpegError, match="no frame header"):
+            jpeg.dimensions(_with_frame(data, marker))
+    one = io.BytesIO()
+    Image.new("RGB", (1, 1), "red").save(one, "JPEG")
+    assert jpeg.dimensions(one.getvalue()) == (1, 1)
+
+
+def test_restart_and_empty_segments_before_the_scan_are_stepped_over():
+    data = _jpeg()
+    plain = [m for m, _, _ in jpeg.segments(data)[0]]
+    for standalone in (b"\xff\x01", b"\xff\xd0", b"\xff\xd7"):
+        assert [m for m, _, _ in jpeg.segments(data[:2] + standalone + data[2:])[0]] == plain
+    empty = data[:2] + b"\xff\xfe\x00\x02" + data[2:]
+    assert [m for m, _, _ in jpeg.segments(empty)[0]] == [0xFE, *plain]
+    # Four bytes short of a segment's header: not a scan.
+    with pytest.raises(jpeg.JpegError, match="no image data"):
+        jpeg.segments(data[:2] + b"\xff\xfe\x00")
+
+
+def test_the_content_id_reads_tables_and_skips_every_application_segment():
+    plain = _jpeg()
+    table = next(start for m, start, _ in jpeg.segments(plain)[0] if m == 0xDB)
+    retabled = bytearray(plain)
+    retabled[table + 10] ^= 0x01  # one quantisation value: same scan, other pixels
+    assert jpeg.content_id(bytes(retabled)) != jpeg.content_id(plain)
+    for marker in (0xE0, 0xE7, 0xEF, 0xFE):
+        tagged = plain[:2] + _segment(marker, b"some application's data") + plain[2:]
+        assert jpeg.content_id(tagged) == jpeg.content_id(plain), hex(marker)
+    assert jpeg.content_id(plain[:2] + _segment(0xDD, b"\x00\x04") + plain[2:]) != (
+        jpeg.content_id(plain)
+    )
