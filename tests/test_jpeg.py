@@ -215,3 +215,77 @@ def test_the_content_id_reads_tables_and_skips_every_application_segment():
     assert jpeg.content_id(plain[:2] + _segment(0xDD, b"\x00\x04") + plain[2:]) != (
         jpeg.content_id(plain)
     )
+
+
+def test_an_empty_width_or_height_alone_is_refused():
+    data = _jpeg()
+    frame = next(start for marker, start, _ in jpeg.segments(data)[0] if marker == 0xC0)
+    for offset in (5, 7):  # height, then width
+        empty = data[: frame + offset] + b"\x00\x00" + data[frame + offset + 2 :]
+        with pytest.raises(jpeg.JpegError, match="empty image"):
+            jpeg.dimensions(empty)
+
+
+def test_other_application_segments_are_never_taken_for_exif_or_a_profile():
+    # Byte strings that sort after "Exif" and "ICC_PROFILE" (XMP, MPF) and before them.
+    xmp = _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00<xmp/>")
+    early = _segment(0xE1, b"ABCDEFG")
+    mpf = _segment(0xE2, b"MPF\x00 a second picture's index")
+    early_app2 = _segment(0xE2, b"AAAA not a profile")
+    plain = _jpeg()
+    data = plain[:2] + xmp + early + mpf + early_app2 + plain[2:]
+    assert jpeg.icc_profile(data) is None
+    tagged = jpeg.with_metadata(data, exif=piexif.dump({}), icc=b"the profile")
+    for segment in (xmp, early, mpf, early_app2):
+        assert segment in tagged
+    assert jpeg.icc_profile(tagged) == b"the profile"
+
+
+def test_a_large_profile_is_cut_into_numbered_chunks_that_fit_a_segment():
+    profile = bytes(range(256)) * 600  # 153,600 bytes: three chunks
+    data = jpeg.with_metadata(_jpeg(), icc=profile)
+    chunks = [data[s + 4 : e] for m, s, e in jpeg.segments(data)[0] if m == 0xE2]
+    assert [(c[12], c[13]) for c in chunks] == [(1, 3), (2, 3), (3, 3)]
+    assert [len(c) - 14 for c in chunks] == [65505, 65505, 153600 - 2 * 65505]
+
+
+def test_metadata_goes_right_after_the_start_when_there_is_no_jfif_header():
+    plain = jpeg.picture_only(_jpeg())
+    assert plain is not None and jpeg.segments(plain)[0][0][0] == 0xDB
+    tagged = jpeg.with_metadata(plain, exif=piexif.dump({}))
+    assert [m for m, _, _ in jpeg.segments(tagged)[0]][:2] == [0xE1, 0xDB]
+
+
+def test_between_scans_every_application_segment_goes_and_damage_is_refused():
+    data = _jpeg((120, 80), progressive=True)
+    second = data.index(b"\xff\xda", data.index(b"\xff\xda") + 2)
+    for marker in (0xE0, 0xE1, 0xEF, 0xFE):
+        tagged = data[:second] + _segment(marker, b"private words") + data[second:]
+        kept = jpeg.picture_only(tagged)
+        assert kept is not None and b"private" not in kept, hex(marker)
+        assert np.array_equal(_pixels(kept), _pixels(data))
+    # A segment between scans whose length is too short, or runs past the end.
+    for damaged in (
+        data[:second] + b"\xff\xc4\x00\x01" + data[second:],
+        data[:second] + b"\xff\xc4\xff\xf0",
+    ):
+        assert jpeg.picture_only(damaged) is None
+    # The data stops at a marker, before its length.
+    assert jpeg.picture_only(data[: second + 2]) is None
+    # No frame header at all.
+    frame = next((s, e) for m, s, e in jpeg.segments(data)[0] if m == 0xC2)
+    assert jpeg.picture_only(data[: frame[0]] + data[frame[1] :]) is None
+
+
+def test_only_adobes_own_short_header_is_kept():
+    data = _jpeg()
+    for body, kept in (
+        (b"Adobe\x00\x64\x00\x00\x00\x00\x01", True),
+        (b"Adobe\x00", False),
+        (b"Adobe\x00\x64\x00\x00\x00\x00\x01 and more", False),
+        (b"Adobf\x00\x64\x00\x00\x00\x00\x01", False),
+        (b"Adobd\x00\x64\x00\x00\x00\x00\x01", False),
+    ):
+        segment = _segment(0xEE, body)
+        out = jpeg.picture_only(data[:2] + segment + data[2:])
+        assert out is not None and (segment in out) == kept, body
