@@ -401,3 +401,49 @@ def test_a_jpeg_unlike_what_the_site_shows_is_encoded_again_at_full_size(tmp_pat
     with Image.open(_rendition(tmp_path / "site", "full", "0f0f")) as full:
         assert full.quantization[0] == _quantization(90) and full.mode == "RGB"
         assert full.size == size == ((1200, 1800) if unlike == "turned" else (1800, 1200))
+
+
+def test_views_alone_are_decoded_at_the_scale_that_keeps_the_large_size(tmp_path, monkeypatch):
+    from PIL import JpegImagePlugin
+
+    decoded = []
+
+    original = JpegImagePlugin.JpegImageFile.draft
+
+    def record(image, mode, size):  # noqa: ANN001, ANN202 - Pillow's own signature
+        found = original(image, mode, size)
+        decoded.append(image.size)
+        return found
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", record)
+    for size, expected in (((4000, 3003), (2000, 1502)), ((3003, 4000), (1502, 2000)),
+                           ((3300, 1000), (1650, 500)), ((2000, 1500), (2000, 1500))):  # fmt: skip
+        source = tmp_path / f"{size[0]}.jpg"
+        source.write_bytes(_jpeg(samples.picture(8, size)))
+        decoded.clear()
+        pictures.render(source, f"{size[0]:04x}", tmp_path / "site", full=False)
+        assert decoded == [expected], size
+        with Image.open(_rendition(tmp_path / "site", "large", f"{size[0]:04x}")) as large:
+            assert max(large.size) == 1600
+
+
+@pytest.mark.parametrize("case", ["grey", "no EXIF at all", "quality 90 exactly"])
+def test_these_jpegs_are_their_own_full_size_too(tmp_path, case):
+    picture = samples.picture(9, (1800, 1200))
+    if case == "grey":
+        picture = picture.convert("L")
+    encoded = io.BytesIO()
+    picture.save(encoded, "JPEG", quality=90 if case == "quality 90 exactly" else 85)
+    source = tmp_path / "source.jpg"
+    source.write_bytes(encoded.getvalue())
+    pictures.render(source, "0e0e", tmp_path / "site")
+    full = _rendition(tmp_path / "site", "full", "0e0e").read_bytes()
+    assert full == jpeg.picture_only(encoded.getvalue())
+
+
+def test_a_picture_that_is_not_a_jpeg_is_encoded_at_full_size(tmp_path):
+    source = tmp_path / "source.png"
+    samples.picture(10, (1800, 1200)).save(source)
+    pictures.render(source, "0d0d", tmp_path / "site")
+    with Image.open(_rendition(tmp_path / "site", "full", "0d0d")) as full:
+        assert full.format == "JPEG" and full.quantization[0] == _quantization(90)
