@@ -61,6 +61,9 @@ def test_exact_search_ranks_best_first_with_cosine_scores(tmp_path):
         best = np.argsort(-query)[:5]
         assert [pid for pid, _ in row] == [ids[i] for i in best]
         assert np.allclose([s for _, s in row], query[best], atol=1e-6)
+    # A longer list, in order: the partition must hold its whole top.
+    row = index.search(queries[0], 60)[0]
+    assert [pid for pid, _ in row] == [ids[i] for i in np.argsort(-scores[0])[:60]]
     # One query as a plain vector; k beyond the photos; k of 0.
     assert index.search(vectors[7], 1) == [[("p7", pytest.approx(1.0, abs=1e-6))]]
     assert len(index.search(vectors[:2], 1000)[0]) == 300
