@@ -124,11 +124,8 @@ def render(
                     wanted.discard(FULL)
             if not wanted:
                 return photo_id, size, ""
-            if opened.format == "JPEG" and FULL not in wanted:
-                # Pillow divides the stored size by the one asked, rounding down: asking for
-                # the large size along the long edge keeps a 4000 x 3000 picture's half scale.
-                scale = SIZES["large"] / max(opened.size)
-                opened.draft("RGB", (int(opened.width * scale), int(opened.height * scale)))
+            if FULL not in wanted:
+                jpeg.draft_long_edge(opened, SIZES["large"])
             # Turning keeps the picture's info, its colour profile included.
             image = _to_srgb(ImageOps.exif_transpose(opened))
         # No metadata at all (EXIF, profile, comments): sRGB is the web's default, and

@@ -29,6 +29,7 @@ from typing import Any
 from PIL import Image, ImageOps
 
 from photoseek.concurrency import default_workers
+from photoseek.jpeg import draft_long_edge
 
 from .preprocess import to_rgb
 
@@ -125,11 +126,11 @@ class TextReader:
         pass finds text in it."""
         if not self.defaults:
             with Image.open(path) as image:
-                _draft(image, GATE_SIDE)
+                draft_long_edge(image, GATE_SIDE)
                 if not self.may_show_text(image):
                     return ""
         with Image.open(path) as image:
-            _draft(image, MAX_SIDE)
+            draft_long_edge(image, MAX_SIDE)
             return self._read_all(_upright(image, HANDED_SIDE, Image.Resampling.BILINEAR))
 
     def _read_all(self, image: Image.Image) -> str:
@@ -141,16 +142,6 @@ class TextReader:
             if self.defaults or (score >= MIN_SCORE and len(text) >= 2):
                 lines.append(text)
         return "\n".join(lines)
-
-
-def _draft(image: Image.Image, side: int) -> None:
-    """Let a JPEG decode at the smallest DCT scale that keeps `side` pixels along its long
-    edge: a 100-megapixel original stays cheap in time and memory."""
-    if image.format == "JPEG" and max(image.size) > side:
-        # Pillow divides the stored size by the asked one, rounding down: asking for the
-        # scaled size rounded down keeps a 4000 x 3003 picture's half scale.
-        scale = side / max(image.size)
-        image.draft("RGB", (max(1, int(image.width * scale)), max(1, int(image.height * scale))))
 
 
 def _upright(image: Image.Image, side: int, resample: Image.Resampling) -> Image.Image:

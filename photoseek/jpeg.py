@@ -1,11 +1,12 @@
-"""JPEG byte-level work that needs no decoding: structure checks, content ids, repair,
-segments, and a picture's bytes without its metadata."""
+"""JPEG work that needs no decoding: structure checks, content ids, repair, segments, a
+picture's bytes without its metadata; and asking Pillow to decode one at a reduced scale."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import struct
+from typing import Any
 
 SOI = b"\xff\xd8"
 EOI = b"\xff\xd9"
@@ -18,6 +19,19 @@ _TABLES = {0xC4, 0xDB, 0xDD}
 # The end of a scan's compressed data: 0xFF (after any fill bytes) and a marker that is
 # neither a stuffed zero nor a restart.
 _SCAN_END = re.compile(rb"\xff+[^\x00\xd0-\xd7\xff]")
+
+
+def draft_long_edge(image: Any, side: int) -> None:
+    """Let a JPEG that Pillow has opened (not yet loaded) decode at the smallest DCT scale
+    that keeps `side` pixels along its long edge; other formats and smaller pictures are
+    left as they are."""
+    if image.format != "JPEG" or max(image.size) <= side:
+        return
+    # Pillow divides the stored size by the one asked, rounding down: asking for the scaled
+    # size rounded down keeps a 4000 x 3003 picture's half scale. An edge of at least one
+    # pixel keeps a strip a few pixels high from asking for none.
+    scale = side / max(image.size)
+    image.draft("RGB", (max(1, int(image.width * scale)), max(1, int(image.height * scale))))
 
 
 class JpegError(ValueError):

@@ -447,3 +447,17 @@ def test_a_picture_that_is_not_a_jpeg_is_encoded_at_full_size(tmp_path):
     pictures.render(source, "0d0d", tmp_path / "site")
     with Image.open(_rendition(tmp_path / "site", "full", "0d0d")) as full:
         assert full.format == "JPEG" and full.quantization[0] == _quantization(90)
+
+
+@pytest.mark.parametrize("full", [True, False])
+def test_a_strip_a_few_pixels_high_gets_its_views(tmp_path, full):
+    # Scaled to the large size's long edge, its short edge rounds to no pixels at all.
+    source = tmp_path / "strip.jpg"
+    Image.new("RGB", (8000, 4), (200, 30, 30)).save(source, quality=85)
+    assert pictures.render(source, "5e5e", tmp_path / "site", full=full) == (
+        "5e5e",
+        (8000, 4),
+        "",
+    )
+    with Image.open(_rendition(tmp_path / "site", "large", "5e5e")) as large:
+        assert large.size == (1600, 1)
