@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from photoseek import locators
-from photoseek.facts import LOCATION, PATH, PICTURE_TEXT, public_meta
+from photoseek.facts import FACES, LOCATION, PATH, PEOPLE, PICTURE_TEXT, public_meta
 from photoseek.fieldmatch import search_parts
 from photoseek.library import Photo
 
@@ -60,11 +60,14 @@ def _exposure(meta: dict[str, Any]) -> str | None:
 @dataclass(frozen=True)
 class Privacy:
     """What a published site leaves out: local paths unless asked, places when stripped,
-    the text read in pictures when kept private."""
+    the text read in pictures and the people in photos when kept private, where faces
+    are always, and persons without a name unless asked."""
 
     strip_location: bool = False
     show_paths: bool = False
     ocr: bool = True
+    people: bool = True
+    unnamed_people: bool = False
 
     @property
     def hidden(self) -> frozenset[str]:
@@ -75,9 +78,16 @@ class Privacy:
                 (LOCATION, self.strip_location),
                 (PATH, not self.show_paths),
                 (PICTURE_TEXT, not self.ocr),
+                (PEOPLE, not self.people),
+                (FACES, True),
             )
             if hide
         )
+
+
+def unnamed_person(person: int) -> str:
+    """How a site names a person nobody named, when it may show them."""
+    return f"Person {person}"
 
 
 def _told_apart(place: locators.Locator) -> str:
@@ -138,7 +148,16 @@ class Entry:
     @functools.cached_property
     def meta(self) -> dict[str, Any]:
         """The photo's merged metadata, less what may not be published."""
-        return public_meta(self.photo.meta, self.privacy.hidden)
+        meta = public_meta(self.photo.meta, self.privacy.hidden)
+        if self.privacy.people and self.privacy.unnamed_people:
+            unnamed = [
+                unnamed_person(face["person"])
+                for face in self.photo.meta.get("faces", [])
+                if face["person"] is not None and not face["name"]
+            ]
+            if unnamed:
+                meta["people"] = meta.get("people", []) + list(dict.fromkeys(unnamed))
+        return meta
 
     def sources(self) -> list[str]:
         """Each place the photo was found, as its page shows it."""

@@ -53,6 +53,18 @@ class SiteOptions:
         "Keep the text read in pictures out of the site: it stays searchable with "
         "`photoseek search` on this machine only.",
     )
+    people_private: bool = _option(
+        False,
+        "--people-private",
+        "Keep every person out of the site (names from the sources and recognised faces "
+        "alike): they stay searchable with `photoseek search` on this machine only.",
+    )
+    publish_unnamed_people: bool = _option(
+        False,
+        "--publish-unnamed-people",
+        "Also publish the persons recognised in photos whom nobody named, as 'Person N' "
+        "(by default only named persons appear).",
+    )
     queries: tuple[str, ...] = _option(
         (),
         "--queries",
@@ -72,6 +84,8 @@ class SiteOptions:
             strip_location=self.strip_location,
             show_paths=self.show_paths,
             ocr=not self.ocr_private,
+            people=not self.people_private,
+            unnamed_people=self.publish_unnamed_people,
         )
 
 

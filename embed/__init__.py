@@ -4,11 +4,14 @@ the text in pictures."""
 from .blas import blas_kernels, load_blas
 from .cachedir import cache_base
 from .embedder import Embedder, load_embedder, model_key
+from .faces import INSTALL as FACES_INSTALL
+from .faces import FaceReader, FacesUnavailable
 from .fusion import Fusion, announce_if_unfused, fusion
 from .hub import DEFAULT_MODEL, FALLBACK_MODEL, ModelUnavailable, is_cached
 from .index import VectorIndex
 from .ocr import INSTALL as OCR_INSTALL
 from .ocr import OcrUnavailable, TextReader
+from .read_faces import FacesSummary, find_faces
 from .read_text import ReadSummary, read_library
 from .run import EmbedSummary, embed_library, embed_texts_cached
 from .runtime import cpu_streams, mlx_core
@@ -20,6 +23,10 @@ __all__ = [
     "OCR_INSTALL",
     "EmbedSummary",
     "Embedder",
+    "FACES_INSTALL",
+    "FaceReader",
+    "FacesSummary",
+    "FacesUnavailable",
     "Fusion",
     "ModelUnavailable",
     "OcrUnavailable",
@@ -32,6 +39,7 @@ __all__ = [
     "cpu_streams",
     "embed_library",
     "embed_texts_cached",
+    "find_faces",
     "fusion",
     "is_cached",
     "blas_kernels",

@@ -26,7 +26,7 @@ from photoseek.model_choice import (
     model_source,
 )
 from photoseek.ownership import OwnershipError
-from photoseek.steps import embed_step, extract_step, ocr_step, site_step
+from photoseek.steps import embed_step, extract_step, faces_step, ocr_step, site_step
 
 EXIT_SKIPPED = 3
 
@@ -241,6 +241,93 @@ def ocr(library_dir: Path, progress: bool | None, workers: int | None) -> bool:
     """
     open_library(library_dir).close()
     return ocr_step(library_dir, progress, required=True, workers=workers)
+
+
+@main.command()
+@library_option
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+@workers_option
+@command
+def faces(library_dir: Path, progress: bool | None, workers: int | None) -> bool:
+    """Find the faces in every photo not read yet, and group them into persons.
+
+    Each face's box is shown by `ls --json` (meta.faces); persons are listed and named with
+    `photoseek people`; a name a Takeout or Apple Photos source gave a photo goes to its
+    person. Needs the faces extra: pip install 'photoseek[faces]'.
+    """
+    open_library(library_dir).close()
+    return faces_step(library_dir, progress, required=True, workers=workers)
+
+
+@main.command()
+@library_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line and per person.")
+@click.option(
+    "--name",
+    "naming",
+    nargs=2,
+    type=(int, str),
+    default=None,
+    metavar="ID NAME",
+    help="Name person ID; the name holds across every later run.",
+)
+@click.option(
+    "--merge",
+    "merging",
+    multiple=True,
+    type=int,
+    metavar="ID",
+    help="Merge persons into the first one named: --merge 3 --merge 7.",
+)
+@click.option(
+    "--name-face",
+    "naming_face",
+    nargs=2,
+    type=(int, str),
+    default=None,
+    metavar="FACE NAME",
+    help="Put one face (its id in `ls --json`'s meta.faces) in the person named NAME, to "
+    "correct a face grouped with the wrong person.",
+)
+@command
+def people(
+    library_dir: Path,
+    as_json: bool,
+    naming: tuple[int, str] | None,
+    merging: tuple[int, ...],
+    naming_face: tuple[int, str] | None,
+) -> None:
+    """List the persons whose faces were found (`photoseek faces`), and name or merge them."""
+    from photoseek import facestore
+    from photoseek.people import update_persons
+
+    if len(merging) == 1:
+        raise click.UsageError("--merge needs two persons or more: --merge 3 --merge 7")
+    changing = naming or merging or naming_face
+    with open_library(library_dir) if not changing else Library(library_dir) as library:
+        if library.version < 4:
+            raise click.ClickException(
+                f"no faces were looked for in {library.root} yet: photoseek faces --library "
+                f"{library.root}"
+            )
+        for text in (naming[1] if naming else None, naming_face[1] if naming_face else None):
+            if text is not None and not text.strip():
+                raise click.UsageError("a person's name cannot be empty")
+        if merging:
+            facestore.merge_persons(library, merging[0], merging[1:])
+        if naming:
+            facestore.name_person(library, naming[0], naming[1].strip())
+        if naming_face:
+            facestore.name_face(library, naming_face[0], naming_face[1].strip())
+        if changing:
+            # The sources' names follow what the user settled.
+            update_persons(library)
+        for person in facestore.persons(library):
+            if as_json:
+                click.echo(json.dumps(person.to_json(), ensure_ascii=False))
+            else:
+                name = person.name or "(no name)"
+                click.echo(f"{person.id:>6}  {name}  {person.photos} photos, {person.faces} faces")
 
 
 def hits_options(function):  # noqa: ANN001, ANN201 - a click decorator
@@ -527,6 +614,12 @@ def site(
     help="Read the text in pictures (default: when the OCR extra is installed). --no-ocr "
     "neither reads it nor puts it in the site.",
 )
+@click.option(
+    "--faces/--no-faces",
+    default=None,
+    help="Find faces and group them into persons (default: when the faces extra is "
+    "installed). --no-faces skips the step; persons found before stay in the library.",
+)
 @with_site_options
 @command
 def build(
@@ -536,6 +629,7 @@ def build(
     catalog: Path | None,
     model: str | None,
     ocr: bool | None,
+    faces: bool | None,
     progress: bool | None,
     workers: int | None,
     **options: Any,
@@ -562,10 +656,13 @@ def build(
     unread = ocr is not False and ocr_step(
         library_dir, progress, required=ocr is True, workers=workers
     )
+    faceless = faces is not False and faces_step(
+        library_dir, progress, required=faces is True, workers=workers
+    )
     skipped = site_step(
         library_dir, out, embedder, chosen, progress, workers, list(sources), say_library=True
     )
-    return bool(summary.skipped or embedded.failed or unread or skipped)
+    return bool(summary.skipped or embedded.failed or unread or faceless or skipped)
 
 
 @main.command()

@@ -18,10 +18,14 @@ from typing import Any
 
 # Privacy classes: "location" is removed by --strip-location, "path" (where files sit on the
 # building machine, or a private link) is never published unless the owner asks for it, and
-# "picture text" (what OCR read in a picture) is left out by --ocr-private.
+# "picture text" (what OCR read in a picture) is left out by --ocr-private, "people" (who is
+# in a photo) by --people-private, and "faces" (where faces are, and which person each one
+# was grouped into) is never published as a fact.
 LOCATION = "location"
 PATH = "path"
 PICTURE_TEXT = "picture text"
+PEOPLE = "people"
+FACES = "faces"
 
 TEXT_MAX = 2000
 NAME_MAX = 300
@@ -54,7 +58,7 @@ def converted(convert: Callable[..., Any], value: Any, *more: Any) -> Any:
 @dataclass(frozen=True)
 class Fact:
     """One declared fact: its kind ('text', 'name', 'page', 'int', 'float', 'bool', 'date', 'gps',
-    'place', 'names', 'sizes'), bounds for numbers, and privacy class."""
+    'place', 'names', 'sizes', 'found'), bounds for numbers, and privacy class."""
 
     kind: str
     low: float = -math.inf
@@ -69,7 +73,7 @@ FACTS: dict[str, Fact] = {
     "caption": Fact("text"),
     "keywords": Fact("names"),
     "albums": Fact("names"),
-    "people": Fact("names"),
+    "people": Fact("names", private=PEOPLE),
     "rating": Fact("int", 0, 5),
     "pick": Fact("int", -1, 1),
     "colour_label": Fact("name"),
@@ -115,6 +119,8 @@ FACTS: dict[str, Fact] = {
     "derivative": Fact("name"),
     # The text read in the picture (`photoseek ocr`), lines separated by newlines.
     "ocr": Fact("page", private=PICTURE_TEXT),
+    # The faces found in the picture (`photoseek faces`), with their persons.
+    "faces": Fact("found", private=FACES),
 }
 
 LIST_KINDS = ("names", "sizes")
@@ -207,6 +213,8 @@ _CHECKS: dict[str, Callable[[Any, Fact], Any]] = {
     "gps": lambda value, _fact: _gps(value),
     "place": lambda value, _fact: _place(value),
     "size": lambda value, _fact: _size(value),
+    # Found by photoseek in the picture, never taken from a source.
+    "found": lambda _value, _fact: None,
 }
 
 

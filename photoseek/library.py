@@ -355,6 +355,23 @@ class Library:
         )
         return dict(rows.fetchall())
 
+    def _faces(self, where: str = "", args: tuple = ()) -> dict[str, list[dict[str, Any]]]:
+        """Each photo's faces as `ls --json` shows them: id, box (fractions of the upright
+        picture), person and the person's name (None until named)."""
+        if self.version < 4:
+            return {}
+        found: dict[str, list[dict[str, Any]]] = {}
+        rows = self.db.execute(
+            "SELECT f.photo_id, f.id, f.box, f.person, p.name FROM faces f"
+            " LEFT JOIN persons p ON p.id = f.person" + where + " ORDER BY f.photo_id, f.id",
+            args,
+        )
+        for photo_id, face, box, person, name in rows:
+            found.setdefault(photo_id, []).append(
+                {"id": face, "box": json.loads(box), "person": person, "name": name}
+            )
+        return found
+
     def _places(self, where: str = "", args: tuple = ()) -> dict[str, tuple[float, float, Any]]:
         """Each named photo's coordinates and the gazetteer's place for them (None: no place
         within reach)."""
@@ -370,6 +387,7 @@ class Library:
         links: dict[str, dict[str, list[str]]],
         texts: dict[str, str],
         places: dict[str, tuple[float, float, Any]],
+        faces: dict[str, list[dict[str, Any]]],
     ) -> Iterator[Photo]:
         """Photos from rows ordered by id and their sources ordered by photo id."""
         pending = next(source_rows, None)
@@ -392,6 +410,14 @@ class Library:
             if "place" not in meta and named and named[2] and _same_place(meta, named):
                 # A source's own place name wins over the gazetteer's.
                 meta["place"] = named[2]
+            if pid in faces:
+                meta["faces"] = faces[pid]
+                # A recognised person's name joins the names the sources gave the photo.
+                people = meta.get("people", [])
+                recognised = [f["name"] for f in faces[pid] if f["name"]]
+                meta["people"] = people + [n for n in dict.fromkeys(recognised) if n not in people]
+                if not meta["people"]:
+                    del meta["people"]
             yield Photo(pid, path, fmt, width, height, size, sources, meta, links.get(pid, {}))
 
     def _every_photo(self, places: dict[str, tuple[float, float, Any]]) -> Iterator[Photo]:
@@ -402,6 +428,7 @@ class Library:
             self._links(),
             self._ocr(),
             places,
+            self._faces(),
         )
 
     def photos(self, ids: Iterable[str] | None = None) -> Iterator[Photo]:
@@ -427,6 +454,7 @@ class Library:
                 self._links(f" AND a.photo_id IN ({marks})", chunk),
                 self._ocr(f" AND photo_id IN ({marks})", chunk),
                 self._places(f" WHERE photo_id IN ({marks})", chunk),
+                self._faces(f" WHERE f.photo_id IN ({marks})", chunk),
             )
 
     def photo(self, photo_id: str) -> Photo:

@@ -79,6 +79,34 @@ CREATE TABLE IF NOT EXISTS places(
 """
 
 
+_FACES_AND_PERSONS = """
+CREATE TABLE IF NOT EXISTS face_reads(
+    photo_id TEXT NOT NULL REFERENCES photos(id),
+    model TEXT NOT NULL,
+    read REAL NOT NULL,
+    PRIMARY KEY(photo_id, model)
+);
+CREATE TABLE IF NOT EXISTS persons(
+    id INTEGER PRIMARY KEY,
+    name TEXT,
+    named_by TEXT
+);
+CREATE TABLE IF NOT EXISTS faces(
+    id INTEGER PRIMARY KEY,
+    photo_id TEXT NOT NULL REFERENCES photos(id),
+    model TEXT NOT NULL,
+    box TEXT NOT NULL,
+    landmarks TEXT NOT NULL,
+    score REAL NOT NULL,
+    descriptor BLOB NOT NULL,
+    person INTEGER REFERENCES persons(id),
+    pinned INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS faces_photo ON faces(photo_id);
+CREATE INDEX IF NOT EXISTS faces_person ON faces(person);
+"""
+
+
 def _run(db: sqlite3.Connection, sql: str) -> None:
     for statement in sql.split(";"):
         if statement.strip():
@@ -112,6 +140,10 @@ def _place_names(db: sqlite3.Connection) -> None:
     _run(db, _PLACE_NAMES)
 
 
+def _faces_and_persons(db: sqlite3.Connection) -> None:
+    _run(db, _FACES_AND_PERSONS)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step up the ladder: the version it makes, why, and how."""
@@ -133,6 +165,13 @@ MIGRATIONS = (
         3,
         "place names the gazetteer gave located photos, kept with the coordinates they name",
         _place_names,
+    ),
+    Migration(
+        4,
+        "the faces found in pictures (`photoseek faces`), with the model that found them and "
+        "the photos read with none, and the persons they are grouped into, with the names "
+        "the user or the sources gave them",
+        _faces_and_persons,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

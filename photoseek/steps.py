@@ -83,6 +83,27 @@ def ocr_step(
     return bool(summary.failed)
 
 
+def faces_step(
+    library_dir: Path, progress: bool | None, required: bool, workers: int | None = None
+) -> bool:
+    """Find the faces in photos not read yet and group them into persons; without the face
+    models, say how to get them (an error when `required`, else a note). Returns whether
+    pictures were skipped."""
+    from photoseek.embed import FaceReader, FacesUnavailable, find_faces
+    from photoseek.outcome import Outcome
+
+    try:
+        reader = FaceReader(workers=workers)
+    except FacesUnavailable as err:
+        if required:
+            raise click.ClickException(str(err)) from err
+        show(Outcome([], notes=[f"faces are not looked for; {err} (or --no-faces)"]))
+        return False
+    summary = find_faces(library_dir, reader, progress=progress)
+    show(summary.outcome())
+    return bool(summary.failed)
+
+
 def site_step(
     library_dir: Path,
     out: Path,

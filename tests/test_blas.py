@@ -162,6 +162,16 @@ def test_every_native_library_loaded_for_speed_is_self_contained():
     assert problems == []
 
 
+def test_the_face_models_native_libraries_are_self_contained():
+    """The faces extra (dlib-bin) loads nothing a fresh Debian lacks."""
+    dlib = pytest.importorskip("dlib", reason="the faces extra is not installed")
+    site = Path(sysconfig.get_path("platlib"))
+    libraries = sorted(site.glob("_dlib_pybind11*.so")) + sorted(site.glob("dlib*.libs/*.so*"))
+    assert libraries, f"no native library found beside {dlib.__file__}"
+    problems = [p for library in libraries for p in unresolved(library, site)]
+    assert problems == []
+
+
 def test_the_check_finds_a_library_that_needs_a_system_package(tmp_path):
     """The planted fault of a fresh Debian machine: an OpenBLAS that needs libgfortran."""
     leaning = tmp_path / "libleaning.so"

@@ -1,0 +1,272 @@
+"""Faces grouped into persons and persons named: the grouping, the naming rules, how the
+library keeps them, and the commands that show and change them.
+
+The faces here are stored with descriptors the tests choose (no face model is needed);
+tests/test_faces.py finds real faces with the real models.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoseek import facestore, people, samples
+from photoseek.library import Library, LibraryError
+
+from .conftest import ls_json, run_cli
+
+MODEL = "test-faces/v1"
+
+
+@dataclass(frozen=True)
+class FakeFace:
+    box: tuple[float, float, float, float]
+    landmarks: tuple[tuple[float, float], ...]
+    score: float
+    descriptor: np.ndarray
+
+
+def face(centre: np.ndarray, box=(0.1, 0.1, 0.3, 0.3), jitter: float = 0.0, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    offset = rng.normal(size=centre.shape)
+    offset *= jitter / np.linalg.norm(offset)
+    return FakeFace(box, ((0.2, 0.2),) * 5, 1.0, (centre + offset).astype(np.float32))
+
+
+def centres(count: int, seed: int = 1) -> list[np.ndarray]:
+    """Person centres at least 1.0 apart (descriptors of different people)."""
+    rng = np.random.default_rng(seed)
+    return [rng.normal(size=128) * 0.2 for _ in range(count)]
+
+
+# -- grouping ------------------------------------------------------------------
+
+
+def test_faces_near_each_other_form_one_person_each():
+    a, b, c = centres(3)
+    assert min(np.linalg.norm(a - b), np.linalg.norm(a - c), np.linalg.norm(b - c)) > 1.5
+    order = [a, b, a, c, b, a]
+    new = np.stack([face(x, jitter=0.2, seed=i).descriptor for i, x in enumerate(order)])
+    assert people.group(np.zeros((0, 128)), [], new, 7) == [7, 8, 7, 9, 8, 7]
+
+
+def test_a_known_face_keeps_its_person_and_new_faces_join_it():
+    a, b = centres(2)
+    known = np.stack([face(a, jitter=0.2).descriptor, face(b, jitter=0.2, seed=1).descriptor])
+    new = np.stack([face(b, jitter=0.2, seed=2).descriptor, face(a, jitter=0.2, seed=3).descriptor])
+    assert people.group(known, [40, 3], new, 41) == [3, 40]
+
+
+def test_the_face_just_past_the_threshold_starts_a_person():
+    a = centres(1)[0]
+    near = face(a, jitter=people.SAME_PERSON * 0.98).descriptor
+    far = face(a, jitter=people.SAME_PERSON * 1.02, seed=5).descriptor
+    known = np.stack([a.astype(np.float32)])
+    assert people.group(known, [1], np.stack([near]), 2) == [1]
+    assert people.group(known, [1], np.stack([far]), 2) == [2]
+
+
+def test_the_person_with_most_close_faces_wins_over_the_nearest_face():
+    a = centres(1)[0]
+    direction = np.zeros(128)
+    direction[0] = 1
+    # Two faces of person 5 at 0.3 and 0.35, one of person 9 at 0.1: 5 has more votes.
+    known = np.stack([a + 0.3 * direction, a - 0.35 * direction, a + 0.1 * direction[::-1]])
+    assert people.group(known, [5, 5, 9], np.stack([a]), 10) == [5]
+    # One vote each: the nearest face's person.
+    assert people.group(known[1:], [5, 9], np.stack([a]), 10) == [9]
+
+
+def test_grouping_in_chunks_gives_the_same_persons(monkeypatch):
+    rng = np.random.default_rng(4)
+    people_centres = centres(6, seed=8)
+    new = np.stack(
+        [face(people_centres[rng.integers(6)], jitter=0.2, seed=i).descriptor for i in range(40)]
+    )
+    whole = people.group(np.zeros((0, 128)), [], new, 1)
+    monkeypatch.setattr(people, "CHUNK", 7)
+    assert people.group(np.zeros((0, 128)), [], new, 1) == whole
+    assert len(set(whole)) == 6
+
+
+# -- naming --------------------------------------------------------------------
+
+
+def test_a_photo_of_one_face_and_one_name_names_its_person():
+    names = people.names_from_sources({"p1": [1], "p2": [2]}, {"p1": ["Ana"]}, {})
+    assert names == {1: "Ana"}
+
+
+def test_with_several_faces_the_name_goes_to_the_face_no_other_name_claims():
+    persons = {"solo": [1], "pair": [1, 2], "trio": [1, 2, 3]}
+    sources = {"solo": ["Ana"], "pair": ["Ana", "Bo"], "trio": ["Bo", "Ana"]}
+    # Ana from the solo photo, then Bo from the pair; the trio has one face too many.
+    assert people.names_from_sources(persons, sources, {}) == {1: "Ana", 2: "Bo"}
+    # Without the solo photo nothing settles the pair: no name at all.
+    assert people.names_from_sources(persons, {"pair": ["Ana", "Bo"]}, {}) == {}
+
+
+def test_a_photo_naming_fewer_people_than_faces_names_none():
+    assert people.names_from_sources({"p": [1, 2]}, {"p": ["Ana"]}, {}) == {}
+
+
+def test_most_photos_decide_and_the_users_name_is_never_replaced():
+    persons = {f"p{i}": [1] for i in range(5)}
+    sources = {"p0": ["Bo"], "p1": ["Ana"], "p2": ["Ana"], "p3": ["Bo"], "p4": ["Ana"]}
+    assert people.names_from_sources(persons, sources, {}) == {1: "Ana"}
+    assert people.names_from_sources(persons, sources, {1: "Bo"}) == {}
+    # The user's name for person 1 settles the pair's other face.
+    both = {"pair": [1, 2]}
+    assert people.names_from_sources(both, {"pair": ["Cy", "Di"]}, {1: "Cy"}) == {2: "Di"}
+
+
+# -- the library and the commands ------------------------------------------------
+
+
+def takeout_library(tmp_path: Path, tags: dict[str, list[str]]) -> Path:
+    """A library of one Takeout photo per entry of `tags` (file name -> people it names)."""
+    files = {}
+    for index, (name, names) in enumerate(tags.items()):
+        base = f"Takeout/Google Photos/Photos from 2020/{name}"
+        files[base] = samples.jpeg_bytes(samples.picture(index, (120, 90)))
+        files[base + ".json"] = samples.sidecar(name, 1_580_000_000 + index, people=names)
+    zips = samples.write_zips(tmp_path / "zips", files, parts=1)
+    library = tmp_path / "lib"
+    run_cli("extract", *map(str, zips), "--library", str(library), "--no-progress")
+    return library
+
+
+def listed(library: Path) -> list[dict]:
+    """The persons as `photoseek people --json` prints them."""
+    out = run_cli("people", "--library", str(library), "--json").stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def ids_by_name(library: Path) -> dict[str, str]:
+    return {p["meta"]["original_name"]: p["id"] for p in ls_json(library)}
+
+
+def store(library: Path, found: dict[str, list[FakeFace]], model: str = MODEL) -> None:
+    ids = ids_by_name(library)
+    with Library(library) as opened:
+        facestore.put_faces(opened, model, [(ids[name], faces) for name, faces in found.items()])
+        people.update_persons(opened)
+
+
+@pytest.fixture
+def family(tmp_path: Path) -> tuple[Path, list[np.ndarray]]:
+    """Ana in a1-a4 (named by the sources in a1 only), Bo in b1-b3 (never named), both
+    in pair.jpg (which names both), nobody in empty.jpg."""
+    tags = {"a1.jpg": ["Ana"], "a2.jpg": [], "a3.jpg": [], "a4.jpg": [], "b1.jpg": [],
+            "b2.jpg": [], "b3.jpg": [], "pair.jpg": ["Ana", "Bo"], "empty.jpg": []}  # fmt: skip
+    library = takeout_library(tmp_path, tags)
+    ana, bo = centres(2, seed=3)
+    found = {f"a{i}.jpg": [face(ana, jitter=0.2, seed=i)] for i in range(1, 5)}
+    found |= {f"b{i}.jpg": [face(bo, jitter=0.2, seed=10 + i)] for i in range(1, 4)}
+    found["pair.jpg"] = [face(bo, (0.5, 0.1, 0.3, 0.3), 0.2, 20), face(ana, jitter=0.2, seed=21)]
+    found["empty.jpg"] = []
+    store(library, found)
+    return library, [ana, bo]
+
+
+def test_a_name_from_one_photo_reaches_every_photo_of_the_person(family):
+    library, _ = family
+    photos = {p["meta"]["original_name"]: p["meta"] for p in ls_json(library)}
+    # Bo is named by the pair photo once Ana's face there is accounted for.
+    assert {n: m.get("people") for n, m in photos.items()} == {
+        "a1.jpg": ["Ana"], "a2.jpg": ["Ana"], "a3.jpg": ["Ana"], "a4.jpg": ["Ana"],
+        "b1.jpg": ["Bo"], "b2.jpg": ["Bo"], "b3.jpg": ["Bo"], "pair.jpg": ["Ana", "Bo"],
+        "empty.jpg": None,
+    }  # fmt: skip
+    pair = photos["pair.jpg"]["faces"]
+    assert [f["name"] for f in pair] == ["Bo", "Ana"]
+    assert pair[0]["box"] == [0.5, 0.1, 0.3, 0.3]
+    assert "faces" not in photos["empty.jpg"]
+
+
+def test_people_lists_persons_most_photos_first(family):
+    library, _ = family
+    found = [(p["name"], p["photos"], p["faces"]) for p in listed(library)]
+    assert found == [("Ana", 5, 5), ("Bo", 4, 4)]
+    text = run_cli("people", "--library", str(library)).stdout
+    assert "Ana  5 photos, 5 faces" in text
+
+
+def test_search_finds_every_photo_of_a_recognised_person(family):
+    library, _ = family
+    run_cli("embed", "--library", str(library), "--model", "colour", "--no-progress")
+    out = run_cli("search", "Bo", "--library", str(library), "--json").stdout
+    hits = [json.loads(line) for line in out.splitlines()]
+    matched = {h["id"] for h in hits if any(m["text"] == "Bo" for m in h["matched"])}
+    ids = ids_by_name(library)
+    assert matched == {ids[n] for n in ("b1.jpg", "b2.jpg", "b3.jpg", "pair.jpg")}
+
+
+def test_the_users_name_and_merge_hold_across_runs(family):
+    library, _ = family
+    ids = {p["name"]: p["id"] for p in listed(library)}
+    run_cli("people", "--library", str(library), "--name", str(ids["Bo"]), "Bob")
+    # A later run keeps the user's name: the sources' "Bo" of the pair does not rename him.
+    store(library, {})
+    photos = {p["meta"]["original_name"]: p["meta"] for p in ls_json(library)}
+    assert photos["b1.jpg"]["people"] == ["Bob"]
+    # The pair still names "Bo" itself, and recognises Bob.
+    assert photos["pair.jpg"]["people"] == ["Ana", "Bo", "Bob"]
+    # Merge Ana into Bob: every face is Bob's, and Bob keeps his name.
+    merging = ["--merge", str(ids["Bo"]), "--merge", str(ids["Ana"])]
+    run_cli("people", "--library", str(library), *merging)
+    after = [(p["id"], p["name"], p["faces"]) for p in listed(library)]
+    assert after == [(ids["Bo"], "Bob", 9)]
+
+
+def test_naming_one_face_moves_it_and_it_stays(family):
+    library, _ = family
+    photos = {p["meta"]["original_name"]: p["meta"] for p in ls_json(library)}
+    wrong = photos["a3.jpg"]["faces"][0]["id"]
+    run_cli("people", "--library", str(library), "--name-face", str(wrong), "Cleo")
+    store(library, {})
+    photos = {p["meta"]["original_name"]: p["meta"] for p in ls_json(library)}
+    assert photos["a3.jpg"]["people"] == ["Cleo"]
+    assert photos["a2.jpg"]["people"] == ["Ana"]
+    assert sorted((p["name"], p["faces"]) for p in listed(library)) == [
+        ("Ana", 4),
+        ("Bo", 4),
+        ("Cleo", 1),
+    ]
+
+
+def test_a_new_model_keeps_the_persons_of_the_faces_it_finds_again(family):
+    library, (ana, bo) = family
+    ids = {p["name"]: p["id"] for p in listed(library)}
+    run_cli("people", "--library", str(library), "--name", str(ids["Ana"]), "Anna")
+    # The new model finds the pair's faces in slightly other boxes, with other descriptors.
+    again = [face(ana, (0.12, 0.1, 0.3, 0.31), 0.9, 30), face(bo, (0.52, 0.1, 0.3, 0.3), 0.9, 31)]
+    store(library, {"pair.jpg": again}, model="test-faces/v2")
+    pair = next(p for p in ls_json(library) if p["meta"]["original_name"] == "pair.jpg")["meta"]
+    assert [(f["box"][0], f["name"]) for f in pair["faces"]] == [(0.12, "Anna"), (0.52, "Bo")]
+    with Library(library, readonly=True) as opened:
+        unread = facestore.missing_photos(opened, "test-faces/v2")
+    assert len(unread) == 8 and ids_by_name(library)["pair.jpg"] not in unread
+
+
+def test_people_errors_say_what_to_do(family, tmp_path):
+    library, _ = family
+    result = run_cli("people", "--library", str(library), "--name", "999", "X", check=False)
+    assert result.returncode == 1 and "no person 999" in result.stderr
+    assert "photoseek people --library" in result.stderr
+    result = run_cli("people", "--library", str(library), "--name-face", "999", "X", check=False)
+    assert result.returncode == 1 and "ls --json" in result.stderr
+    result = run_cli("people", "--library", str(library), "--merge", "1", check=False)
+    assert result.returncode == 2 and "two persons" in result.stderr
+    result = run_cli("people", "--library", str(library), "--name", "1", "  ", check=False)
+    assert result.returncode == 2 and "cannot be empty" in result.stderr
+
+
+def test_an_unknown_person_is_refused_by_the_store(family):
+    library, _ = family
+    with Library(library) as opened, pytest.raises(LibraryError, match="no person 77"):
+        facestore.merge_persons(opened, 1, [77])
