@@ -1,5 +1,6 @@
 """The whole build, stage by stage: real photos through extract, embedding, text in
-pictures and the site, each stage's share, peak memory, and what 100,000 photos would take.
+pictures, faces (when the extra is installed) and the site, each stage's share, peak
+memory, and what 100,000 photos would take.
 
 The library is the real photos of ../shared/data/photos, repeated and varied (each copy
 after the first cropped, mirrored or not, its light changed, and scaled to --side pixels
@@ -77,7 +78,15 @@ def build(inputs: Path, work: Path, checkpoint: Path) -> tuple[dict[str, float],
     """Run each stage as `photoseek build` does: seconds per stage and per site part, and
     the share of the cores each stage kept busy."""
     from photoseek.build_site import SiteOptions, build_site
-    from photoseek.embed import TextReader, embed_library, load_embedder, read_library
+    from photoseek.embed import (
+        FaceReader,
+        FacesUnavailable,
+        TextReader,
+        embed_library,
+        find_faces,
+        load_embedder,
+        read_library,
+    )
     from photoseek.extract import extract
 
     library, out = work / "site-library", work / "site"
@@ -99,6 +108,12 @@ def build(inputs: Path, work: Path, checkpoint: Path) -> tuple[dict[str, float],
     stage("extract", lambda: extract([inputs], library, progress=False))
     stage("embed", lambda: embed_library(library, embedder, progress=False))
     stage("text in pictures", lambda: read_library(library, TextReader(), progress=False))
+    try:
+        faces = FaceReader()
+    except FacesUnavailable:
+        print("faces are not looked for: the faces extra is not installed")
+    else:
+        stage("faces", lambda: find_faces(library, faces, progress=False))
     site = stage("site", lambda: build_site(library, out, embedder, SiteOptions(), progress=False))
     seconds.update({f"site: {part}": s for part, s in site.timings.items()})
     return seconds, busy
@@ -122,7 +137,8 @@ def main() -> None:
         make_photos(work / "photos", args.photos, args.side)
         seconds, busy = build(work / "photos", work, checkpoint)
     peak = peak_rss_mb()
-    stages = ["model loaded", "extract", "embed", "text in pictures", "site"]
+    stages = ["model loaded", "extract", "embed", "text in pictures", "faces", "site"]
+    stages = [s for s in stages if s in seconds]
     total = sum(seconds[s] for s in stages)
     count = args.photos
     size = f"{args.side} px long edge" if args.side else "their own sizes"

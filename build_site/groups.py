@@ -129,8 +129,13 @@ def _ordered(kind: str, members: dict[str, list[Entry]]) -> list[tuple[str, list
     return sorted(members.items(), key=lambda item: item[0].lower())
 
 
-def write_group_pages(writer: PageWriter, found: dict[str, dict[str, list[Entry]]]) -> None:
-    """Every group's grid pages, and each kind's index page, from what groups() found."""
+def write_group_pages(
+    writer: PageWriter,
+    found: dict[str, dict[str, list[Entry]]],
+    faces: dict[str, Tile] | None = None,
+) -> None:
+    """Every group's grid pages, and each kind's index page, from what groups() found;
+    a person with a face in `faces` is shown by it on the People page."""
     for kind, members_by_key in found.items():
         listing = []
         for key, members in _ordered(kind, members_by_key):
@@ -150,7 +155,9 @@ def write_group_pages(writer: PageWriter, found: dict[str, dict[str, list[Entry]
                     href=f"{page_slug}.html",
                     count=len(members),
                     month=kind == "timeline" and MONTH.fullmatch(key) is not None,
-                    cover=members[0].tile(),
+                    cover=(faces or {}).get(key, members[0].tile())
+                    if kind == "people"
+                    else members[0].tile(),
                 )
             )
         writer.page(

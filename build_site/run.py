@@ -18,6 +18,7 @@ from photoseek.library import Library, Photo
 from photoseek.wherewhen import MONTH_CHOICES, SEASON_CHOICES
 
 from .datafiles import data_files
+from .facecrops import person_covers
 from .facets import facets
 from .gallery import Entry, order, short_ids
 from .grids import home_page, write_grid
@@ -188,7 +189,8 @@ def _build(
             writer.write(f"data/{name}.js", text)
         write_grid(writer, entries, home_page, dated=True, heading="All photos", note="")
         write_photo_pages(writer, entries, neighbours, near)
-        write_group_pages(writer, found)
+        covers = person_covers(folder, found["people"], options.publish_unnamed_people)
+        write_group_pages(writer, found, covers)
         if named:
             write_place_pages(writer, named, with_map="places" in data)
         write_duplicates_page(writer, entries, near)

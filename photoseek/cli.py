@@ -305,7 +305,8 @@ def people(
         raise click.UsageError("--merge needs two persons or more: --merge 3 --merge 7")
     changing = naming or merging or naming_face
     with open_library(library_dir) if not changing else Library(library_dir) as library:
-        if library.version < 4:
+        read = facestore.photos_read(library)
+        if not read:
             raise click.ClickException(
                 f"no faces were looked for in {library.root} yet: photoseek faces --library "
                 f"{library.root}"
@@ -322,12 +323,17 @@ def people(
         if changing:
             # The sources' names follow what the user settled.
             update_persons(library)
-        for person in facestore.persons(library):
+        found = facestore.persons(library)
+        if not found:
+            click.echo(f"note: no face was found in the {read} photos read", err=True)
+        for person in found:
             if as_json:
                 click.echo(json.dumps(person.to_json(), ensure_ascii=False))
             else:
                 name = person.name or "(no name)"
-                click.echo(f"{person.id:>6}  {name}  {person.photos} photos, {person.faces} faces")
+                photos = f"{person.photos} photo{'s' if person.photos != 1 else ''}"
+                faces = f"{person.faces} face{'s' if person.faces != 1 else ''}"
+                click.echo(f"{person.id:>6}  {name}  {photos}, {faces}")
 
 
 def hits_options(function):  # noqa: ANN001, ANN201 - a click decorator

@@ -167,6 +167,18 @@ def _ocr(report: Report) -> None:
     )
 
 
+def _faces(report: Report) -> None:
+    from photoseek.embed import FacesUnavailable
+    from photoseek.embed.faces import model_key, models_folder
+
+    try:
+        folder = models_folder()
+    except FacesUnavailable as err:
+        report.add("faces", f"not looked for: {err}")
+        return
+    report.add("faces", f"{model_key()}, models in {folder}")
+
+
 def _places(report: Report) -> None:
     from photoseek.gazetteer import GazetteerUnavailable, gazetteer
 
@@ -209,6 +221,7 @@ def diagnose() -> Report:
     _caches(report)
     _default_model(report)
     _ocr(report)
+    _faces(report)
     _places(report)
     _browser(report)
     return report

@@ -50,6 +50,13 @@ class Person:
         return {"id": self.id, "name": self.name, "photos": self.photos, "faces": self.faces}
 
 
+def photos_read(library: Library) -> int:
+    """How many photos were looked for faces in, by any model."""
+    if library.version < 4:
+        return 0
+    return library.db.execute("SELECT COUNT(DISTINCT photo_id) FROM face_reads").fetchone()[0]
+
+
 def missing_photos(library: Library, model: str) -> list[str]:
     """The photos `model` has not looked for faces in."""
     return [

@@ -80,3 +80,11 @@ def test_bench_build():
     out = bench("bench_build.py", "--photos", "12", "--side", "512")
     assert "text in pictures" in out and "site: renditions" in out
     assert "whole build / embedding" in out and "100,000 photos" in out
+
+
+@NEEDS_PHOTOS
+def test_bench_faces():
+    pytest.importorskip("dlib", reason="the faces extra is not installed")
+    out = bench("bench_faces.py", "--photos", "10")
+    assert "photoseek faces (" in out and "-> photoseek" in out and "faces / embedding" in out
+    assert "grouping: " in out and "naming from 2 photos each" in out

@@ -8,13 +8,19 @@ tests/test_faces.py finds real faces with the real models.
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from photoseek import facestore, people, samples
+from photoseek.build_site import facecrops
 from photoseek.library import Library, LibraryError
 
 from .conftest import ls_json, run_cli
@@ -270,3 +276,104 @@ def test_an_unknown_person_is_refused_by_the_store(family):
     library, _ = family
     with Library(library) as opened, pytest.raises(LibraryError, match="no person 77"):
         facestore.merge_persons(opened, 1, [77])
+
+
+def site_text(out: Path) -> str:
+    """Every text file of a built site, concatenated."""
+    return "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in sorted(out.rglob("*"))
+        if path.suffix in (".html", ".js", ".json", ".txt")
+    )
+
+
+@pytest.fixture
+def sites(family, tmp_path) -> dict[str, Path]:
+    """The family's gallery built three ways: by default, with unnamed persons, private."""
+    library, _ = family
+    with Library(library) as opened:
+        # A third person whom nobody named, in empty.jpg.
+        ids = ids_by_name(library)
+        stranger = face(centres(3, seed=3)[2], jitter=0.1)
+        facestore.put_faces(opened, "test-faces/v1b", [(ids["empty.jpg"], [stranger])])
+        people.update_persons(opened)
+    run_cli("embed", "--library", str(library), "--model", "colour", "--no-progress")
+    built = {}
+    for kind, flags in (
+        ("default", []),
+        ("unnamed", ["--publish-unnamed-people"]),
+        ("private", ["--people-private"]),
+    ):
+        out = tmp_path / f"site-{kind}"
+        run_cli("site", "--library", str(library), "--out", str(out), "--no-progress", *flags)
+        built[kind] = out
+    return built
+
+
+def test_the_gallery_shows_named_persons_by_their_face(sites):
+    out = sites["default"]
+    index = (out / "people" / "index.html").read_text(encoding="utf-8")
+    names = re.findall(r"<span>([^<]+)</span> <small>(\d+)</small>", index)
+    assert names == [("Ana", "5"), ("Bo", "4")]
+    crops = re.findall(r'src="\.\./(img/face/[^"]+)"', index)
+    assert len(crops) == 2
+    for crop in crops:
+        with Image.open(out / crop) as picture:
+            assert picture.size == (facecrops.FACE_SIDE, facecrops.FACE_SIDE)
+    bo = next((out / "people").glob("bo-*.html")).read_text(encoding="utf-8")
+    assert len(set(re.findall(r'href="\.\./photo/(\w+)\.html', bo))) == 4
+    # The search filter by person offers the recognised persons.
+    search = (out / "search.html").read_text(encoding="utf-8")
+    assert re.findall(r"<option>(\w+)</option>", search) == ["Ana", "Bo"]
+    text = site_text(out)
+    # The stranger has no name: not published; nothing of the faces' data ever is.
+    assert not re.search(r"Person \d", text)
+    assert "landmarks" not in text and '"faces"' not in text and "descriptor" not in text
+
+
+def test_unnamed_persons_appear_only_when_asked(sites):
+    index = (sites["unnamed"] / "people" / "index.html").read_text(encoding="utf-8")
+    names = [n for n, _ in re.findall(r"<span>([^<]+)</span> <small>(\d+)</small>", index)]
+    assert names[:2] == ["Ana", "Bo"] and len(names) == 3 and names[2].startswith("Person ")
+
+
+def test_people_private_keeps_every_person_out_of_the_site(sites):
+    out = sites["private"]
+    text = site_text(out)
+    assert [p.name for p in (out / "people").iterdir()] == ["index.html"]
+    assert not (out / "img" / "face").exists()
+    for name in ("Ana", "Bo"):
+        assert not re.search(rf"\b{name}\b", text), name
+
+
+def test_without_the_face_models_one_message_says_how_to_get_them(tmp_path):
+    # A folder whose `dlib` cannot be imported stands for a machine without the extra.
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "dlib.py").write_text("raise ImportError('no dlib here')\n")
+    env = {**os.environ, "PYTHONPATH": str(blocker), "HF_HUB_OFFLINE": "1"}
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    Image.new("RGB", (64, 48), "red").save(inputs / "a.jpg")
+    library = tmp_path / "library"
+    run_cli("extract", str(inputs), "--library", str(library))
+    args = [sys.executable, "-m", "photoseek"]
+    done = subprocess.run(
+        [*args, "faces", "--library", str(library)], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("pip install 'photoseek[faces]'") == 1
+    site = ["--out", str(tmp_path / "site"), "--model", "colour", "--no-ocr"]
+    built = subprocess.run(
+        [*args, "build", str(inputs), *site], capture_output=True, text=True, env=env
+    )
+    assert built.returncode == 0, built.stderr
+    assert built.stderr.count("note: faces are not looked for") == 1
+    quiet = subprocess.run(
+        [*args, "build", str(inputs), *site, "--no-faces"], capture_output=True, text=True, env=env
+    )
+    assert quiet.returncode == 0 and "faces" not in quiet.stderr
+    doctor = subprocess.run([*args, "doctor"], capture_output=True, text=True, env=env)
+    assert re.search(r"faces +not looked for: .*pip install 'photoseek\[faces\]'", doctor.stdout)
+    listing = run_cli("people", "--library", str(library), check=False)
+    assert listing.returncode == 1 and "photoseek faces --library" in listing.stderr
