@@ -85,6 +85,7 @@ def test_bench_build():
 @NEEDS_PHOTOS
 def test_bench_faces():
     pytest.importorskip("dlib", reason="the faces extra is not installed")
-    out = bench("bench_faces.py", "--photos", "10")
+    out = bench("bench_faces.py", "--photos", "10", "--faces", "400")
     assert "photoseek faces (" in out and "-> photoseek" in out and "faces / embedding" in out
     assert "grouping: " in out and "naming from 2 photos each" in out
+    assert "grouping 360 new faces beside 40 known (20 people)" in out
