@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photoseek import samples
+from photoseek import facestore, samples
 from photoseek.library import Library
 
 from .conftest import SHARED_DATA, ls_json, run_cli
@@ -209,7 +210,6 @@ def test_an_unreadable_picture_is_skipped_with_its_reason_and_a_rerun_reads_only
 
 
 def test_a_killed_run_keeps_the_batches_it_committed(real_faces, tmp_path, monkeypatch):
-    from photoseek import facestore
     from photoseek.embed import FaceReader, find_faces
 
     folder = tmp_path / "pics"
@@ -232,3 +232,37 @@ def test_a_killed_run_keeps_the_batches_it_committed(real_faces, tmp_path, monke
         find_faces(library, reader, batch_size=3, progress=False)
     with Library(library, readonly=True) as opened:
         assert len(facestore.missing_photos(opened, reader.key)) == 10 - 6
+
+
+def test_ctrl_c_stops_faces_at_once_keeping_what_was_committed(real_faces, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    library = tmp_path / "lib"
+    run_cli("extract", str(FACES), "--library", str(library), "--no-progress")
+    command = [sys.executable, "-m", "photoseek", "faces", "--library", str(library)]
+    running = subprocess.Popen(
+        [*command, "--no-progress", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    with Library(library, readonly=True) as opened:
+        key = faces_module.model_key()
+        deadline = time.monotonic() + 60
+        while len(facestore.missing_photos(opened, key)) == 69 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    # The whole process group, as a terminal's Ctrl-C reaches the workers too.
+    os.killpg(running.pid, signal.SIGINT)
+    started = time.monotonic()
+    _, err = running.communicate(timeout=30)
+    assert running.returncode == 130 and time.monotonic() - started < 2
+    assert err.count("interrupted") == 1
+    again = run_cli("faces", "--library", str(library), "--no-progress")
+    counts = re.search(r"(\d+) photos read, .* (\d+) already read", again.stdout)
+    read, already = map(int, counts.groups())
+    assert read + already == 69 and already >= 16
