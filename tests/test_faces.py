@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 from collections import Counter, defaultdict
@@ -235,7 +236,6 @@ def test_a_killed_run_keeps_the_batches_it_committed(real_faces, tmp_path, monke
 
 
 def test_ctrl_c_stops_faces_at_once_keeping_what_was_committed(real_faces, tmp_path):
-    import os
     import signal
     import subprocess
     import sys
@@ -266,3 +266,25 @@ def test_ctrl_c_stops_faces_at_once_keeping_what_was_committed(real_faces, tmp_p
     counts = re.search(r"(\d+) photos read, .* (\d+) already read", again.stdout)
     read, already = map(int, counts.groups())
     assert read + already == 69 and already >= 16
+
+
+def test_face_workers_never_load_mlx(real_faces, tmp_path):
+    folder = tmp_path / "pics"
+    folder.mkdir()
+    for path in real_faces[:4]:
+        shutil.copy(path, folder / path.name)
+    library = tmp_path / "lib"
+    run_cli("extract", str(folder), "--library", str(library), "--no-progress")
+    # A BLAS that every process loading MLX announces as slow: the command's own process
+    # says so once, its workers never.
+    env = {**os.environ, "PHOTOSEEK_BLAS": "reference"}
+    done = run_cli("faces", "--library", str(library), "--no-progress", "--workers", "2", env=env)
+    assert "4 photos read" in done.stdout
+    assert done.stderr.count("no optimised BLAS") == 1, done.stderr
+
+
+def test_the_stage_exports_every_name_it_declares():
+    import photoseek.embed as stage
+
+    assert sorted(stage.__all__) == sorted(stage._WHERE)
+    assert all(getattr(stage, name) is not None for name in stage.__all__)
