@@ -10,13 +10,18 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# Bound now: a name its module shares would be shadowed by the module once that is imported.
+from .fusion import fusion
+
 if TYPE_CHECKING:
     from .blas import blas_kernels, load_blas
     from .cachedir import cache_base
     from .embedder import Embedder, load_embedder, model_key
     from .faces import INSTALL as FACES_INSTALL
     from .faces import FaceReader, FacesUnavailable
-    from .fusion import Fusion, announce_if_unfused, fusion
+    from .faces import model_key as face_model_key
+    from .faces import models_folder as face_models_folder
+    from .fusion import Fusion, announce_if_unfused
     from .hub import DEFAULT_MODEL, FALLBACK_MODEL, ModelUnavailable, is_cached
     from .index import VectorIndex
     from .ocr import INSTALL as OCR_INSTALL
@@ -40,6 +45,8 @@ _WHERE: dict[str, tuple[str, str | None]] = {
     "EmbedSummary": ("run", None),
     "FaceReader": ("faces", None),
     "FACES_INSTALL": ("faces", "INSTALL"),
+    "face_model_key": ("faces", "model_key"),
+    "face_models_folder": ("faces", "models_folder"),
     "FacesSummary": ("read_faces", None),
     "FacesUnavailable": ("faces", None),
     "FALLBACK_MODEL": ("hub", None),
@@ -73,6 +80,8 @@ __all__ = [
     "EmbedSummary",
     "FaceReader",
     "FACES_INSTALL",
+    "face_model_key",
+    "face_models_folder",
     "FacesSummary",
     "FacesUnavailable",
     "FALLBACK_MODEL",

@@ -168,15 +168,14 @@ def _ocr(report: Report) -> None:
 
 
 def _faces(report: Report) -> None:
-    from photoseek.embed import FacesUnavailable
-    from photoseek.embed.faces import model_key, models_folder
+    from photoseek.embed import FacesUnavailable, face_model_key, face_models_folder
 
     try:
-        folder = models_folder()
+        folder = face_models_folder()
     except FacesUnavailable as err:
         report.add("faces", f"not looked for: {err}")
         return
-    report.add("faces", f"{model_key()}, models in {folder}")
+    report.add("faces", f"{face_model_key()}, models in {folder}")
 
 
 def _places(report: Report) -> None:
