@@ -89,8 +89,9 @@ def names_from_sources(
     # person the user renamed is still the one the sources' name meant).
     known: dict[int, set[str]] = {person: {name} for person, name in fixed.items()}
     derived: dict[int, str] = {}
-    # A name settled in one round may settle another photo's last face in the next.
-    for _ in range(4):
+    # A name settled in one round may settle another photo's last face in the next; each
+    # round that changes anything settles a face more, so the photos bound the rounds.
+    for _ in range(len(photo_names) + 1):
         votes: dict[int, Counter[str]] = defaultdict(Counter)
         for photo, names in photo_names.items():
             persons = list(dict.fromkeys(photo_persons.get(photo, ())))

@@ -87,16 +87,28 @@ def test_the_person_with_most_close_faces_wins_over_the_nearest_face():
     assert people.group(known[1:], [5, 9], np.stack([a]), 10) == [9]
 
 
+def test_two_faces_half_a_unit_apart_are_one_person_and_further_two():
+    a = centres(1)[0].astype(np.float32)
+    direction = np.zeros(128, dtype=np.float32)
+    direction[5] = 1
+    known = np.stack([a])
+    assert people.group(known, [1], np.stack([a + 0.45 * direction]), 2) == [1]
+    assert people.group(known, [1], np.stack([a + 0.55 * direction]), 2) == [2]
+
+
 def test_grouping_in_chunks_gives_the_same_persons(monkeypatch):
     rng = np.random.default_rng(4)
     people_centres = centres(6, seed=8)
-    new = np.stack(
-        [face(people_centres[rng.integers(6)], jitter=0.2, seed=i).descriptor for i in range(40)]
+    faces = np.stack(
+        [face(people_centres[rng.integers(6)], jitter=0.2, seed=i).descriptor for i in range(45)]
     )
-    whole = people.group(np.zeros((0, 128)), [], new, 1)
-    monkeypatch.setattr(people, "CHUNK", 7)
-    assert people.group(np.zeros((0, 128)), [], new, 1) == whole
-    assert len(set(whole)) == 6
+    for known in (0, 5):
+        persons = people.group(np.zeros((0, 128)), [], faces[:known], 1) if known else []
+        whole = people.group(faces[:known], persons, faces[known:], 10)
+        monkeypatch.setattr(people, "CHUNK", 7)
+        assert people.group(faces[:known], persons, faces[known:], 10) == whole
+        monkeypatch.undo()
+        assert len(set(persons) | set(whole)) == 6
 
 
 # -- naming --------------------------------------------------------------------
@@ -116,8 +128,16 @@ def test_with_several_faces_the_name_goes_to_the_face_no_other_name_claims():
     assert people.names_from_sources(persons, {"pair": ["Ana", "Bo"]}, {}) == {}
 
 
-def test_a_photo_naming_fewer_people_than_faces_names_none():
+def test_a_photo_naming_fewer_or_more_people_than_faces_names_none():
     assert people.names_from_sources({"p": [1, 2]}, {"p": ["Ana"]}, {}) == {}
+    assert people.names_from_sources({"p": [1]}, {"p": ["Ana", "Bo"]}, {}) == {}
+
+
+def test_names_pass_along_a_chain_of_photos_of_any_length():
+    # p0 shows person 0 alone, named A0; each next photo shows the last person and a new one.
+    persons = {"p0": [0], **{f"p{i}": [i - 1, i] for i in range(1, 7)}}
+    sources = {"p0": ["A0"], **{f"p{i}": [f"A{i - 1}", f"A{i}"] for i in range(1, 7)}}
+    assert people.names_from_sources(persons, sources, {}) == {i: f"A{i}" for i in range(7)}
 
 
 def test_most_photos_decide_and_the_users_name_is_never_replaced():
