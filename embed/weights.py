@@ -44,7 +44,8 @@ def cache_key(folder: Path, files: list[Path]) -> str:
     return digest.hexdigest()[:24]
 
 
-def _read(files: list[Path]) -> dict[str, Any]:
+def read_tensors(files: list[Path]) -> dict[str, Any]:
+    """Every tensor of a checkpoint's weight files, as they are stored."""
     tensors: dict[str, Any] = {}
     for path in files:
         if path.suffix == ".safetensors":
@@ -91,7 +92,7 @@ def load(folder: Path) -> dict[str, Any]:
     target = cache_folder(folder) / "weights.safetensors"
     if target.is_file():
         return mx.load(str(target))
-    weights = convert(_read(files))
+    weights = convert(read_tensors(files))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".safetensors")
     os.close(fd)

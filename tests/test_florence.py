@@ -1,0 +1,176 @@
+"""Florence-2 in MLX against transformers' Florence2ForConditionalGeneration, on random weights
+in the real layout: the encoder's output, the decoder's token scores step by step through
+the key-value cache, and greedy generation's token ids, picture by picture.
+
+No pretrained Florence-2 can be downloaded here. The weights are drawn larger than
+transformers' initialisation, so that different pictures give different, many-token
+outputs: at its own small weights every picture gets the same tokens, which would prove
+nothing about the picture's way through the model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+from photoseek.embed import florence  # noqa: E402
+
+mx = florence.mx
+
+IMAGE_TOKEN = 299
+# Two stages, windows that do not divide the grid (padding), both kinds of layer norm.
+TINY = {
+    "vision_config": {
+        "depths": [1, 2],
+        "embed_dim": [16, 32],
+        "num_heads": [2, 4],
+        "num_groups": [2, 4],
+        "patch_size": [7, 3],
+        "patch_stride": [4, 2],
+        "patch_padding": [3, 1],
+        "patch_prenorm": [False, True],
+        "window_size": 3,
+        "projection_dim": 32,
+        "max_position_embeddings": 20,
+        "max_temporal_embeddings": 10,
+        "drop_path_rate": 0.0,
+    },
+    "text_config": {
+        "vocab_size": 300,
+        "d_model": 32,
+        "encoder_layers": 2,
+        "decoder_layers": 2,
+        "encoder_attention_heads": 4,
+        "decoder_attention_heads": 4,
+        "encoder_ffn_dim": 64,
+        "decoder_ffn_dim": 64,
+        "max_position_embeddings": 160,
+        "scale_embedding": True,
+        "bos_token_id": 0,
+        "pad_token_id": 1,
+        "eos_token_id": 2,
+        "decoder_start_token_id": 2,
+        "forced_eos_token_id": 2,
+    },
+    "image_token_id": IMAGE_TOKEN,
+}
+SIDE = 64  # 16 x 16 after the first stage, 8 x 8 after the second: 65 image tokens.
+GENERATION = {"no_repeat_ngram_size": 3, "forced_bos_token_id": 0, "forced_eos_token_id": 2}
+
+
+def reference(folder: Path, sizes: dict, seed: int = 0):  # noqa: ANN201 - a transformers model
+    """A Florence-2 of these sizes with weights drawn at a scale that keeps outputs varied,
+    saved as a checkpoint in `folder` with its generation config."""
+    config = transformers.Florence2Config(
+        vision_config=sizes["vision_config"],
+        text_config=sizes["text_config"],
+        image_token_id=sizes["image_token_id"],
+    )
+    torch.manual_seed(seed)
+    model = transformers.Florence2ForConditionalGeneration(config).eval()
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if name.endswith("bias"):
+                parameter.normal_(0, 0.1)
+            elif "norm" in name and parameter.ndim == 1:
+                parameter.normal_(1, 0.1)
+            elif parameter.ndim >= 2:
+                fan_in = parameter[0].numel()
+                parameter.normal_(0, 1.5 / fan_in**0.5)
+    model.generation_config.update(**GENERATION)
+    model.save_pretrained(folder)
+    return model
+
+
+def pictures(count: int, seed: int = 3) -> np.ndarray:
+    """Normalised random pictures with some structure (gradients and blocks)."""
+    rng = np.random.default_rng(seed)
+    out = rng.normal(0, 0.4, (count, 3, SIDE, SIDE)).astype(np.float32)
+    ramp = np.linspace(-1, 1, SIDE, dtype=np.float32)
+    for index in range(count):
+        out[index] += rng.normal() * ramp[None, None, :] + rng.normal() * ramp[None, :, None]
+        top, left = rng.integers(0, SIDE // 2, 2)
+        out[index, :, top : top + 20, left : left + 20] += rng.normal(0, 1.5, (3, 1, 1))
+    return out
+
+
+def prompt(count: int) -> np.ndarray:
+    """The image tokens, then <s>, a few words' tokens and </s>, as the processor lays out."""
+    tokens = [IMAGE_TOKEN] * ((SIDE // 8) ** 2 + 1) + [0, 5, 17, 42, 2]
+    return np.array([tokens] * count, dtype=np.int64)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("florence")
+    model = reference(folder, TINY)
+    ours, decoding = florence.load(folder, max_new_tokens=24)
+    return model, ours, decoding
+
+
+def test_the_encoder_and_each_decoder_step_equal_transformers(tiny):
+    model, ours, _ = tiny
+    pixels, ids = pictures(2), prompt(2)
+    with torch.no_grad():
+        expected = model(
+            input_ids=torch.from_numpy(ids),
+            pixel_values=torch.from_numpy(pixels),
+            decoder_input_ids=torch.tensor([[2, 0, 7, 9, 11]] * 2),
+        )
+    encoded = ours.encode(mx.array(pixels.transpose(0, 2, 3, 1)), mx.array(ids))
+    reference_encoded = expected.encoder_last_hidden_state.numpy()
+    scale = np.abs(reference_encoded).max()
+    assert np.abs(np.array(encoded) - reference_encoded).max() / scale < 2e-5
+    # The decoder one token at a time through its cache, then three at once.
+    caches = ours.start(encoded)
+    steps = [ours.step(mx.array([[t]] * 2), i, caches) for i, t in enumerate([2, 0])]
+    steps.append(ours.step(mx.array([[7, 9, 11]] * 2), 2, caches))
+    scores = np.concatenate([np.array(s) for s in steps], axis=1)
+    reference_scores = expected.logits.numpy()
+    assert np.abs(scores - reference_scores).max() / np.abs(reference_scores).max() < 2e-5
+
+
+def test_greedy_generation_writes_transformers_tokens_for_every_picture(tiny):
+    model, ours, decoding = tiny
+    pixels, ids = pictures(6, seed=11), prompt(1)
+    written = []
+    for picture in pixels:
+        with torch.no_grad():
+            expected = model.generate(
+                input_ids=torch.from_numpy(ids),
+                pixel_values=torch.from_numpy(picture[None]),
+                max_new_tokens=24,
+                do_sample=False,
+                num_beams=1,
+            )[0].tolist()
+        tokens = florence.generate(
+            ours, mx.array(picture[None].transpose(0, 2, 3, 1)), mx.array(ids), decoding
+        )
+        assert tokens == expected
+        written.append(tuple(tokens))
+    # Not degenerate: the pictures get different outputs of many tokens.
+    assert len(set(written)) >= 4 and min(len(t) for t in written) >= 6
+
+
+def test_the_decoding_rules_follow_the_generation_config():
+    decoding = florence.Decoding.of(
+        {"forced_bos_token_id": 0, "no_repeat_ngram_size": 2, "min_length": 4},
+        {"decoder_start_token_id": 2, "eos_token_id": 2, "forced_eos_token_id": 2},
+        max_new_tokens=10,
+    )
+    assert (decoding.start_id, decoding.end_id, decoding.forced_last) == (2, 2, 2)
+    scores = mx.array([0.0, 0.0, 1.0, 4.0, 5.0])
+    assert florence.choose(scores, [2], decoding) == 0  # forced first
+    assert florence.choose(scores, [2, 0, 3] + [1] * 7, decoding) == 2  # forced at the limit
+    # "3 4" was written: after a 3, 4 would repeat it, so the next best comes.
+    assert florence.choose(scores, [2, 0, 3, 4, 1, 3], decoding) == 3
+    assert florence.choose(scores, [2, 0, 3, 1, 3], decoding) == 4
+    # The end token waits for the least length (4 tokens), then wins.
+    ending = mx.array([0.0, 0.0, 9.0, 1.0, 0.5])
+    assert florence.choose(ending, [2, 0, 3], decoding) == 3
+    assert florence.choose(ending, [2, 0, 3, 4], decoding) == 2
