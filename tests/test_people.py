@@ -96,6 +96,14 @@ def test_two_faces_half_a_unit_apart_are_one_person_and_further_two():
     assert people.group(known, [1], np.stack([a + 0.55 * direction]), 2) == [2]
 
 
+def test_a_face_identical_to_a_known_one_joins_its_person():
+    # Two copies of one picture (a virtual copy, a re-encoded duplicate) give equal faces;
+    # float rounding must not make their distance undefined.
+    # This face's distance to itself, by the expansion used, rounds to -1e-6.
+    a = centres(1, seed=0)[0].astype(np.float32)
+    assert people.group(np.stack([a]), [3], np.stack([a]), 5) == [3]
+
+
 def test_grouping_in_chunks_gives_the_same_persons(monkeypatch):
     rng = np.random.default_rng(4)
     people_centres = centres(6, seed=8)
