@@ -8,7 +8,9 @@ DEFAULT_MODEL = "openai/clip-vit-base-patch32"
 FALLBACK_MODEL = "colour"
 ALLOW = [
     "config.json",
+    "generation_config.json",
     "preprocessor_config.json",
+    "processor_config.json",
     "tokenizer.json",
     "tokenizer_config.json",
     "special_tokens_map.json",

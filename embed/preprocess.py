@@ -39,6 +39,14 @@ class Preprocess:
         """Read the checkpoint's settings, with the model family's defaults for what is missing."""
         path = folder / "preprocessor_config.json"
         config = json.loads(path.read_text()) if path.is_file() else {}
+        return cls.from_settings(config, model_type, image_size, path)
+
+    @classmethod
+    def from_settings(
+        cls, config: dict, model_type: str, image_size: int, path: Path | str = "the settings"
+    ) -> Preprocess:
+        """The image processor's settings as a dict, with the model family's defaults for what
+        is missing; `path` names where they came from in errors."""
         clip = model_type == "clip"
         size = config.get(
             "size",

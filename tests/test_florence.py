@@ -18,7 +18,7 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-from photoseek.embed import florence  # noqa: E402
+from photoseek.embed import describe, florence  # noqa: E402
 
 mx = florence.mx
 
@@ -235,3 +235,75 @@ def test_florence_2_base_real_architecture(tmp_path):
         # Measured: 1.9e-6 and 2.5e-6.
         assert error < 1e-5, error
         assert florence.generate(ours, pixels, mx.array(ids), decoding) == expected
+
+
+def words_tokenizer(folder: Path):  # noqa: ANN201 - a transformers tokenizer
+    """A byte-level BPE tokenizer in BART's form, learned here from a few sentences (the
+    real one comes with the checkpoint), with Florence-2's image token."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=IMAGE_TOKEN - 20,
+        special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    corpus = [*describe.TASKS.values(), "a dog runs on the beach with a red ball"] * 10
+    tokenizer.train_from_iterator(corpus, trainer)
+    tokenizer.save(str(folder / "words.json"))
+    fast = transformers.BartTokenizerFast(
+        tokenizer_file=str(folder / "words.json"),
+        bos_token="<s>",
+        eos_token="</s>",
+        pad_token="<pad>",
+        unk_token="<unk>",
+    )
+    # The image token takes the id the model's config names.
+    while len(fast) < IMAGE_TOKEN:
+        fast.add_tokens([f"<filler{len(fast)}>"])
+    fast.add_special_tokens({"additional_special_tokens": ["<image>"]})
+    fast.image_token, fast.image_token_id = "<image>", IMAGE_TOKEN
+    return fast
+
+
+@pytest.mark.parametrize("task", list(describe.TASKS))
+def test_the_describer_reads_prompt_and_picture_as_transformers_processor(
+    tiny, tmp_path_factory, task
+):
+    from PIL import Image
+
+    model, _, _ = tiny
+    folder = tmp_path_factory.mktemp("describer")
+    model.save_pretrained(folder)
+    tokenizer = words_tokenizer(folder)
+    settings = {"height": SIDE, "width": SIDE}
+    images = transformers.CLIPImageProcessorPil(
+        size=settings,
+        do_center_crop=False,
+        image_mean=list(describe.IMAGENET_MEAN),
+        image_std=list(describe.IMAGENET_STD),
+        resample=3,
+    )
+    images.image_seq_length = (SIDE // 8) ** 2 + 1
+    processor = transformers.Florence2Processor(image_processor=images, tokenizer=tokenizer)
+    processor.save_pretrained(folder)
+    ours = describe.Describer(str(folder), task, max_new_tokens=24)
+    rng = np.random.default_rng(21)
+    texts = set()
+    for index in range(3):
+        picture = Image.fromarray(rng.integers(0, 255, (50 + 9 * index, 70, 3), dtype=np.uint8))
+        path = tmp_path_factory.mktemp("pictures") / "p.png"
+        picture.save(path)
+        made = processor(text=task, images=picture, return_tensors="pt")
+        assert ours.prompt == made["input_ids"][0].tolist()
+        pixels = ours.preprocess.load(path)
+        assert np.abs(pixels - made["pixel_values"][0].numpy().transpose(1, 2, 0)).max() < 1e-5
+        with torch.no_grad():
+            written = model.generate(**made, max_new_tokens=24, do_sample=False, num_beams=1)
+        expected = processor.batch_decode(written, skip_special_tokens=True)[0]
+        found = ours.describe_file(path)
+        assert found.text == " ".join(expected.split()) and found.task == task
+        texts.add(found.text)
+    assert len(texts) == 3 and all(len(text) > 5 for text in texts)
