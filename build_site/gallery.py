@@ -11,7 +11,15 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from photoseek import locators
-from photoseek.facts import FACES, LOCATION, PATH, PEOPLE, PICTURE_TEXT, public_meta
+from photoseek.facts import (
+    DESCRIPTION,
+    FACES,
+    LOCATION,
+    PATH,
+    PEOPLE,
+    PICTURE_TEXT,
+    public_meta,
+)
 from photoseek.fieldmatch import search_parts
 from photoseek.library import Photo
 
@@ -68,6 +76,7 @@ class Privacy:
     ocr: bool = True
     people: bool = True
     unnamed_people: bool = False
+    descriptions: bool = True
 
     @property
     def hidden(self) -> frozenset[str]:
@@ -79,6 +88,7 @@ class Privacy:
                 (PATH, not self.show_paths),
                 (PICTURE_TEXT, not self.ocr),
                 (PEOPLE, not self.people),
+                (DESCRIPTION, not self.descriptions),
                 (FACES, True),
             )
             if hide
@@ -179,9 +189,17 @@ class Entry:
         return str(self.meta.get("ocr") or "")
 
     @property
+    def description(self) -> tuple[str, str] | None:
+        """What a model wrote of the photo and the model's name, if it may be published."""
+        written = self.meta.get("description")
+        return (written["text"], written["model"]) if written else None
+
+    @property
     def alt(self) -> str:
         """Alternative text: what the photo shows as far as anything says."""
         words = self.meta.get("caption") or self.meta.get("title")
+        if not words and self.description:
+            words = self.description[0]
         if not words and self.text:
             words = "Text in the picture: " + " / ".join(self.text.splitlines())
         if not words and (self.tags or self.meta.get("keywords")):

@@ -53,6 +53,12 @@ class SiteOptions:
         "Keep the text read in pictures out of the site: it stays searchable with "
         "`photoseek search` on this machine only.",
     )
+    captions_private: bool = _option(
+        False,
+        "--captions-private",
+        "Keep the descriptions a model wrote (`photoseek caption`) out of the site: they stay "
+        "searchable with `photoseek search` on this machine only.",
+    )
     people_private: bool = _option(
         False,
         "--people-private",
@@ -85,6 +91,7 @@ class SiteOptions:
             show_paths=self.show_paths,
             ocr=not self.ocr_private,
             people=not self.people_private,
+            descriptions=not self.captions_private,
             unnamed_people=self.publish_unnamed_people,
         )
 

@@ -43,6 +43,8 @@ class PhotoView:
     title: str
     alt: str
     caption: str | None
+    # What a model wrote of the photo, and which model.
+    description: tuple[str, str] | None
     text: str
     facts: list[tuple[str, str]]
     place: tuple[float, float] | None
@@ -101,6 +103,7 @@ def _view(
         title=entry.heading,
         alt=entry.alt,
         caption=meta.get("caption"),
+        description=entry.description,
         text=entry.text,
         facts=entry.facts(),
         place=entry.place,

@@ -16,6 +16,10 @@ from .fusion import fusion
 if TYPE_CHECKING:
     from .blas import blas_kernels, load_blas
     from .cachedir import cache_base
+    from .describe import DEFAULT_MODEL as DESCRIBE_MODEL
+    from .describe import DEFAULT_TASK as DESCRIBE_TASK
+    from .describe import TASKS as DESCRIBE_TASKS
+    from .describe import Describer
     from .embedder import Embedder, load_embedder, model_key
     from .faces import INSTALL as FACES_INSTALL
     from .faces import FaceReader, FacesUnavailable
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
     from .index import VectorIndex
     from .ocr import INSTALL as OCR_INSTALL
     from .ocr import OcrUnavailable, TextReader
+    from .read_descriptions import DescribeSummary, describe_library
     from .read_faces import FacesSummary, find_faces
     from .read_text import ReadSummary, read_library
     from .run import EmbedSummary, embed_library, embed_texts_cached
@@ -34,6 +39,12 @@ if TYPE_CHECKING:
 
 # Each public name: its module, and its name there when it differs.
 _WHERE: dict[str, tuple[str, str | None]] = {
+    "DESCRIBE_MODEL": ("describe", "DEFAULT_MODEL"),
+    "DESCRIBE_TASK": ("describe", "DEFAULT_TASK"),
+    "DESCRIBE_TASKS": ("describe", "TASKS"),
+    "DescribeSummary": ("read_descriptions", None),
+    "Describer": ("describe", None),
+    "describe_library": ("read_descriptions", None),
     "announce_if_unfused": ("fusion", None),
     "blas_kernels": ("blas", None),
     "cache_base": ("cachedir", None),
@@ -69,6 +80,12 @@ _WHERE: dict[str, tuple[str, str | None]] = {
     "VectorIndex": ("index", None),
 }
 __all__ = [
+    "DESCRIBE_MODEL",
+    "DESCRIBE_TASK",
+    "DESCRIBE_TASKS",
+    "DescribeSummary",
+    "Describer",
+    "describe_library",
     "announce_if_unfused",
     "blas_kernels",
     "cache_base",

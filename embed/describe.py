@@ -16,7 +16,7 @@ from typing import Any
 from tokenizers import Tokenizer
 
 from . import florence
-from .hub import resolve
+from .hub import ModelUnavailable, resolve
 from .preprocess import Preprocess
 
 DEFAULT_MODEL = "florence-community/Florence-2-base"
@@ -70,6 +70,16 @@ class Describer:
             raise ValueError(f"unknown task {task!r}; photoseek describes with {', '.join(TASKS)}")
         folder = resolve(model)
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        if config.get("model_type") != "florence2":
+            raise ModelUnavailable(
+                f"{model} is a {config.get('model_type') or 'unknown'} checkpoint, not "
+                f"Florence-2 in transformers' layout; describe with {DEFAULT_MODEL}, "
+                "florence-community/Florence-2-large or a folder of either"
+            )
+        if not (folder / "tokenizer.json").is_file():
+            raise ModelUnavailable(
+                f"{folder} has no tokenizer.json: download the whole checkpoint of {model}"
+            )
         self.model, self.decoding = florence.load(folder, max_new_tokens)
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         settings = image_settings(folder)

@@ -26,7 +26,14 @@ from photoseek.model_choice import (
     model_source,
 )
 from photoseek.ownership import OwnershipError
-from photoseek.steps import embed_step, extract_step, faces_step, ocr_step, site_step
+from photoseek.steps import (
+    caption_step,
+    embed_step,
+    extract_step,
+    faces_step,
+    ocr_step,
+    site_step,
+)
 
 EXIT_SKIPPED = 3
 
@@ -257,6 +264,50 @@ def faces(library_dir: Path, progress: bool | None, workers: int | None) -> bool
     """
     open_library(library_dir).close()
     return faces_step(library_dir, progress, required=True, workers=workers)
+
+
+caption_model_option = click.option(
+    "--caption-model",
+    default=None,
+    metavar="ID|FOLDER",
+    help="The Florence-2 checkpoint that writes descriptions, in transformers' layout "
+    "(default: florence-community/Florence-2-base; florence-community/Florence-2-large "
+    "writes better ones, more slowly).",
+)
+caption_task_option = click.option(
+    "--caption-task",
+    type=click.Choice(["<CAPTION>", "<DETAILED_CAPTION>", "<MORE_DETAILED_CAPTION>"]),
+    default=None,
+    help="How much to write: a sentence, a detailed one, or a paragraph (the default).",
+)
+
+
+@main.command()
+@library_option
+@click.option(
+    "--model",
+    "--caption-model",
+    "caption_model",
+    default=None,
+    metavar="ID|FOLDER",
+    help="The Florence-2 checkpoint that writes descriptions, in transformers' layout "
+    "(default: florence-community/Florence-2-base; florence-community/Florence-2-large "
+    "writes better ones, more slowly).",
+)
+@caption_task_option
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+@command
+def caption(
+    library_dir: Path, caption_model: str | None, caption_task: str | None, progress: bool | None
+) -> bool:
+    """Describe in words every photo not yet described by the model and task (Florence-2,
+    greedy, at most 64 tokens a photo).
+
+    Each description is stored in the library (`ls --json` shows meta.description), found
+    by `search` and the gallery, shown on the photo's page and used as its alt text.
+    """
+    open_library(library_dir).close()
+    return caption_step(library_dir, caption_model, caption_task, progress)
 
 
 @main.command()
@@ -626,6 +677,14 @@ def site(
     help="Find faces and group them into persons (default: when the faces extra is "
     "installed). --no-faces skips the step; persons found before stay in the library.",
 )
+@click.option(
+    "--captions",
+    is_flag=True,
+    help="Also describe every photo in words with Florence-2 (slow on a CPU: about a second "
+    "a photo or more; descriptions written before are kept either way).",
+)
+@caption_model_option
+@caption_task_option
 @with_site_options
 @command
 def build(
@@ -636,6 +695,9 @@ def build(
     model: str | None,
     ocr: bool | None,
     faces: bool | None,
+    captions: bool,
+    caption_model: str | None,
+    caption_task: str | None,
     progress: bool | None,
     workers: int | None,
     **options: Any,
@@ -665,10 +727,11 @@ def build(
     faceless = faces is not False and faces_step(
         library_dir, progress, required=faces is True, workers=workers
     )
+    undescribed = captions and caption_step(library_dir, caption_model, caption_task, progress)
     skipped = site_step(
         library_dir, out, embedder, chosen, progress, workers, list(sources), say_library=True
     )
-    return bool(summary.skipped or embedded.failed or unread or faceless or skipped)
+    return bool(summary.skipped or embedded.failed or unread or faceless or undescribed or skipped)
 
 
 @main.command()

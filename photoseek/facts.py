@@ -20,12 +20,14 @@ from typing import Any
 # building machine, or a private link) is never published unless the owner asks for it, and
 # "picture text" (what OCR read in a picture) is left out by --ocr-private, "people" (who is
 # in a photo) by --people-private, and "faces" (where faces are, and which person each one
-# was grouped into) is never published as a fact.
+# was grouped into) is never published as a fact; "description" (what a vision-language model
+# wrote of the photo) is left out by --captions-private.
 LOCATION = "location"
 PATH = "path"
 PICTURE_TEXT = "picture text"
 PEOPLE = "people"
 FACES = "faces"
+DESCRIPTION = "description"
 
 TEXT_MAX = 2000
 NAME_MAX = 300
@@ -121,6 +123,8 @@ FACTS: dict[str, Fact] = {
     "ocr": Fact("page", private=PICTURE_TEXT),
     # The faces found in the picture (`photoseek faces`), with their persons.
     "faces": Fact("found", private=FACES),
+    # What a vision-language model wrote of the photo (`photoseek caption`): text, model, task.
+    "description": Fact("found", private=DESCRIPTION),
 }
 
 LIST_KINDS = ("names", "sizes")

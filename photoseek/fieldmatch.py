@@ -1,4 +1,5 @@
-"""Finding photos by their own words (name, caption, title, keywords, albums, people), and
+"""Finding photos by their own words (name, caption, title, keywords, albums, people, and
+the description a model wrote, ranked last), and
 saying which of them matched: `photoseek search` by these rules, the gallery by their twin
 in site/core.js (textMatches, matchedParts).
 
@@ -13,7 +14,15 @@ import unicodedata
 from typing import Any
 
 # What each part of a photo's text is, by the letter the search data gives it.
-KINDS = {"n": "name", "c": "caption", "t": "title", "k": "keyword", "a": "album", "p": "person"}
+KINDS = {
+    "n": "name",
+    "c": "caption",
+    "t": "title",
+    "k": "keyword",
+    "a": "album",
+    "p": "person",
+    "d": "description",
+}
 
 
 def search_parts(name: str, meta: dict[str, Any]) -> list[tuple[str, str]]:
@@ -25,6 +34,7 @@ def search_parts(name: str, meta: dict[str, Any]) -> list[tuple[str, str]]:
         *(("k", k) for k in meta.get("keywords", [])),
         *(("a", a) for a in meta.get("albums", [])),
         *(("p", p) for p in meta.get("people", [])),
+        ("d", (meta.get("description") or {}).get("text")),
     ]
     found: dict[str, str] = {}
     for kind, text in parts:

@@ -372,6 +372,15 @@ class Library:
             )
         return found
 
+    def _descriptions(self, where: str = "", args: tuple = ()) -> dict[str, dict[str, str]]:
+        """Each described photo's description: its text, model and task."""
+        if self.version < 5:
+            return {}
+        rows = self.db.execute(
+            "SELECT photo_id, text, model, task FROM descriptions WHERE text != ''" + where, args
+        )
+        return {pid: {"text": t, "model": model, "task": task} for pid, t, model, task in rows}
+
     def _places(self, where: str = "", args: tuple = ()) -> dict[str, tuple[float, float, Any]]:
         """Each named photo's coordinates and the gazetteer's place for them (None: no place
         within reach)."""
@@ -388,6 +397,7 @@ class Library:
         texts: dict[str, str],
         places: dict[str, tuple[float, float, Any]],
         faces: dict[str, list[dict[str, Any]]],
+        descriptions: dict[str, dict[str, str]],
     ) -> Iterator[Photo]:
         """Photos from rows ordered by id and their sources ordered by photo id."""
         pending = next(source_rows, None)
@@ -410,6 +420,8 @@ class Library:
             if "place" not in meta and named and named[2] and _same_place(meta, named):
                 # A source's own place name wins over the gazetteer's.
                 meta["place"] = named[2]
+            if pid in descriptions:
+                meta["description"] = descriptions[pid]
             if pid in faces:
                 meta["faces"] = faces[pid]
                 # A recognised person's name joins the names the sources gave the photo.
@@ -429,6 +441,7 @@ class Library:
             self._ocr(),
             places,
             self._faces(),
+            self._descriptions(),
         )
 
     def photos(self, ids: Iterable[str] | None = None) -> Iterator[Photo]:
@@ -455,6 +468,7 @@ class Library:
                 self._ocr(f" AND photo_id IN ({marks})", chunk),
                 self._places(f" WHERE photo_id IN ({marks})", chunk),
                 self._faces(f" WHERE f.photo_id IN ({marks})", chunk),
+                self._descriptions(f" AND photo_id IN ({marks})", chunk),
             )
 
     def photo(self, photo_id: str) -> Photo:
@@ -587,6 +601,32 @@ class Library:
             self.db.executemany(
                 "INSERT OR REPLACE INTO ocr(photo_id, engine, text, read) VALUES(?,?,?,?)",
                 [(pid, engine, text, now) for pid, text in texts],
+            )
+
+    # -- descriptions (caption) ---------------------------------------------
+
+    def missing_descriptions(self, writer: str) -> list[str]:
+        """Ids of photos this writer (model, task and settings) has not described."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM photos WHERE id NOT IN"
+                " (SELECT photo_id FROM descriptions WHERE writer=?) ORDER BY id",
+                (writer,),
+            )
+        ]
+
+    def put_descriptions(
+        self, writer: str, model: str, task: str, texts: list[tuple[str, str]]
+    ) -> None:
+        """Store what a writer wrote of photos, replacing another writer's, in one go."""
+        now = time.time()
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO descriptions(photo_id, writer, model, task, text, written)"
+                " VALUES(?,?,?,?,?,?)",
+                [(pid, writer, model, task, text, now) for pid, text in texts],
             )
 
     # -- place names ----------------------------------------------------------

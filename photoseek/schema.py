@@ -107,6 +107,18 @@ CREATE INDEX IF NOT EXISTS faces_person ON faces(person);
 """
 
 
+_DESCRIPTIONS = """
+CREATE TABLE IF NOT EXISTS descriptions(
+    photo_id TEXT PRIMARY KEY REFERENCES photos(id),
+    writer TEXT NOT NULL,
+    model TEXT NOT NULL,
+    task TEXT NOT NULL,
+    text TEXT NOT NULL,
+    written REAL NOT NULL
+);
+"""
+
+
 def _run(db: sqlite3.Connection, sql: str) -> None:
     for statement in sql.split(";"):
         if statement.strip():
@@ -144,6 +156,10 @@ def _faces_and_persons(db: sqlite3.Connection) -> None:
     _run(db, _FACES_AND_PERSONS)
 
 
+def _descriptions(db: sqlite3.Connection) -> None:
+    _run(db, _DESCRIPTIONS)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step up the ladder: the version it makes, why, and how."""
@@ -172,6 +188,12 @@ MIGRATIONS = (
         "the photos read with none, and the persons they are grouped into, with the names "
         "the user or the sources gave them",
         _faces_and_persons,
+    ),
+    Migration(
+        5,
+        "what a vision-language model wrote of each photo (`photoseek caption`), one "
+        "description a photo with the model, task and settings that wrote it",
+        _descriptions,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

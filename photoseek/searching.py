@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from photoseek.facts import PLACE_PARTS
-from photoseek.fieldmatch import matched_parts, search_parts
+from photoseek.fieldmatch import KINDS, matched_parts, search_parts
 from photoseek.library import Photo
 from photoseek.relevance import strong_threshold
 from photoseek.textmatch import best_matches, fold
@@ -20,6 +20,7 @@ PICTURE_TEXT = "text in the picture"
 MEANING = "meaning"
 PLACE = "place"
 DATE = "date"
+DESCRIBED = KINDS["d"]
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,14 @@ def find(
                 listed.append(Hit(photo, None, parts, True))
         return listed
     hits: list[Hit] = []
+    described: list[Hit] = []
     for photo in photos:
         found = matched_parts(search_parts(photo.name, photo.meta), text)
-        if found and len(hits) < top:
-            hits.append(Hit(photo, None, found, True))
+        if found and len(hits) + len(described) < top:
+            # A photo found only by what a model wrote of it comes after the user's words.
+            only_described = all(kind == DESCRIBED for kind, _ in found)
+            (described if only_described else hits).append(Hit(photo, None, found, True))
+    hits += described
     seen = {hit.photo.id for hit in hits}
     by_id = {photo.id: photo for photo in photos}
     # The text read in the pictures of the photos not found by their words.

@@ -104,6 +104,19 @@ def faces_step(
     return bool(summary.failed)
 
 
+def caption_step(
+    library_dir: Path, model: str | None, task: str | None, progress: bool | None
+) -> bool:
+    """Describe every photo the model and task have not described, and report it; returns
+    whether pictures were skipped."""
+    from photoseek.embed import DESCRIBE_MODEL, DESCRIBE_TASK, Describer, describe_library
+
+    describer = Describer(model or DESCRIBE_MODEL, task or DESCRIBE_TASK)
+    summary = describe_library(library_dir, describer, progress=progress)
+    show(summary.outcome())
+    return bool(summary.failed)
+
+
 def site_step(
     library_dir: Path,
     out: Path,

@@ -290,7 +290,9 @@
     return found;
   }
 
-  const PART_KINDS = { n: "name", c: "caption", t: "title", k: "keyword", a: "album", p: "person" };
+  const PART_KINDS = {
+    n: "name", c: "caption", t: "title", k: "keyword", a: "album", p: "person", d: "description",
+  };
 
   /* What a text match matched: for each positive word, the kind and text of the first part
      of the photo's text (parts joined by " · ", their kinds one letter each) holding it at

@@ -395,10 +395,14 @@
   function textHits(text, limit, mask) {
     const list = [];
     const found = new Set();
+    const described = [];
     for (const index of core.textMatches(data.photos.text, text, limit, mask)) {
       const parts = core.matchedParts(data.photos.text[index], data.photos.kinds[index], text);
-      list.push({ index: index, reason: "matches the text", parts: parts });
+      // A photo found only by what a model wrote of it comes after the user's own words.
+      const byModel = parts.length && parts.every(function (p) { return p.kind === "description"; });
+      (byModel ? described : list).push({ index: index, reason: "matches the text", parts: parts });
     }
+    list.push.apply(list, described);
     if (list.length) {
       core.parseQuery(text).forEach(function (part) {
         if (part.sign > 0) core.foldText(part.term).split(" ").forEach(function (w) { found.add(w); });

@@ -13,15 +13,21 @@ from pathlib import Path
 
 import torch
 from transformers import (
+    BartTokenizerFast,
     CLIPConfig,
     CLIPImageProcessorPil,
     CLIPModel,
     CLIPTokenizer,
+    Florence2Config,
+    Florence2ForConditionalGeneration,
+    Florence2Processor,
     SiglipConfig,
     SiglipImageProcessorPil,
     SiglipModel,
     SiglipTokenizer,
 )
+
+from photoseek.embed.describe import IMAGENET_MEAN, IMAGENET_STD, TASKS
 
 # The published sizes of openai/clip-vit-base-patch32 and google/siglip-base-patch16-224.
 CLIP_B32 = {"projection_dim": 512, "text_config": {}, "vision_config": {"patch_size": 32}}
@@ -160,3 +166,125 @@ def siglip_checkpoint(folder: Path, sizes: dict, seed: int = 0, sharp: bool = Tr
         folder
     )
     return model
+
+
+FLORENCE_IMAGE_TOKEN = 299
+# Two stages, windows that do not divide the grid (padding), both kinds of layer norm.
+FLORENCE_TINY = {
+    "vision_config": {
+        "depths": [1, 2],
+        "embed_dim": [16, 32],
+        "num_heads": [2, 4],
+        "num_groups": [2, 4],
+        "patch_size": [7, 3],
+        "patch_stride": [4, 2],
+        "patch_padding": [3, 1],
+        "patch_prenorm": [False, True],
+        "window_size": 3,
+        "projection_dim": 32,
+        "max_position_embeddings": 20,
+        "max_temporal_embeddings": 10,
+        "drop_path_rate": 0.0,
+    },
+    "text_config": {
+        "vocab_size": 300,
+        "d_model": 32,
+        "encoder_layers": 2,
+        "decoder_layers": 2,
+        "encoder_attention_heads": 4,
+        "decoder_attention_heads": 4,
+        "encoder_ffn_dim": 64,
+        "decoder_ffn_dim": 64,
+        "max_position_embeddings": 160,
+        "scale_embedding": True,
+        "bos_token_id": 0,
+        "pad_token_id": 1,
+        "eos_token_id": 2,
+        "decoder_start_token_id": 2,
+        "forced_eos_token_id": 2,
+    },
+    "image_token_id": FLORENCE_IMAGE_TOKEN,
+}
+FLORENCE_SIDE = 64  # 16 x 16 after the first stage, 8 x 8 after the second: 65 image tokens.
+FLORENCE_GENERATION = {
+    "no_repeat_ngram_size": 3,
+    "forced_bos_token_id": 0,
+    "forced_eos_token_id": 2,
+}
+
+
+def florence_reference(folder: Path, sizes: dict, seed: int = 0):  # noqa: ANN201 - a model
+    """A Florence-2 of these sizes with weights drawn at a scale that keeps outputs varied,
+    saved as a checkpoint in `folder` with its generation config."""
+    config = Florence2Config(
+        vision_config=sizes["vision_config"],
+        text_config=sizes["text_config"],
+        image_token_id=sizes["image_token_id"],
+    )
+    torch.manual_seed(seed)
+    model = Florence2ForConditionalGeneration(config).eval()
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if name.endswith("bias"):
+                parameter.normal_(0, 0.1)
+            elif "norm" in name and parameter.ndim == 1:
+                parameter.normal_(1, 0.1)
+            elif parameter.ndim >= 2:
+                fan_in = parameter[0].numel()
+                parameter.normal_(0, 1.5 / fan_in**0.5)
+    model.generation_config.update(**FLORENCE_GENERATION)
+    model.save_pretrained(folder)
+    return model
+
+
+def _words_tokenizer(folder: Path):  # noqa: ANN202 - a transformers tokenizer
+    """A byte-level BPE tokenizer in BART's form, learned here from a few sentences (the
+    real one comes with the checkpoint), with Florence-2's image token."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=FLORENCE_IMAGE_TOKEN - 20,
+        special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    corpus = [*TASKS.values(), "a dog runs on the beach with a red ball"] * 10
+    tokenizer.train_from_iterator(corpus, trainer)
+    tokenizer.save(str(folder / "words.json"))
+    fast = BartTokenizerFast(
+        tokenizer_file=str(folder / "words.json"),
+        bos_token="<s>",
+        eos_token="</s>",
+        pad_token="<pad>",
+        unk_token="<unk>",
+    )
+    # The image token takes the id the model's config names.
+    while len(fast) < FLORENCE_IMAGE_TOKEN:
+        fast.add_tokens([f"<filler{len(fast)}>"])
+    fast.add_special_tokens({"additional_special_tokens": ["<image>"]})
+    fast.image_token, fast.image_token_id = "<image>", FLORENCE_IMAGE_TOKEN
+    return fast
+
+
+def florence_processor(folder: Path):  # noqa: ANN201 - a transformers processor
+    """Florence-2's processor for FLORENCE_SIDE pictures, with the learned tokenizer, saved
+    beside a checkpoint in `folder`."""
+    images = CLIPImageProcessorPil(
+        size={"height": FLORENCE_SIDE, "width": FLORENCE_SIDE},
+        do_center_crop=False,
+        image_mean=list(IMAGENET_MEAN),
+        image_std=list(IMAGENET_STD),
+        resample=3,
+    )
+    images.image_seq_length = (FLORENCE_SIDE // 8) ** 2 + 1
+    processor = Florence2Processor(image_processor=images, tokenizer=_words_tokenizer(folder))
+    processor.save_pretrained(folder)
+    return processor
+
+
+def florence_checkpoint(folder: Path, seed: int = 0):  # noqa: ANN201 - model and processor
+    """A tiny Florence-2 checkpoint with its tokenizer and processor, as the hub serves one."""
+    model = florence_reference(folder, FLORENCE_TINY, seed)
+    return model, florence_processor(folder)

@@ -10,8 +10,6 @@ nothing about the picture's way through the model.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -20,71 +18,13 @@ transformers = pytest.importorskip("transformers")
 
 from photoseek.embed import describe, florence  # noqa: E402
 
+from .reference_models import FLORENCE_IMAGE_TOKEN as IMAGE_TOKEN  # noqa: E402
+from .reference_models import FLORENCE_SIDE as SIDE  # noqa: E402
+from .reference_models import FLORENCE_TINY as TINY  # noqa: E402
+from .reference_models import florence_processor  # noqa: E402
+from .reference_models import florence_reference as reference  # noqa: E402
+
 mx = florence.mx
-
-IMAGE_TOKEN = 299
-# Two stages, windows that do not divide the grid (padding), both kinds of layer norm.
-TINY = {
-    "vision_config": {
-        "depths": [1, 2],
-        "embed_dim": [16, 32],
-        "num_heads": [2, 4],
-        "num_groups": [2, 4],
-        "patch_size": [7, 3],
-        "patch_stride": [4, 2],
-        "patch_padding": [3, 1],
-        "patch_prenorm": [False, True],
-        "window_size": 3,
-        "projection_dim": 32,
-        "max_position_embeddings": 20,
-        "max_temporal_embeddings": 10,
-        "drop_path_rate": 0.0,
-    },
-    "text_config": {
-        "vocab_size": 300,
-        "d_model": 32,
-        "encoder_layers": 2,
-        "decoder_layers": 2,
-        "encoder_attention_heads": 4,
-        "decoder_attention_heads": 4,
-        "encoder_ffn_dim": 64,
-        "decoder_ffn_dim": 64,
-        "max_position_embeddings": 160,
-        "scale_embedding": True,
-        "bos_token_id": 0,
-        "pad_token_id": 1,
-        "eos_token_id": 2,
-        "decoder_start_token_id": 2,
-        "forced_eos_token_id": 2,
-    },
-    "image_token_id": IMAGE_TOKEN,
-}
-SIDE = 64  # 16 x 16 after the first stage, 8 x 8 after the second: 65 image tokens.
-GENERATION = {"no_repeat_ngram_size": 3, "forced_bos_token_id": 0, "forced_eos_token_id": 2}
-
-
-def reference(folder: Path, sizes: dict, seed: int = 0):  # noqa: ANN201 - a transformers model
-    """A Florence-2 of these sizes with weights drawn at a scale that keeps outputs varied,
-    saved as a checkpoint in `folder` with its generation config."""
-    config = transformers.Florence2Config(
-        vision_config=sizes["vision_config"],
-        text_config=sizes["text_config"],
-        image_token_id=sizes["image_token_id"],
-    )
-    torch.manual_seed(seed)
-    model = transformers.Florence2ForConditionalGeneration(config).eval()
-    with torch.no_grad():
-        for name, parameter in model.named_parameters():
-            if name.endswith("bias"):
-                parameter.normal_(0, 0.1)
-            elif "norm" in name and parameter.ndim == 1:
-                parameter.normal_(1, 0.1)
-            elif parameter.ndim >= 2:
-                fan_in = parameter[0].numel()
-                parameter.normal_(0, 1.5 / fan_in**0.5)
-    model.generation_config.update(**GENERATION)
-    model.save_pretrained(folder)
-    return model
 
 
 def pictures(count: int, seed: int = 3) -> np.ndarray:
@@ -237,37 +177,6 @@ def test_florence_2_base_real_architecture(tmp_path):
         assert florence.generate(ours, pixels, mx.array(ids), decoding) == expected
 
 
-def words_tokenizer(folder: Path):  # noqa: ANN201 - a transformers tokenizer
-    """A byte-level BPE tokenizer in BART's form, learned here from a few sentences (the
-    real one comes with the checkpoint), with Florence-2's image token."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-
-    tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tokenizer.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=IMAGE_TOKEN - 20,
-        special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-    )
-    corpus = [*describe.TASKS.values(), "a dog runs on the beach with a red ball"] * 10
-    tokenizer.train_from_iterator(corpus, trainer)
-    tokenizer.save(str(folder / "words.json"))
-    fast = transformers.BartTokenizerFast(
-        tokenizer_file=str(folder / "words.json"),
-        bos_token="<s>",
-        eos_token="</s>",
-        pad_token="<pad>",
-        unk_token="<unk>",
-    )
-    # The image token takes the id the model's config names.
-    while len(fast) < IMAGE_TOKEN:
-        fast.add_tokens([f"<filler{len(fast)}>"])
-    fast.add_special_tokens({"additional_special_tokens": ["<image>"]})
-    fast.image_token, fast.image_token_id = "<image>", IMAGE_TOKEN
-    return fast
-
-
 @pytest.mark.parametrize("task", list(describe.TASKS))
 def test_the_describer_reads_prompt_and_picture_as_transformers_processor(
     tiny, tmp_path_factory, task
@@ -277,18 +186,7 @@ def test_the_describer_reads_prompt_and_picture_as_transformers_processor(
     model, _, _ = tiny
     folder = tmp_path_factory.mktemp("describer")
     model.save_pretrained(folder)
-    tokenizer = words_tokenizer(folder)
-    settings = {"height": SIDE, "width": SIDE}
-    images = transformers.CLIPImageProcessorPil(
-        size=settings,
-        do_center_crop=False,
-        image_mean=list(describe.IMAGENET_MEAN),
-        image_std=list(describe.IMAGENET_STD),
-        resample=3,
-    )
-    images.image_seq_length = (SIDE // 8) ** 2 + 1
-    processor = transformers.Florence2Processor(image_processor=images, tokenizer=tokenizer)
-    processor.save_pretrained(folder)
+    processor = florence_processor(folder)
     ours = describe.Describer(str(folder), task, max_new_tokens=24)
     rng = np.random.default_rng(21)
     texts = set()

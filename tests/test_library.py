@@ -116,7 +116,7 @@ def test_a_schema_1_library_is_read_as_it_is_and_upgraded_once_when_written(tmp_
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1, "a reader never upgrades"
     db.close()
     with Library(tmp_path / "lib") as writer:
-        assert writer.version == SCHEMA_VERSION == 4
+        assert writer.version == SCHEMA_VERSION == 5
         writer.put_ocr("engine 1", [(ID_A, "EXIT")])
         assert writer.ocr_texts() == {ID_A: "EXIT"}
     db = sqlite3.connect(tmp_path / "lib" / CATALOG_NAME)
@@ -199,11 +199,11 @@ def test_the_ladder_climbs_every_step_in_order_and_a_failed_step_leaves_the_one_
     assert [m.version for m in schema.MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
     assert all(m.reason for m in schema.MIGRATIONS)
     db = sqlite3.connect(tmp_path / "new.db", isolation_level=None)
-    assert [m.version for m in schema.migrate(db)] == [1, 2, 3, 4]
+    assert [m.version for m in schema.migrate(db)] == [1, 2, 3, 4, 5]
     assert schema.migrate(db) == []
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     made = {"photos", "sources", "models", "vectors", "text_vectors", "ocr", "places"}
-    assert made | {"faces", "face_reads", "persons"} <= tables
+    assert made | {"faces", "face_reads", "persons", "descriptions"} <= tables
     db.close()
 
     def broken(db: sqlite3.Connection) -> None:
