@@ -39,6 +39,28 @@ def _windows(x: Any, size: int) -> tuple[Any, tuple[int, int, int, int]]:
     return x.reshape(-1, size * size, channels), (batch, tall, wide, channels)
 
 
+class DepthwiseConv(nn.Module):
+    """A 3x3 convolution of each channel by itself (padding 1), as nine shifted
+    multiply-adds: MLX's grouped convolution on the CPU is 2 to 4 times slower, for the
+    same sums in the same order."""
+
+    def __init__(self, dims: int) -> None:
+        super().__init__()
+        self.weight = mx.zeros((dims, 3, 3, 1))
+        self.bias = mx.zeros((dims,))
+
+    def __call__(self, x: Any) -> Any:
+        _, height, width, _ = x.shape
+        padded = mx.pad(x, [(0, 0), (1, 1), (1, 1), (0, 0)])
+        out = None
+        for row in range(3):
+            for column in range(3):
+                term = padded[:, row : row + height, column : column + width, :]
+                term = term * self.weight[:, row, column, 0]
+                out = term if out is None else out + term
+        return out + self.bias
+
+
 class WindowAttention(nn.Module):
     """Self-attention inside non-overlapping windows of the picture."""
 
@@ -98,7 +120,7 @@ class MixingBlock(nn.Module):
     def __init__(self, config: dict[str, Any], stage: int, spatial: bool) -> None:
         super().__init__()
         dims = config["embed_dim"][stage]
-        self.conv1 = nn.Conv2d(dims, dims, 3, padding=1, groups=dims)
+        self.conv1 = DepthwiseConv(dims)
         self.norm1 = nn.LayerNorm(dims)
         bias = config.get("qkv_bias", True)
         if spatial:
@@ -107,7 +129,7 @@ class MixingBlock(nn.Module):
             )
         else:
             self.channel_attn = ChannelAttention(dims, config["num_groups"][stage], bias)
-        self.conv2 = nn.Conv2d(dims, dims, 3, padding=1, groups=dims)
+        self.conv2 = DepthwiseConv(dims)
         self.norm2 = nn.LayerNorm(dims)
         hidden = int(dims * config.get("mlp_ratio", 4.0))
         self.ffn = FeedForward(dims, hidden, config.get("activation_function", "gelu"))

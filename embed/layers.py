@@ -11,7 +11,7 @@ from .runtime import mlx_core
 mx = mlx_core()
 import mlx.nn as nn  # noqa: E402  (after the BLAS fix above)
 
-# MLX's CPU exp/tanh/sigmoid are scalar loops, about 50 times slower than its vectorised
+# MLX's CPU exp/tanh/sigmoid/erf are scalar loops, about 50 times slower than its vectorised
 # arithmetic, and a ViT-B's activations and softmax run on millions of values per batch
 # and layer: both are written here with multiply, add and divide only.
 # tanh as a rational function (Eigen's float32 approximation, within 4e-7 of tanh
@@ -69,6 +69,40 @@ def fast_exp(x: Any) -> Any:
     return p * mx.left_shift(whole.astype(mx.int32) + 127, 23).view(mx.float32)
 
 
+# erf as x P(x^2) / Q(x^2) (Eigen's float32 approximation, within 5e-7 of erf everywhere);
+# beyond +-4 float32's erf is +-1.
+_ERF_CLAMP = 4.0
+_ERF_P = (
+    -1.60960333262415e-02,
+    -2.95459980854025e-03,
+    -7.34990630326855e-04,
+    -5.69250639462346e-05,
+    -2.10102402082508e-06,
+    2.77068142495902e-08,
+    -2.72614225801306e-10,
+)
+_ERF_Q = (
+    -1.42647390514189e-02,
+    -7.37332916720468e-03,
+    -1.68282697438203e-03,
+    -2.13374055278905e-04,
+    -1.45660718464996e-05,
+)
+
+
+def fast_erf(x: Any) -> Any:
+    """erf from arithmetic alone (max error 5e-7)."""
+    x = mx.clip(x, -_ERF_CLAMP, _ERF_CLAMP)
+    x2 = x * x
+    p = _ERF_P[-1]
+    for coefficient in reversed(_ERF_P[:-1]):
+        p = p * x2 + coefficient
+    q = _ERF_Q[-1]
+    for coefficient in reversed(_ERF_Q[:-1]):
+        q = q * x2 + coefficient
+    return x * p / q
+
+
 def attend(q: Any, k: Any, v: Any, scale: float, mask: Any = None) -> Any:
     """Scaled dot-product attention over (batch, heads, length, dims), with the fast exp."""
     scores = (q * scale) @ k.transpose(0, 1, 3, 2)
@@ -83,13 +117,17 @@ def _quick_gelu(x: Any) -> Any:
     return 0.5 * x * (1 + fast_tanh(0.851 * x))
 
 
+def _gelu_exact(x: Any) -> Any:
+    return 0.5 * x * (1 + fast_erf(x * (1 / math.sqrt(2))))
+
+
 def _gelu_tanh(x: Any) -> Any:
     return 0.5 * x * (1 + fast_tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)))
 
 
 ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
     "quick_gelu": _quick_gelu,
-    "gelu": nn.gelu,
+    "gelu": _gelu_exact,
     "gelu_new": _gelu_tanh,
     "gelu_pytorch_tanh": _gelu_tanh,
     "gelu_fast": _gelu_tanh,

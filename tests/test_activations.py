@@ -12,11 +12,12 @@ import math
 import numpy as np
 import pytest
 
-from photoseek.embed.layers import activation, attend, fast_exp, fast_tanh
+from photoseek.embed.layers import activation, attend, fast_erf, fast_exp, fast_tanh
 from photoseek.embed.runtime import mlx_core
 
 mx = mlx_core()
 TANH_BOUND = 4e-7
+ERF_BOUND = 5e-7
 
 
 def run(function, x: np.ndarray) -> np.ndarray:  # noqa: ANN001 - an MLX function
@@ -27,6 +28,13 @@ def test_tanh_is_within_its_bound_everywhere():
     x = np.concatenate([np.linspace(-12, 12, 480_001), [-1e4, -50, 50, 1e4]])
     error = np.abs(run(fast_tanh, x) - np.tanh(x.astype(np.float32).astype(np.float64)))
     assert error.max() <= TANH_BOUND, (error.max(), x[error.argmax()])
+
+
+def test_erf_is_within_its_bound_everywhere():
+    x = np.concatenate([np.linspace(-8, 8, 320_001), [-1e4, -50, 50, 1e4]])
+    exact = np.array([math.erf(v) for v in x.astype(np.float32).astype(np.float64)])
+    error = np.abs(run(fast_erf, x) - exact)
+    assert error.max() <= ERF_BOUND, (error.max(), x[error.argmax()])
 
 
 def test_exp_is_within_its_relative_bounds():
@@ -46,7 +54,9 @@ def test_gelu_variants_match_their_definitions():
     xs = x.astype(np.float32).astype(np.float64)
     tanh_form = 0.5 * xs * (1 + np.tanh(math.sqrt(2 / math.pi) * (xs + 0.044715 * xs**3)))
     sigmoid_form = xs / (1 + np.exp(-1.702 * xs))
+    erf_form = 0.5 * xs * (1 + np.array([math.erf(v / math.sqrt(2)) for v in xs]))
     for name, expected in (
+        ("gelu", erf_form),
         ("quick_gelu", sigmoid_form),
         ("gelu_pytorch_tanh", tanh_form),
         ("gelu_new", tanh_form),

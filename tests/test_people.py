@@ -405,3 +405,50 @@ def test_without_the_face_models_one_message_says_how_to_get_them(tmp_path):
     assert re.search(r"faces +not looked for: .*pip install 'photoseek\[faces\]'", doctor.stdout)
     listing = run_cli("people", "--library", str(library), check=False)
     assert listing.returncode == 1 and "photoseek faces --library" in listing.stderr
+
+
+def test_boxes_overlap_by_intersection_over_union():
+    assert facestore._overlap((0.1, 0.1, 0.2, 0.2), (0.1, 0.1, 0.2, 0.2)) == pytest.approx(1)
+    # Half of each box shared: a third of their union.
+    assert facestore._overlap((0.0, 0.0, 0.2, 0.2), (0.1, 0.0, 0.2, 0.2)) == pytest.approx(1 / 3)
+    assert facestore._overlap((0.0, 0.0, 0.2, 0.4), (0.0, 0.1, 0.2, 0.2)) == pytest.approx(0.5)
+    # Side by side, and apart: nothing shared.
+    assert facestore._overlap((0.0, 0.0, 0.2, 0.2), (0.2, 0.0, 0.2, 0.2)) == 0
+    assert facestore._overlap((0.0, 0.0, 0.2, 0.2), (0.0, 0.5, 0.2, 0.2)) == 0
+
+
+def test_boxes_are_kept_to_five_decimals(family):
+    library, (ana, _bo) = family
+    exact = face(ana, (0.123456789, 0.2, 0.3, 0.3), 0.1, 40)
+    store(library, {"empty.jpg": [exact]}, model="test-faces/v3")
+    kept = next(p for p in ls_json(library) if p["meta"]["original_name"] == "empty.jpg")
+    assert kept["meta"]["faces"][0]["box"] == [0.12346, 0.2, 0.3, 0.3]
+
+
+def test_a_merged_person_gives_the_users_name_to_an_unnamed_one(family):
+    library, _ = family
+    ids = {p["name"]: p["id"] for p in listed(library)}
+    run_cli("people", "--library", str(library), "--name", str(ids["Ana"]), "Anna")
+    # Into Bo (named by the sources only), from Ana (named by the user): the user's name wins.
+    assert ids["Ana"] < ids["Bo"]
+    run_cli(
+        "people", "--library", str(library), "--merge", str(ids["Bo"]), "--merge", str(ids["Ana"])
+    )
+    after = [(p["id"], p["name"], p["faces"]) for p in listed(library)]
+    assert after == [(ids["Bo"], "Anna", 9)]
+
+
+def test_people_of_a_library_read_before_faces_existed_says_what_to_do(tmp_path):
+    import sqlite3
+
+    folder = tmp_path / "pics"
+    folder.mkdir()
+    Image.new("RGB", (30, 20), "red").save(folder / "a.jpg")
+    library = tmp_path / "lib"
+    run_cli("extract", str(folder), "--library", str(library), "--no-progress")
+    db = sqlite3.connect(library / "library.db")
+    db.execute("PRAGMA user_version=3")
+    db.commit()
+    db.close()
+    done = run_cli("people", "--library", str(library), check=False)
+    assert done.returncode == 1 and "no faces were looked for" in done.stderr

@@ -1,0 +1,144 @@
+"""Descriptions: photoseek's Florence-2 in MLX against transformers on PyTorch, the same
+model, pictures and prompt in the same run: photos/s, time per token, peak memory, and the
+projected time for 10,000 photos on this machine.
+
+The model is Florence-2 base in its real architecture with random weights (no pretrained
+weights can be downloaded here; speed does not depend on their values), greedy, at most 64
+new tokens, as `photoseek caption` runs it; random weights rarely stop early, so most
+photos take all 64 tokens. Each engine runs in a process of its own, so that its memory is
+its own.
+
+    .venv/bin/python benchmarks/bench_captions.py [--photos 6] [--tokens 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_embed import peak_rss_mb  # noqa: E402
+
+PHOTOS = ROOT.parent / "shared" / "data" / "photos"
+TARGET = 10_000
+
+
+def inputs(folder: Path, count: int) -> tuple:  # noqa: ANN001 - numpy arrays
+    """The model input of `count` photos (the shared real ones, else generated pictures) and
+    the prompt's ids."""
+    import numpy as np
+    from PIL import Image
+
+    from photoseek.embed.describe import IMAGENET_MEAN, IMAGENET_STD
+    from photoseek.embed.preprocess import Preprocess
+
+    preprocess = Preprocess.from_settings(
+        {"size": {"height": 768, "width": 768}, "image_mean": IMAGENET_MEAN,
+         "image_std": IMAGENET_STD, "resample": 3}, "florence2", 768,
+    )  # fmt: skip
+    if PHOTOS.is_dir():
+        pictures = [preprocess.load(path) for path in sorted(PHOTOS.iterdir())[:count]]
+    else:
+        rng = np.random.default_rng(0)
+        pictures = [
+            preprocess(Image.fromarray(rng.integers(0, 255, (480, 640, 3), dtype=np.uint8)))
+            for _ in range(count)
+        ]
+    config = json.loads((folder / "config.json").read_text())
+    ids = [config["image_token_id"]] * 577 + [0, 5, 17, 42, 2]
+    return np.stack(pictures), np.array([ids])
+
+
+def run_ours(folder: Path, count: int, tokens: int) -> dict:
+    from photoseek.embed import florence
+
+    model, decoding = florence.load(folder, tokens)
+    pictures, ids = inputs(folder, count)
+    mx = florence.mx
+    started = time.perf_counter()
+    written = 0
+    for picture in pictures:
+        written += len(florence.generate(model, mx.array(picture[None]), mx.array(ids), decoding))
+    return {"seconds": time.perf_counter() - started, "tokens": written}
+
+
+def run_torch(folder: Path, count: int, tokens: int) -> dict:
+    import torch
+    from transformers import Florence2ForConditionalGeneration
+
+    model = Florence2ForConditionalGeneration.from_pretrained(str(folder)).eval()
+    pictures, ids = inputs(folder, count)
+    started = time.perf_counter()
+    written = 0
+    with torch.no_grad():
+        for picture in pictures:
+            out = model.generate(
+                input_ids=torch.from_numpy(ids),
+                pixel_values=torch.from_numpy(picture.transpose(2, 0, 1)[None].copy()),
+                max_new_tokens=tokens,
+                do_sample=False,
+                num_beams=1,
+            )
+            written += out.shape[1]
+    return {"seconds": time.perf_counter() - started, "tokens": written}
+
+
+def child(engine: str, folder: str, count: int, tokens: int) -> dict:
+    """Run one engine in its own process; its figures as a dict."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--engine", engine, "--folder", folder,
+         "--photos", str(count), "--tokens", str(tokens)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=int, default=6)
+    parser.add_argument("--tokens", type=int, default=64)
+    parser.add_argument("--engine", choices=["photoseek", "torch"])
+    parser.add_argument("--folder")
+    args = parser.parse_args()
+    if args.engine:
+        run = run_ours if args.engine == "photoseek" else run_torch
+        result = run(Path(args.folder), args.photos, args.tokens)
+        print(json.dumps(result | {"peak_mb": peak_rss_mb()}))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        import os
+
+        os.environ["PHOTOSEEK_CACHE"] = str(Path(tmp) / "cache")
+        from tests.reference_models import florence_reference
+        from tests.test_florence import BASE
+
+        folder = Path(tmp) / "florence-2-base"
+        florence_reference(folder, BASE, seed=1)
+        # The first run converts and caches the weights, as a user's first caption does.
+        child("photoseek", str(folder), 1, 2)
+        ours = child("photoseek", str(folder), args.photos, args.tokens)
+        theirs = child("torch", str(folder), args.photos, args.tokens)
+    print(f"Florence-2 base (random weights), {args.photos} photos, at most {args.tokens} tokens")
+    for name, result in (("photoseek (MLX)", ours), ("transformers (PyTorch)", theirs)):
+        rate = args.photos / result["seconds"]
+        per_token = 1000 * result["seconds"] / result["tokens"]
+        print(
+            f"{name:<24s} {rate:6.3f} photos/s  {per_token:6.1f} ms a token "
+            f"({result['tokens']} tokens)  peak {result['peak_mb']:.0f} MB"
+        )
+    speed = theirs["seconds"] / ours["seconds"]
+    print(f"photoseek / transformers: {speed:.2f} times as fast (target at least 1.5)")
+    hours = TARGET * ours["seconds"] / args.photos / 3600
+    print(f"projected for {TARGET:,} photos on this machine: {hours:.1f} h")
+
+
+if __name__ == "__main__":
+    main()
