@@ -43,7 +43,8 @@ def test_command_line_values_reach_the_options(tmp_path):
     queries.write_text("# comment\nsunrise over the harbour\n\n  \nred car\n")
     args = ["--library", "L", "--out", "S", "--title", "  Trip  ", "--strip-location",
             "--show-paths", "--no-full-size", "--no-text-model", "--ocr-private",
-            "--people-private", "--publish-unnamed-people", "--queries", str(queries)]  # fmt: skip
+            "--people-private", "--publish-unnamed-people", "--captions-private",
+            "--queries", str(queries)]  # fmt: skip
     options = site_options(main.commands["site"].make_context("site", args).params)
     assert options == SiteOptions(
         title="Trip",
@@ -52,11 +53,13 @@ def test_command_line_values_reach_the_options(tmp_path):
         full_size=False,
         text_model=False,
         ocr_private=True,
+        captions_private=True,
         people_private=True,
         publish_unnamed_people=True,
         queries=("sunrise over the harbour", "red car"),
     )
-    assert options.privacy.hidden == frozenset({"location", "picture text", "people", "faces"})
+    hidden = {"location", "picture text", "people", "faces", "description"}
+    assert options.privacy.hidden == frozenset(hidden)
     assert options.privacy.unnamed_people
     # Faces' boxes are never published; everything else by default but paths.
     assert SiteOptions().privacy.hidden == frozenset({"path", "faces"})
