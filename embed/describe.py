@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tokenizers import Tokenizer
 
 from . import florence
@@ -106,11 +107,12 @@ class Describer:
         self.task = task
         self.key = f"{model}|{task}|greedy{max_new_tokens}"
 
-    def ids(self, picture: Any) -> list[int]:
-        """The tokens written for one picture's model input (height, width, 3)."""
+    def ids(self, pictures: list[Any]) -> list[list[int]]:
+        """The tokens written for each picture's model input (height, width, 3), together."""
         mx = florence.mx
-        return florence.generate(
-            self.model, mx.array(picture[None]), mx.array([self.prompt]), self.decoding
+        prompts = mx.array([self.prompt] * len(pictures))
+        return florence.generate_batch(
+            self.model, mx.array(np.stack(pictures)), prompts, self.decoding
         )
 
     def words(self, ids: list[int]) -> str:
@@ -119,5 +121,10 @@ class Describer:
 
     def describe_file(self, path: Path) -> Description:
         """The description of the picture at `path`."""
-        picture = self.preprocess.load(path)
-        return Description(self.words(self.ids(picture)), self.name, self.task)
+        return self.describe_files([path])[0]
+
+    def describe_files(self, paths: list[Path]) -> list[Description]:
+        """The descriptions of the pictures at `paths`, written together (OSError or
+        ValueError when one cannot be read: read them one by one to tell which)."""
+        pictures = [self.preprocess.load(path) for path in paths]
+        return [Description(self.words(ids), self.name, self.task) for ids in self.ids(pictures)]

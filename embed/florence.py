@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .layers import activation, attend
-from .runtime import mlx_core
+from .runtime import cpu_streams, mlx_core
 from .weights import cache_folder, checkpoint_files, read_tensors
 
 mx = mlx_core()
@@ -313,12 +315,18 @@ class DecoderLayer(nn.Module):
         self.fc2 = nn.Linear(config["decoder_ffn_dim"], dims)
         self.final_layer_norm = nn.LayerNorm(dims)
 
-    def __call__(self, x: Any, cache: LayerCache, mask: Any) -> Any:
+    def __call__(self, x: Any, cache: LayerCache, mask: Any, position: Any = None) -> Any:
+        """The layer on new tokens `x`; their keys and values join the cache: appended, or
+        for one token written at `position` of a cache made whole in advance."""
         keys, values = self.self_attn.keys_values(x)
-        cache.keys = keys if cache.keys is None else mx.concatenate([cache.keys, keys], axis=2)
-        cache.values = (
-            values if cache.values is None else mx.concatenate([cache.values, values], axis=2)
-        )
+        if position is not None:
+            cache.keys = mx.slice_update(cache.keys, keys, position, axes=(2,))
+            cache.values = mx.slice_update(cache.values, values, position, axes=(2,))
+        elif cache.keys is None:
+            cache.keys, cache.values = keys, values
+        else:
+            cache.keys = mx.concatenate([cache.keys, keys], axis=2)
+            cache.values = mx.concatenate([cache.values, values], axis=2)
         x = self.self_attn_layer_norm(x + self.self_attn(x, cache.keys, cache.values, mask))
         x = self.encoder_attn_layer_norm(
             x + self.encoder_attn(x, cache.encoder_keys, cache.encoder_values)
@@ -388,6 +396,18 @@ class Decoder(nn.Module):
             x = layer(x, cache, mask)
         return x
 
+    def one(self, embedding: Any, position: Any, caches: list[LayerCache]) -> Any:
+        """One new token (batch, 1, dims) at `position` (an array of one index), against
+        caches made whole in advance, whose places past it are masked: every call has the
+        same shapes, so the step compiles once."""
+        weight = self.embed_positions.weight
+        x = self.layernorm_embedding(embedding + mx.take(weight, position + Embeddings.OFFSET, 0))
+        length = caches[0].keys.shape[2]
+        mask = mx.where(mx.arange(length) <= position, 0.0, -math.inf)[None]
+        for layer, cache in zip(self.layers, caches, strict=True):
+            x = layer(x, cache, mask, position)
+        return x
+
 
 class LanguageModel(nn.Module):
     """BART's shared token table, encoder and decoder."""
@@ -431,6 +451,18 @@ class Florence2(nn.Module):
         embeddings = mx.where(is_image[..., None], picked, embeddings)
         return self.language_model.encoder(embeddings)
 
+    def encode_split(self, pixels: Any, ids: Any) -> Any:
+        """encode(), each picture on a stream of its own in turn: MLX runs a stream's
+        element-wise work on one thread, and the vision tower is mostly such work."""
+        if not hasattr(self, "_streams"):
+            self._streams = [mx.new_stream(mx.default_device()) for _ in range(cpu_streams())]
+        encoded = []
+        for index in range(pixels.shape[0]):
+            with mx.stream(self._streams[index % len(self._streams)]):
+                encoded.append(self.encode(pixels[index : index + 1], ids[index : index + 1]))
+        mx.eval(encoded)
+        return mx.concatenate(encoded)
+
     def start(self, encoded: Any) -> list[LayerCache]:
         """Empty decoder caches holding the encoder's keys and values for every layer."""
         caches = []
@@ -442,10 +474,35 @@ class Florence2(nn.Module):
     def step(self, ids: Any, start: int, caches: list[LayerCache]) -> Any:
         """Token scores after each of `ids` (batch, new tokens), the decoder having seen
         `start` tokens before them."""
-        states = self.language_model.decoder(self.language_model.embed(ids), start, caches)
+        return self.scores(
+            self.language_model.decoder(self.language_model.embed(ids), start, caches)
+        )
+
+    def scores(self, states: Any) -> Any:
+        """Token scores of decoder states."""
         if self.lm_head is not None:
             return self.lm_head(states)
         return states @ self.language_model.shared.weight.T
+
+    def whole_caches(self, encoded: Any, length: int) -> list[LayerCache]:
+        """Decoder caches for `length` tokens, made whole in advance (for `one_step`)."""
+        caches = self.start(encoded)
+        text = self.language_model.decoder.layers[0].self_attn
+        dims = self.language_model.shared.weight.shape[1]
+        shape = (encoded.shape[0], text.heads, length, dims // text.heads)
+        for cache in caches:
+            cache.keys, cache.values = mx.zeros(shape), mx.zeros(shape)
+        return caches
+
+    def one_step(self, token: Any, position: Any, state: list[list[Any]]) -> tuple[Any, list]:
+        """Scores after one token (batch, 1) at `position`, with the caches as plain arrays
+        ([encoder keys, encoder values, keys, values] a layer) in and out, for mx.compile."""
+        caches = [LayerCache(*arrays) for arrays in state]
+        decoder = self.language_model.decoder
+        states = decoder.one(self.language_model.embed(token), position, caches)
+        return self.scores(states), [
+            [c.encoder_keys, c.encoder_values, c.keys, c.values] for c in caches
+        ]
 
 
 @dataclass(frozen=True)
@@ -495,34 +552,61 @@ def _banned(tokens: list[int], size: int) -> set[int]:
 
 
 def choose(scores: Any, tokens: list[int], decoding: Decoding) -> int:
-    """The next token: the best-scored one the decoding's rules allow, at `tokens`' length."""
+    """The next token: the best-scored one the decoding's rules allow, at `tokens`' length
+    (the first best on a tie, as argmax gives)."""
     length = len(tokens)
     limit = 1 + decoding.max_new_tokens
     if length == 1 and decoding.forced_first is not None:
         return int(decoding.forced_first)
     if length == limit - 1 and decoding.forced_last is not None:
         return int(decoding.forced_last)
-    row = scores.astype(mx.float32)
     banned = _banned(tokens, decoding.no_repeat_ngram)
     if length < decoding.min_length:
         banned.add(decoding.end_id)
+    row = np.array(scores, dtype=np.float32)
     if banned:
-        row = mx.where(mx.array([i in banned for i in range(row.shape[0])]), -math.inf, row)
-    return int(mx.argmax(row).item())
+        row[sorted(banned)] = -np.inf
+    return int(row.argmax())
 
 
 def generate(model: Florence2, pixels: Any, ids: Any, decoding: Decoding) -> list[int]:
     """The tokens greedy decoding writes for one picture (pixels of batch 1) and its prompt,
     the first decoder token included, the end token too when it came."""
-    encoded = model.encode(pixels, ids)
-    caches = model.start(encoded)
-    tokens = [decoding.start_id]
-    while len(tokens) < 1 + decoding.max_new_tokens:
-        scores = model.step(mx.array([[tokens[-1]]]), len(tokens) - 1, caches)[0, -1]
-        tokens.append(choose(scores, tokens, decoding))
-        if tokens[-1] == decoding.end_id:
+    return generate_batch(model, pixels, ids, decoding)[0]
+
+
+def generate_batch(model: Florence2, pixels: Any, ids: Any, decoding: Decoding) -> list[list[int]]:
+    """The tokens greedy decoding writes for each picture of a batch (one prompt, repeated in
+    `ids`); each picture's tokens are what it alone would get. Decoding reads every weight of
+    the decoder once a step for the whole batch, so a batch costs little more than a picture.
+    Each step is one compiled call of the same shapes."""
+    encoded = model.encode_split(pixels, ids)
+    length = 1 + decoding.max_new_tokens
+    state = [
+        [c.encoder_keys, c.encoder_values, c.keys, c.values]
+        for c in model.whole_caches(encoded, length)
+    ]
+    step = _compiled_step(model)
+    rows = [[decoding.start_id] for _ in range(encoded.shape[0])]
+    done = [False] * len(rows)
+    for at in range(1, length):
+        # A finished row goes on with its end token; what it writes is not kept.
+        last = mx.array([[row[-1]] for row in rows])
+        scores, state = step(last, mx.array([at - 1]), state)
+        for index, row in enumerate(rows):
+            if not done[index]:
+                row.append(choose(scores[index, -1], row, decoding))
+                done[index] = row[-1] == decoding.end_id
+        if all(done):
             break
-    return tokens
+    return rows
+
+
+def _compiled_step(model: Florence2) -> Any:
+    """The model's one-token step, compiled once per model."""
+    if not hasattr(model, "_step"):
+        model._step = mx.compile(model.one_step)
+    return model._step
 
 
 def convert(tensors: dict[str, Any]) -> dict[str, Any]:

@@ -2,14 +2,16 @@
 has not described yet.
 
 Each batch is committed, so a re-run describes only new photos (or those another model or
-task described) and a killed run loses at most the batch in hand. The model spreads one
-picture over every core itself, so pictures go one at a time.
+task described) and a killed run loses at most the batch in hand. Pictures are described a
+few at a time: each step of the decoder reads all its weights once for the whole group.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from PIL import Image
 
 from photoseek.library import Library
 from photoseek.outcome import Outcome
@@ -43,7 +45,7 @@ def describe_library(
     library_root: Path,
     describer: Describer,
     *,
-    batch_size: int = 8,
+    batch_size: int = 4,
     progress: bool | None = None,
 ) -> DescribeSummary:
     """Store a description of each photo the describer has not described; returns the
@@ -54,20 +56,20 @@ def describe_library(
         summary.already = library.count() - len(missing)
         photos = [(p.id, p.path) for p in library.photos(missing)] if missing else []
         bar = progress_bar("describing", "photos", progress, len(photos))
-        done: list[tuple[str, str]] = []
-        for photo_id, path in photos:
-            try:
-                text = describer.describe_file(path).text
-            except (OSError, ValueError) as err:
-                summary.failed.append((str(path), str(err) or type(err).__name__))
-            else:
-                done.append((photo_id, text))
-                summary.described += 1
-            bar.update()
-            if len(done) >= batch_size:
+        for start in range(0, len(photos), batch_size):
+            batch = photos[start : start + batch_size]
+            readable = []
+            for photo_id, path in batch:
+                try:
+                    readable.append((photo_id, describer.preprocess.load(path)))
+                except (OSError, ValueError, Image.DecompressionBombError) as err:
+                    summary.failed.append((str(path), str(err) or type(err).__name__))
+            if readable:
+                written = describer.ids([picture for _, picture in readable])
+                pairs = zip(readable, written, strict=True)
+                done = [(pid, describer.words(ids)) for (pid, _), ids in pairs]
                 library.put_descriptions(describer.key, describer.name, describer.task, done)
-                done.clear()
-        if done:
-            library.put_descriptions(describer.key, describer.name, describer.task, done)
+                summary.described += len(done)
+            bar.update(len(batch))
         bar.close()
     return summary

@@ -205,3 +205,23 @@ def test_the_describer_reads_prompt_and_picture_as_transformers_processor(
         assert found.text == " ".join(expected.split()) and found.task == task
         texts.add(found.text)
     assert len(texts) == 3 and all(len(text) > 5 for text in texts)
+
+
+def test_a_batch_writes_for_each_picture_what_it_alone_would_get(tiny):
+    import dataclasses
+
+    _, ours, decoding = tiny
+    pixels = pictures(5, seed=11).transpose(0, 2, 3, 1)
+    ids = prompt(5)
+
+    def alone(rules: florence.Decoding) -> list[list[int]]:
+        return [
+            florence.generate(ours, mx.array(p[None]), mx.array(ids[:1]), rules) for p in pixels
+        ]
+
+    first = alone(decoding)
+    # An end token that the first picture writes early, so that rows end at different steps.
+    ending = dataclasses.replace(decoding, end_id=first[0][4])
+    each = alone(ending)
+    assert len({len(tokens) for tokens in each}) > 1
+    assert florence.generate_batch(ours, mx.array(pixels), mx.array(ids), ending) == each
