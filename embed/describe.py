@@ -9,6 +9,7 @@ folder) is read the same way.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from .hub import ModelUnavailable, resolve
 from .preprocess import Preprocess
 
 DEFAULT_MODEL = "florence-community/Florence-2-base"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The tasks that describe a whole picture, and the words the processor puts in their place.
 TASKS = {
     "<CAPTION>": "What does the image describe?",
@@ -103,9 +105,10 @@ class Describer:
             *prompt,
             text["eos_token_id"],
         ]
-        self.name = model
+        # A local folder is named by its full path, so that the key holds from any directory.
+        self.name = str(folder) if Path(model).expanduser().is_dir() else model
         self.task = task
-        self.key = f"{model}|{task}|greedy{max_new_tokens}"
+        self.key = f"{self.name}|{task}|greedy{max_new_tokens}"
 
     def ids(self, pictures: list[Any]) -> list[list[int]]:
         """The tokens written for each picture's model input (height, width, 3), together."""
@@ -116,8 +119,10 @@ class Describer:
         )
 
     def words(self, ids: list[int]) -> str:
-        """The text of written tokens, special tokens left out, spaces as they stand."""
-        return " ".join(self.tokenizer.decode(ids, skip_special_tokens=True).split())
+        """The text of written tokens, special tokens and control characters left out, runs
+        of white space as one space."""
+        text = self.tokenizer.decode(ids, skip_special_tokens=True)
+        return " ".join(_CONTROL.sub("", text).split())
 
     def describe_file(self, path: Path) -> Description:
         """The description of the picture at `path`."""

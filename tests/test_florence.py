@@ -202,7 +202,8 @@ def test_the_describer_reads_prompt_and_picture_as_transformers_processor(
             written = model.generate(**made, max_new_tokens=24, do_sample=False, num_beams=1)
         expected = processor.batch_decode(written, skip_special_tokens=True)[0]
         found = ours.describe_file(path)
-        assert found.text == " ".join(expected.split()) and found.task == task
+        cleaned = "".join(c for c in expected if c.isprintable() or c.isspace())
+        assert found.text == " ".join(cleaned.split()) and found.task == task
         texts.add(found.text)
     assert len(texts) == 3 and all(len(text) > 5 for text in texts)
 
