@@ -8,7 +8,7 @@ new tokens, as `photoseek caption` runs it; random weights rarely stop early, so
 photos take all 64 tokens. Each engine runs in a process of its own, so that its memory is
 its own.
 
-    .venv/bin/python benchmarks/bench_captions.py [--photos 6] [--tokens 64]
+    .venv/bin/python benchmarks/bench_captions.py [--photos 6] [--tokens 64] [--tiny]
 """
 
 from __future__ import annotations
@@ -32,17 +32,20 @@ TARGET = 10_000
 
 
 def inputs(folder: Path, count: int) -> tuple:  # noqa: ANN001 - numpy arrays
-    """The model input of `count` photos (the shared real ones, else generated pictures) and
-    the prompt's ids."""
+    """The model input of `count` photos (the shared real ones, else generated pictures) at
+    the side the model's sizes call for, and the prompt's ids."""
     import numpy as np
     from PIL import Image
 
     from photoseek.embed.describe import IMAGENET_MEAN, IMAGENET_STD
     from photoseek.embed.preprocess import Preprocess
 
+    config = json.loads((folder / "config.json").read_text())
+    stride = int(np.prod(config["vision_config"]["patch_stride"]))
+    side = 768 if stride == 32 else 64
     preprocess = Preprocess.from_settings(
-        {"size": {"height": 768, "width": 768}, "image_mean": IMAGENET_MEAN,
-         "image_std": IMAGENET_STD, "resample": 3}, "florence2", 768,
+        {"size": {"height": side, "width": side}, "image_mean": IMAGENET_MEAN,
+         "image_std": IMAGENET_STD, "resample": 3}, "florence2", side,
     )  # fmt: skip
     if PHOTOS.is_dir():
         pictures = [preprocess.load(path) for path in sorted(PHOTOS.iterdir())[:count]]
@@ -52,8 +55,7 @@ def inputs(folder: Path, count: int) -> tuple:  # noqa: ANN001 - numpy arrays
             preprocess(Image.fromarray(rng.integers(0, 255, (480, 640, 3), dtype=np.uint8)))
             for _ in range(count)
         ]
-    config = json.loads((folder / "config.json").read_text())
-    ids = [config["image_token_id"]] * 577 + [0, 5, 17, 42, 2]
+    ids = [config["image_token_id"]] * ((side // stride) ** 2 + 1) + [0, 5, 17, 42, 2]
     return np.stack(pictures), np.array([ids])
 
 
@@ -107,6 +109,7 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=64)
     parser.add_argument("--engine", choices=["photoseek", "torch"])
     parser.add_argument("--folder")
+    parser.add_argument("--tiny", action="store_true", help="the tests' tiny sizes, for a check")
     args = parser.parse_args()
     if args.engine:
         run = run_ours if args.engine == "photoseek" else run_torch
@@ -117,16 +120,19 @@ def main() -> None:
         import os
 
         os.environ["PHOTOSEEK_CACHE"] = str(Path(tmp) / "cache")
-        from tests.reference_models import florence_reference
+        from tests.reference_models import FLORENCE_TINY, florence_reference
         from tests.test_florence import BASE
 
         folder = Path(tmp) / "florence-2-base"
-        florence_reference(folder, BASE, seed=1)
+        florence_reference(folder, FLORENCE_TINY if args.tiny else BASE, seed=1)
         # The first run converts and caches the weights, as a user's first caption does.
         child("photoseek", str(folder), 1, 2)
         ours = child("photoseek", str(folder), args.photos, args.tokens)
         theirs = child("torch", str(folder), args.photos, args.tokens)
-    print(f"Florence-2 base (random weights), {args.photos} photos, at most {args.tokens} tokens")
+    sizes = "tiny sizes" if args.tiny else "base"
+    print(
+        f"Florence-2 {sizes} (random weights), {args.photos} photos, {args.tokens} tokens at most"
+    )
     for name, result in (("photoseek (MLX)", ours), ("transformers (PyTorch)", theirs)):
         rate = args.photos / result["seconds"]
         per_token = 1000 * result["seconds"] / result["tokens"]

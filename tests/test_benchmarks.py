@@ -89,3 +89,10 @@ def test_bench_faces():
     assert "photoseek faces (" in out and "-> photoseek" in out and "faces / embedding" in out
     assert "grouping: " in out and "naming from 2 photos each" in out
     assert "grouping 360 new faces beside 40 known (20 people)" in out
+
+
+def test_bench_captions():
+    pytest.importorskip("transformers")
+    out = bench("bench_captions.py", "--tiny", "--photos", "2", "--tokens", "8")
+    assert "photoseek (MLX)" in out and "transformers (PyTorch)" in out
+    assert "times as fast" in out and "10,000 photos" in out
