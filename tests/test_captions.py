@@ -159,3 +159,45 @@ def test_photos_found_by_their_own_words_come_before_those_found_by_a_descriptio
     hits = find(photos, {}, [], np.zeros((0, 4)), None, "sandy beach", 10)
     assert [hit.photo.id for hit in hits] == ["b", "c", "a"]
     assert hits[2].matched == [("description", "a dog on a sandy beach")]
+
+
+def test_the_gallerys_search_lists_a_description_match_after_the_users_own_words(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from photoseek import samples
+
+    # The newest photo is found only by its description; an older one by its own caption.
+    files = {}
+    for index, (name, caption) in enumerate([("old.jpg", "Sandy beach at dawn"), ("new.jpg", "")]):
+        path = f"Takeout/Google Photos/Photos from 2020/{name}"
+        files[path] = samples.jpeg_bytes(samples.picture(index, (90, 60)))
+        files[path + ".json"] = samples.sidecar(
+            name, 1_580_000_000 + 86_400 * index, description=caption
+        )
+    zips = samples.write_zips(tmp_path / "zips", files, parts=1)
+    library = tmp_path / "lib"
+    run_cli("extract", *map(str, zips), "--library", str(library), "--no-progress")
+    ids = {p["meta"]["original_name"]: p["id"] for p in ls_json(library)}
+    with Library(library) as opened:
+        rows = [(ids["new.jpg"], "A dog on a sandy beach.")]
+        opened.put_descriptions("test|<CAPTION>|greedy64", "test-model", "<CAPTION>", rows)
+    run_cli("embed", "--library", str(library), "--model", "colour", "--no-progress")
+    site = tmp_path / "site"
+    run_cli("site", "--library", str(library), "--out", str(site), "--no-progress")
+    pages = {
+        name: next(
+            p.stem for p in (site / "photo").glob("*.html")
+            if (f"<h1>{name}</h1>" in p.read_text(encoding="utf-8"))
+        )
+        for name in ("old.jpg", "new.jpg")
+    }  # fmt: skip
+    browser.get((site / "search.html").as_uri() + "?q=sandy+beach")
+    WebDriverWait(browser, 15).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results a")) == 2
+    )
+    shown = [
+        Path(a.get_attribute("href").split("?")[0]).stem
+        for a in browser.find_elements(By.CSS_SELECTOR, "#results a")
+    ]
+    assert shown == [pages["old.jpg"], pages["new.jpg"]]
