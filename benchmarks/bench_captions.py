@@ -60,15 +60,21 @@ def inputs(folder: Path, count: int) -> tuple:  # noqa: ANN001 - numpy arrays
 
 
 def run_ours(folder: Path, count: int, tokens: int) -> dict:
+    """As `photoseek caption` runs: a few pictures at a time (read_descriptions.py)."""
     from photoseek.embed import florence
+    from photoseek.embed.read_descriptions import describe_library
 
     model, decoding = florence.load(folder, tokens)
     pictures, ids = inputs(folder, count)
     mx = florence.mx
+    batch = describe_library.__kwdefaults__["batch_size"]
     started = time.perf_counter()
     written = 0
-    for picture in pictures:
-        written += len(florence.generate(model, mx.array(picture[None]), mx.array(ids), decoding))
+    for start in range(0, count, batch):
+        part = pictures[start : start + batch]
+        prompts = mx.array(ids.repeat(len(part), axis=0))
+        rows = florence.generate_batch(model, mx.array(part), prompts, decoding)
+        written += sum(len(row) for row in rows)
     return {"seconds": time.perf_counter() - started, "tokens": written}
 
 
