@@ -452,3 +452,53 @@ def test_people_of_a_library_read_before_faces_existed_says_what_to_do(tmp_path)
     db.close()
     done = run_cli("people", "--library", str(library), check=False)
     assert done.returncode == 1 and "no faces were looked for" in done.stderr
+
+
+def test_a_face_crop_is_a_square_around_the_face_and_stays_inside_the_picture(tmp_path):
+    picture = Image.new("RGB", (400, 200), "white")
+    picture.paste((200, 0, 0), (300, 50, 340, 90))  # a "face" 40 px square, red
+    picture.paste((0, 0, 200), (0, 0, 20, 20))  # a blue one in the corner
+    path = tmp_path / "p.png"
+    picture.save(path)
+
+    def crop_of(box: list[float]) -> Image.Image:
+        import io
+
+        return Image.open(io.BytesIO(facecrops.crop(path, box))).convert("RGB")
+
+    face = crop_of([300 / 400, 50 / 200, 40 / 400, 40 / 200])
+    side = facecrops.FACE_SIDE
+    assert face.size == (side, side)
+    # The face fills the middle, with the margin around it: 40 px of a 68 px square.
+    red = [face.getpixel((x, side // 2))[1] < 100 for x in range(side)]
+    share = sum(red) / side
+    assert abs(share - 1 / (1 + 2 * facecrops.MARGIN)) < 0.05
+    assert face.getpixel((side // 2, side // 2))[1] < 100
+    # At the corner the square is cut inside the picture: the face sits at its top left.
+    corner = crop_of([0.0, 0.0, 20 / 400, 20 / 200])
+    assert corner.size == (side, side)
+    assert corner.getpixel((5, 5))[2] > 150 and corner.getpixel((side - 5, side - 5)) == (
+        255,
+        255,
+        255,
+    )
+
+
+def test_the_largest_face_in_pixels_stands_for_a_person():
+    from photoseek.build_site.gallery import Entry
+    from photoseek.library import Photo
+
+    def entry(pid: str, size: tuple[int, int], faces: list[dict]) -> Entry:
+        photo = Photo(pid, Path(f"/{pid}.jpg"), "JPEG", *size, 1, [], {"faces": faces})
+        return Entry(photo, pid, 0, pid, size)
+
+    ana = {"id": 1, "box": [0, 0, 0.2, 0.2], "person": 1, "name": "Ana"}
+    # The same fraction of a larger picture is a larger face.
+    small, large = entry("s", (100, 100), [ana]), entry("l", (400, 300), [dict(ana, id=2)])
+    unnamed = {"id": 3, "box": [0, 0, 0.5, 0.5], "person": 7, "name": None}
+    other = entry("o", (1000, 1000), [unnamed, dict(ana, id=4, box=[0, 0, 0.01, 0.01])])
+    found = facecrops.largest_faces({"Ana": [small, large, other]}, unnamed=False)
+    assert {name: (e.sid, f["id"]) for name, (e, f) in found.items()} == {"Ana": ("l", 2)}
+    found = facecrops.largest_faces({"Person 7": [other]}, unnamed=True)
+    assert found["Person 7"][1]["id"] == 3
+    assert facecrops.largest_faces({"Person 7": [other]}, unnamed=False) == {}
