@@ -78,7 +78,8 @@ def run_ours(folder: Path, count: int, tokens: int) -> dict:
     return {"seconds": time.perf_counter() - started, "tokens": written}
 
 
-def run_torch(folder: Path, count: int, tokens: int) -> dict:
+def run_torch(folder: Path, count: int, tokens: int, batch: int) -> dict:
+    """transformers' generate, `batch` pictures a call."""
     import torch
     from transformers import Florence2ForConditionalGeneration
 
@@ -87,23 +88,24 @@ def run_torch(folder: Path, count: int, tokens: int) -> dict:
     started = time.perf_counter()
     written = 0
     with torch.no_grad():
-        for picture in pictures:
+        for start in range(0, count, batch):
+            part = pictures[start : start + batch].transpose(0, 3, 1, 2).copy()
             out = model.generate(
-                input_ids=torch.from_numpy(ids),
-                pixel_values=torch.from_numpy(picture.transpose(2, 0, 1)[None].copy()),
+                input_ids=torch.from_numpy(ids.repeat(len(part), axis=0)),
+                pixel_values=torch.from_numpy(part),
                 max_new_tokens=tokens,
                 do_sample=False,
                 num_beams=1,
             )
-            written += out.shape[1]
+            written += out.shape[0] * out.shape[1]
     return {"seconds": time.perf_counter() - started, "tokens": written}
 
 
-def child(engine: str, folder: str, count: int, tokens: int) -> dict:
+def child(engine: str, folder: str, count: int, tokens: int, batch: int = 1) -> dict:
     """Run one engine in its own process; its figures as a dict."""
     done = subprocess.run(
         [sys.executable, __file__, "--engine", engine, "--folder", folder,
-         "--photos", str(count), "--tokens", str(tokens)],
+         "--photos", str(count), "--tokens", str(tokens), "--batch", str(batch)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -115,11 +117,14 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=64)
     parser.add_argument("--engine", choices=["photoseek", "torch"])
     parser.add_argument("--folder")
+    parser.add_argument("--batch", type=int, default=1, help="transformers' pictures a call")
     parser.add_argument("--tiny", action="store_true", help="the tests' tiny sizes, for a check")
     args = parser.parse_args()
     if args.engine:
-        run = run_ours if args.engine == "photoseek" else run_torch
-        result = run(Path(args.folder), args.photos, args.tokens)
+        if args.engine == "photoseek":
+            result = run_ours(Path(args.folder), args.photos, args.tokens)
+        else:
+            result = run_torch(Path(args.folder), args.photos, args.tokens, args.batch)
         print(json.dumps(result | {"peak_mb": peak_rss_mb()}))
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -134,12 +139,23 @@ def main() -> None:
         # The first run converts and caches the weights, as a user's first caption does.
         child("photoseek", str(folder), 1, 2)
         ours = child("photoseek", str(folder), args.photos, args.tokens)
-        theirs = child("torch", str(folder), args.photos, args.tokens)
+        # transformers one picture a call, as usually called, and as many as photoseek takes.
+        from photoseek.embed.read_descriptions import describe_library
+
+        batch = describe_library.__kwdefaults__["batch_size"]
+        one = child("torch", str(folder), args.photos, args.tokens)
+        many = child("torch", str(folder), args.photos, args.tokens, batch)
     sizes = "tiny sizes" if args.tiny else "base"
     print(
         f"Florence-2 {sizes} (random weights), {args.photos} photos, {args.tokens} tokens at most"
     )
-    for name, result in (("photoseek (MLX)", ours), ("transformers (PyTorch)", theirs)):
+    theirs = min(one, many, key=lambda result: result["seconds"])
+    engines = (
+        ("photoseek (MLX)", ours),
+        ("transformers, 1 a call", one),
+        (f"transformers, {batch} a call", many),
+    )
+    for name, result in engines:
         rate = args.photos / result["seconds"]
         per_token = 1000 * result["seconds"] / result["tokens"]
         print(
@@ -147,7 +163,7 @@ def main() -> None:
             f"({result['tokens']} tokens)  peak {result['peak_mb']:.0f} MB"
         )
     speed = theirs["seconds"] / ours["seconds"]
-    print(f"photoseek / transformers: {speed:.2f} times as fast (target at least 1.5)")
+    print(f"photoseek / transformers' best: {speed:.2f} times as fast (target at least 1.5)")
     hours = TARGET * ours["seconds"] / args.photos / 3600
     print(f"projected for {TARGET:,} photos on this machine: {hours:.1f} h")
 
