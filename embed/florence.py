@@ -315,18 +315,12 @@ class DecoderLayer(nn.Module):
         self.fc2 = nn.Linear(config["decoder_ffn_dim"], dims)
         self.final_layer_norm = nn.LayerNorm(dims)
 
-    def __call__(self, x: Any, cache: LayerCache, mask: Any, position: Any = None) -> Any:
-        """The layer on new tokens `x`; their keys and values join the cache: appended, or
-        for one token written at `position` of a cache made whole in advance."""
+    def __call__(self, x: Any, cache: LayerCache, mask: Any, position: Any) -> Any:
+        """The layer on one new token `x`, whose keys and values are written at `position`
+        of the cache (made whole in advance; `mask` hides the places past it)."""
         keys, values = self.self_attn.keys_values(x)
-        if position is not None:
-            cache.keys = mx.slice_update(cache.keys, keys, position, axes=(2,))
-            cache.values = mx.slice_update(cache.values, values, position, axes=(2,))
-        elif cache.keys is None:
-            cache.keys, cache.values = keys, values
-        else:
-            cache.keys = mx.concatenate([cache.keys, keys], axis=2)
-            cache.values = mx.concatenate([cache.values, values], axis=2)
+        cache.keys = mx.slice_update(cache.keys, keys, position, axes=(2,))
+        cache.values = mx.slice_update(cache.values, values, position, axes=(2,))
         x = self.self_attn_layer_norm(x + self.self_attn(x, cache.keys, cache.values, mask))
         x = self.encoder_attn_layer_norm(
             x + self.encoder_attn(x, cache.encoder_keys, cache.encoder_values)
@@ -340,8 +334,8 @@ class LayerCache:
 
     encoder_keys: Any
     encoder_values: Any
-    keys: Any = None
-    values: Any = None
+    keys: Any
+    values: Any
 
 
 class Embeddings(nn.Module):
@@ -375,7 +369,7 @@ class Encoder(nn.Module):
 
 
 class Decoder(nn.Module):
-    """BART's decoder, one or more new tokens at a time against its cache."""
+    """BART's decoder, one new token at a time against its cache."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__()
@@ -383,18 +377,6 @@ class Decoder(nn.Module):
         self.embed_positions = Embeddings(config["max_position_embeddings"], dims)
         self.layernorm_embedding = nn.LayerNorm(dims)
         self.layers = [DecoderLayer(config) for _ in range(config["decoder_layers"])]
-
-    def __call__(self, embeddings: Any, start: int, caches: list[LayerCache]) -> Any:
-        length = embeddings.shape[1]
-        x = self.layernorm_embedding(embeddings + self.embed_positions(start, length))
-        mask = None
-        if length > 1:
-            # Each new token sees the cached ones and those before it.
-            rows = mx.arange(length)[:, None] + start
-            mask = mx.where(mx.arange(start + length)[None] <= rows, 0.0, -math.inf)
-        for layer, cache in zip(self.layers, caches, strict=True):
-            x = layer(x, cache, mask)
-        return x
 
     def one(self, embedding: Any, position: Any, caches: list[LayerCache]) -> Any:
         """One new token (batch, 1, dims) at `position` (an array of one index), against
@@ -463,21 +445,6 @@ class Florence2(nn.Module):
         mx.eval(encoded)
         return mx.concatenate(encoded)
 
-    def start(self, encoded: Any) -> list[LayerCache]:
-        """Empty decoder caches holding the encoder's keys and values for every layer."""
-        caches = []
-        for layer in self.language_model.decoder.layers:
-            keys, values = layer.encoder_attn.keys_values(encoded)
-            caches.append(LayerCache(keys, values))
-        return caches
-
-    def step(self, ids: Any, start: int, caches: list[LayerCache]) -> Any:
-        """Token scores after each of `ids` (batch, new tokens), the decoder having seen
-        `start` tokens before them."""
-        return self.scores(
-            self.language_model.decoder(self.language_model.embed(ids), start, caches)
-        )
-
     def scores(self, states: Any) -> Any:
         """Token scores of decoder states."""
         if self.lm_head is not None:
@@ -485,13 +452,18 @@ class Florence2(nn.Module):
         return states @ self.language_model.shared.weight.T
 
     def whole_caches(self, encoded: Any, length: int) -> list[LayerCache]:
-        """Decoder caches for `length` tokens, made whole in advance (for `one_step`)."""
-        caches = self.start(encoded)
-        text = self.language_model.decoder.layers[0].self_attn
-        dims = self.language_model.shared.weight.shape[1]
-        shape = (encoded.shape[0], text.heads, length, dims // text.heads)
-        for cache in caches:
-            cache.keys, cache.values = mx.zeros(shape), mx.zeros(shape)
+        """Decoder caches for `length` tokens, made whole in advance (for `one_step`), each
+        holding the encoder's keys and values for its layer."""
+        caches = []
+        for layer in self.language_model.decoder.layers:
+            attention = layer.self_attn
+            dims = attention.q_proj.weight.shape[0]
+            shape = (encoded.shape[0], attention.heads, length, dims // attention.heads)
+            caches.append(
+                LayerCache(
+                    *layer.encoder_attn.keys_values(encoded), mx.zeros(shape), mx.zeros(shape)
+                )
+            )
         return caches
 
     def one_step(self, token: Any, position: Any, state: list[list[Any]]) -> tuple[Any, list]:

@@ -66,11 +66,15 @@ def test_the_encoder_and_each_decoder_step_equal_transformers(tiny):
     reference_encoded = expected.encoder_last_hidden_state.numpy()
     scale = np.abs(reference_encoded).max()
     assert np.abs(np.array(encoded) - reference_encoded).max() / scale < 2e-5
-    # The decoder one token at a time through its cache, then three at once.
-    caches = ours.start(encoded)
-    steps = [ours.step(mx.array([[t]] * 2), i, caches) for i, t in enumerate([2, 0])]
-    steps.append(ours.step(mx.array([[7, 9, 11]] * 2), 2, caches))
-    scores = np.concatenate([np.array(s) for s in steps], axis=1)
+    # The decoder one token at a time through its cache, as generation runs it.
+    state = [
+        [c.encoder_keys, c.encoder_values, c.keys, c.values] for c in ours.whole_caches(encoded, 8)
+    ]
+    steps = []
+    for position, token in enumerate([2, 0, 7, 9, 11]):
+        step, state = ours.one_step(mx.array([[token]] * 2), mx.array([position]), state)
+        steps.append(np.array(step))
+    scores = np.concatenate(steps, axis=1)
     reference_scores = expected.logits.numpy()
     assert np.abs(scores - reference_scores).max() / np.abs(reference_scores).max() < 2e-5
 
