@@ -9,6 +9,7 @@ folder) is read the same way.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,10 +94,7 @@ class Describer:
             side,
             folder,
         )
-        vision = config["vision_config"]
-        stride = 1
-        for step in vision.get("patch_stride", (4, 2, 2, 2)):
-            stride *= step
+        stride = math.prod(config["vision_config"].get("patch_stride", (4, 2, 2, 2)))
         image_tokens = settings.get("image_seq_length", (side // stride) ** 2 + 1)
         text = config["text_config"]
         prompt = self.tokenizer.encode(TASKS[task], add_special_tokens=False).ids
