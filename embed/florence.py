@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .layers import activation, attend
+from .layers import MLP, activation, attend
 from .runtime import cpu_streams, mlx_core
-from .weights import cache_folder, checkpoint_files, read_tensors
+from .weights import converted
 
 mx = mlx_core()
 import mlx.nn as nn  # noqa: E402  (after the BLAS fix above)
@@ -102,19 +100,6 @@ class ChannelAttention(nn.Module):
         return self.proj(out.transpose(0, 3, 1, 2).reshape(batch, tokens, dims))
 
 
-class FeedForward(nn.Module):
-    """fc1, the activation, fc2."""
-
-    def __init__(self, dims: int, hidden: int, act: str) -> None:
-        super().__init__()
-        self.act = activation(act)
-        self.fc1 = nn.Linear(dims, hidden)
-        self.fc2 = nn.Linear(hidden, dims)
-
-    def __call__(self, x: Any) -> Any:
-        return self.fc2(self.act(self.fc1(x)))
-
-
 class MixingBlock(nn.Module):
     """A depthwise convolution and attention, then a depthwise convolution and the feed-
     forward layer, each added to what it read: DaViT's spatial or channel block."""
@@ -134,7 +119,7 @@ class MixingBlock(nn.Module):
         self.conv2 = DepthwiseConv(dims)
         self.norm2 = nn.LayerNorm(dims)
         hidden = int(dims * config.get("mlp_ratio", 4.0))
-        self.ffn = FeedForward(dims, hidden, config.get("activation_function", "gelu"))
+        self.ffn = MLP(dims, hidden, config.get("activation_function", "gelu"))
         self.spatial = spatial
 
     def __call__(self, x: Any) -> Any:
@@ -596,30 +581,12 @@ def convert(tensors: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _weights(folder: Path) -> dict[str, Any]:
-    """The converted weights of the checkpoint in `folder`, made on first use and kept in
-    photoseek's cache beside the other models'."""
-    target = cache_folder(folder) / "florence2.safetensors"
-    if target.is_file():
-        return mx.load(str(target))
-    weights = convert(read_tensors(checkpoint_files(folder)))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".safetensors")
-    os.close(fd)
-    try:
-        mx.save_safetensors(tmp, weights)
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return weights
-
-
 def load(folder: Path, max_new_tokens: int = 64) -> tuple[Florence2, Decoding]:
     """The Florence-2 checkpoint in `folder` (transformers' native layout) and the greedy
     decoding its generation config asks for."""
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     model = Florence2(config)
-    weights = _weights(folder)
+    weights = converted(folder, "florence2.safetensors", convert)
     if "lm_head.weight" in weights:
         vocab, dims = weights["lm_head.weight"].shape
         model.lm_head = nn.Linear(dims, vocab, bias=False)

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,13 +87,16 @@ def cache_folder(folder: Path) -> Path:
     return cache_root() / cache_key(folder, files)
 
 
-def load(folder: Path) -> dict[str, Any]:
-    """MLX weights for the checkpoint in `folder`, converted on first use and cached."""
+def converted(
+    folder: Path, name: str, make: Callable[[dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
+    """MLX weights for the checkpoint in `folder`, made by `make` from its tensors on first
+    use and kept in the cache as `name` (written whole, then renamed into place)."""
     files = checkpoint_files(folder)
-    target = cache_folder(folder) / "weights.safetensors"
+    target = cache_folder(folder) / name
     if target.is_file():
         return mx.load(str(target))
-    weights = convert(read_tensors(files))
+    weights = make(read_tensors(files))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".safetensors")
     os.close(fd)
@@ -105,3 +109,9 @@ def load(folder: Path) -> dict[str, Any]:
         json.dumps({"folder": str(folder), "files": [f.name for f in files]}, indent=1)
     )
     return weights
+
+
+def load(folder: Path) -> dict[str, Any]:
+    """MLX weights for the CLIP or SigLIP checkpoint in `folder`, converted on first use and
+    cached."""
+    return converted(folder, "weights.safetensors", convert)
