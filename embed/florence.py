@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .layers import MLP, activation, attend
+from .layers import MLP, Attention, activation, attend
 from .runtime import cpu_streams, mlx_core
 from .weights import converted
 
@@ -228,7 +228,6 @@ class Projector(nn.Module):
         self.image_projection = nn.Linear(dims, vision["projection_dim"], bias=False)
         self.image_proj_norm = nn.LayerNorm(vision["projection_dim"])
         self.image_position_embed = PositionEmbedding2D(vision["max_position_embeddings"], dims)
-        self.dims = dims
 
     def __call__(self, grid: Any) -> Any:
         batch, height, width, dims = grid.shape
@@ -238,17 +237,8 @@ class Projector(nn.Module):
         return self.image_proj_norm(self.image_projection(x))
 
 
-class BartAttention(nn.Module):
-    """Multi-head attention with separate projections; keys and values may be cached."""
-
-    def __init__(self, dims: int, heads: int) -> None:
-        super().__init__()
-        self.heads = heads
-        self.scale = (dims // heads) ** -0.5
-        self.q_proj = nn.Linear(dims, dims)
-        self.k_proj = nn.Linear(dims, dims)
-        self.v_proj = nn.Linear(dims, dims)
-        self.out_proj = nn.Linear(dims, dims)
+class BartAttention(Attention):
+    """Multi-head attention over keys and values made apart (a cache, the encoder's)."""
 
     def split(self, x: Any) -> Any:
         batch, length, _ = x.shape

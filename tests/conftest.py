@@ -43,6 +43,22 @@ def run_cli(
     return result
 
 
+def machine_without(module: str, folder: Path) -> tuple[dict, Path]:
+    """An environment in which `module` cannot be imported (a machine without the extra that
+    brings it), and a library of one picture made in `folder`."""
+    blocker = folder / "blocker"
+    blocker.mkdir()
+    (blocker / f"{module}.py").write_text(f"raise ImportError('no {module} here')\n")
+    env = {**os.environ, "PYTHONPATH": str(blocker), "HF_HUB_OFFLINE": "1"}
+    inputs = folder / "in"
+    inputs.mkdir()
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), "red").save(inputs / "a.jpg")
+    run_cli("extract", str(inputs), "--library", str(folder / "library"))
+    return env, inputs
+
+
 def rated_inputs(folder: Path) -> list[str]:
     """Four rated Lightroom photos of a harbour (X100V, X100V, EOS R6, no camera; 5, 3, 5 and
     0 stars; 1 to 4 May 2019), and a Takeout favourite of Ana and Bo: build SOURCES."""

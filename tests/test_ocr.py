@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -23,7 +22,15 @@ from photoseek.library import Library
 from photoseek.textmatch import best_matches
 
 from . import text_pictures
-from .conftest import CHROMIUM, DRIVER, SHARED_DATA, axe_violations, ls_json, run_cli
+from .conftest import (
+    CHROMIUM,
+    DRIVER,
+    SHARED_DATA,
+    axe_violations,
+    ls_json,
+    machine_without,
+    run_cli,
+)
 
 pytest.importorskip("rapidocr", reason="needs the OCR extra: pip install 'photoseek[ocr]'")
 PHOTOS = SHARED_DATA / "photos"
@@ -221,16 +228,8 @@ def test_an_unreadable_picture_is_skipped_with_its_reason_and_a_huge_one_is_read
 
 
 def test_without_the_engine_one_message_says_how_to_get_it(tmp_path):
-    # A folder whose `rapidocr` cannot be imported stands for a machine without the extra.
-    blocker = tmp_path / "blocker"
-    blocker.mkdir()
-    (blocker / "rapidocr.py").write_text("raise ImportError('no rapidocr here')\n")
-    env = {**os.environ, "PYTHONPATH": str(blocker), "HF_HUB_OFFLINE": "1"}
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    Image.new("RGB", (64, 48), "red").save(inputs / "a.jpg")
+    env, inputs = machine_without("rapidocr", tmp_path)
     library = tmp_path / "library"
-    run_cli("extract", str(inputs), "--library", str(library))
     args = [sys.executable, "-m", "photoseek"]
     done = subprocess.run(
         [*args, "ocr", "--library", str(library)], capture_output=True, text=True, env=env

@@ -8,7 +8,6 @@ tests/test_faces.py finds real faces with the real models.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from photoseek import facestore, people, samples
 from photoseek.build_site import facecrops
 from photoseek.library import Library, LibraryError
 
-from .conftest import ls_json, run_cli
+from .conftest import ls_json, machine_without, run_cli
 
 MODEL = "test-faces/v1"
 
@@ -375,16 +374,8 @@ def test_people_private_keeps_every_person_out_of_the_site(sites):
 
 
 def test_without_the_face_models_one_message_says_how_to_get_them(tmp_path):
-    # A folder whose `dlib` cannot be imported stands for a machine without the extra.
-    blocker = tmp_path / "blocker"
-    blocker.mkdir()
-    (blocker / "dlib.py").write_text("raise ImportError('no dlib here')\n")
-    env = {**os.environ, "PYTHONPATH": str(blocker), "HF_HUB_OFFLINE": "1"}
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    Image.new("RGB", (64, 48), "red").save(inputs / "a.jpg")
+    env, inputs = machine_without("dlib", tmp_path)
     library = tmp_path / "library"
-    run_cli("extract", str(inputs), "--library", str(library))
     args = [sys.executable, "-m", "photoseek"]
     done = subprocess.run(
         [*args, "faces", "--library", str(library)], capture_output=True, text=True, env=env
