@@ -230,3 +230,20 @@ def test_a_batch_writes_for_each_picture_what_it_alone_would_get(tiny):
     each = alone(ending)
     assert len({len(tokens) for tokens in each}) > 1
     assert florence.generate_batch(ours, mx.array(pixels), mx.array(ids), ending) == each
+
+
+def test_the_image_tokens_follow_from_the_vision_tower_when_the_processor_does_not_say(
+    tiny, tmp_path
+):
+    import json
+
+    model, _, _ = tiny
+    model.save_pretrained(tmp_path)
+    florence_processor(tmp_path)
+    said = describe.Describer(str(tmp_path), max_new_tokens=4).prompt
+    settings = json.loads((tmp_path / "processor_config.json").read_text())
+    del settings["image_processor"]["image_seq_length"]
+    (tmp_path / "processor_config.json").write_text(json.dumps(settings))
+    derived = describe.Describer(str(tmp_path), max_new_tokens=4).prompt
+    # 64 pixels through strides 4 and 2: an 8 x 8 grid, and the mean token.
+    assert derived == said and derived.count(IMAGE_TOKEN) == 65
