@@ -201,3 +201,14 @@ def test_the_gallerys_search_lists_a_description_match_after_the_users_own_words
         for a in browser.find_elements(By.CSS_SELECTOR, "#results a")
     ]
     assert shown == [pages["old.jpg"], pages["new.jpg"]]
+
+
+def test_a_model_folder_given_relative_is_kept_by_its_full_path(checkpoint, library):
+    done = run_cli(
+        "caption", "--library", str(library), "--model", checkpoint.name, cwd=checkpoint.parent
+    )
+    assert "4 written" in done.stdout
+    assert {d["model"] for d in described(library).values()} == {str(checkpoint.resolve())}
+    # From elsewhere, by its full path: the same writer, nothing written again.
+    again = run_cli("caption", "--library", str(library), "--model", str(checkpoint))
+    assert "0 written, 4 already written" in again.stdout
