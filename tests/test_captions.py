@@ -53,6 +53,8 @@ def test_caption_writes_what_the_describer_writes_and_a_rerun_writes_nothing(che
     assert "4 written, 0 already written, 0 unreadable" in done.stdout
     found = described(library)
     describer = Describer(str(checkpoint))
+    # At most 64 new tokens a photo, as the README says.
+    assert describer.decoding.max_new_tokens == 64 and describer.key.endswith("|greedy64")
     for name, description in found.items():
         expected = describer.describe_file(library.parent / "pictures" / name).text
         assert description == {"text": expected, "model": str(checkpoint), "task": WRITER_TASK}
