@@ -214,3 +214,20 @@ def test_a_model_folder_given_relative_is_kept_by_its_full_path(checkpoint, libr
     # From elsewhere, by its full path: the same writer, nothing written again.
     again = run_cli("caption", "--library", str(library), "--model", str(checkpoint))
     assert "0 written, 4 already written" in again.stdout
+
+
+def test_batches_of_any_size_describe_every_photo_and_count_the_ones_before(
+    checkpoint, library
+):
+    from photoseek.embed import Describer, describe_library
+
+    describer = Describer(str(checkpoint))
+    first = describe_library(library, describer, batch_size=3, progress=False)
+    assert (first.described, first.already, first.failed) == (4, 0, [])
+    folder = library.parent / "pictures"
+    Image.new("RGB", (70, 90), "teal").save(folder / "p9.jpg")
+    run_cli("extract", str(folder), "--library", str(library), "--no-progress")
+    second = describe_library(library, describer, batch_size=3, progress=False)
+    assert (second.described, second.already) == (1, 4)
+    texts = described(library)
+    assert len(texts) == 5 and all(d and d["text"] for d in texts.values())
