@@ -403,6 +403,11 @@ def test_boxes_overlap_by_intersection_over_union():
     # Half of each box shared: a third of their union.
     assert facestore._overlap((0.0, 0.0, 0.2, 0.2), (0.1, 0.0, 0.2, 0.2)) == pytest.approx(1 / 3)
     assert facestore._overlap((0.0, 0.0, 0.2, 0.4), (0.0, 0.1, 0.2, 0.2)) == pytest.approx(0.5)
+    # Boxes whose left and top, width and height all differ.
+    a, b, c = (0.1, 0.2, 0.3, 0.4), (0.25, 0.3, 0.3, 0.1), (0.2, 0.1, 0.1, 0.6)
+    assert facestore._overlap(a, b) == pytest.approx(0.015 / 0.135)
+    assert facestore._overlap(b, a) == pytest.approx(0.015 / 0.135)
+    assert facestore._overlap(a, c) == pytest.approx(0.04 / 0.14)
     # Side by side, and apart: nothing shared.
     assert facestore._overlap((0.0, 0.0, 0.2, 0.2), (0.2, 0.0, 0.2, 0.2)) == 0
     assert facestore._overlap((0.0, 0.0, 0.2, 0.2), (0.0, 0.5, 0.2, 0.2)) == 0
