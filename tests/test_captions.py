@@ -216,9 +216,7 @@ def test_a_model_folder_given_relative_is_kept_by_its_full_path(checkpoint, libr
     assert "0 written, 4 already written" in again.stdout
 
 
-def test_batches_of_any_size_describe_every_photo_and_count_the_ones_before(
-    checkpoint, library
-):
+def test_batches_of_any_size_describe_every_photo_and_count_the_ones_before(checkpoint, library):
     from photoseek.embed import Describer, describe_library
 
     describer = Describer(str(checkpoint))

@@ -408,8 +408,9 @@ def test_boxes_overlap_by_intersection_over_union():
     assert facestore._overlap(a, b) == pytest.approx(0.015 / 0.135)
     assert facestore._overlap(b, a) == pytest.approx(0.015 / 0.135)
     assert facestore._overlap(a, c) == pytest.approx(0.04 / 0.14)
-    # Side by side, and apart: nothing shared.
+    # Side by side, and apart either way: nothing shared.
     assert facestore._overlap((0.0, 0.0, 0.2, 0.2), (0.2, 0.0, 0.2, 0.2)) == 0
+    assert facestore._overlap((0.0, 0.0, 0.2, 0.2), (0.5, 0.0, 0.2, 0.2)) == 0
     assert facestore._overlap((0.0, 0.0, 0.2, 0.2), (0.0, 0.5, 0.2, 0.2)) == 0
 
 
@@ -498,3 +499,48 @@ def test_the_largest_face_in_pixels_stands_for_a_person():
     found = facecrops.largest_faces({"Person 7": [other]}, unnamed=True)
     assert found["Person 7"][1]["id"] == 3
     assert facecrops.largest_faces({"Person 7": [other]}, unnamed=False) == {}
+
+
+def test_merging_a_person_with_itself_changes_nothing(family):
+    library, _ = family
+    before = listed(library)
+    person = str(before[0]["id"])
+    run_cli("people", "--library", str(library), "--merge", person, "--merge", person)
+    assert listed(library) == before
+    # Into the person of the smaller id, this time.
+    small, large = sorted(p["id"] for p in before)
+    run_cli("people", "--library", str(library), "--merge", str(small), "--merge", str(large))
+    assert [(p["id"], p["faces"]) for p in listed(library)] == [(small, 9)]
+
+
+def test_a_failed_store_of_faces_leaves_the_library_as_it_was(family):
+    import sqlite3
+
+    library, (ana, _bo) = family
+    before = ls_json(library)
+    ids = ids_by_name(library)
+    with Library(library) as opened:
+        found = [(ids["a1.jpg"], [face(ana, seed=50)]), ("no-such-photo", [face(ana, seed=51)])]
+        with pytest.raises(sqlite3.IntegrityError):
+            facestore.put_faces(opened, "test-faces/v9", found)
+        # The library goes on working, with nothing of the failed batch stored.
+        assert facestore.missing_photos(opened, "test-faces/v9") == sorted(ids.values())
+    assert ls_json(library) == before
+
+
+def test_a_face_found_elsewhere_by_a_new_model_keeps_no_earlier_person(family):
+    library, (ana, _bo) = family
+    photos = {p["meta"]["original_name"]: p["meta"] for p in ls_json(library)}
+    run_cli(
+        "people",
+        "--library",
+        str(library),
+        "--name-face",
+        str(photos["a2.jpg"]["faces"][0]["id"]),
+        "Cleo",
+    )
+    # The new model finds a2's face at the far corner, where no earlier face was: it is
+    # grouped afresh (and joins Ana by its descriptor), never Cleo by an overlap.
+    store(library, {"a2.jpg": [face(ana, (0.6, 0.6, 0.3, 0.3), 0.2, 60)]}, model="test-faces/v4")
+    a2 = next(p for p in ls_json(library) if p["meta"]["original_name"] == "a2.jpg")["meta"]
+    assert a2["faces"][0]["box"] == [0.6, 0.6, 0.3, 0.3] and a2["faces"][0]["name"] == "Ana"
