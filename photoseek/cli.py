@@ -362,15 +362,15 @@ def people(
                 f"no faces were looked for in {library.root} yet: photoseek faces --library "
                 f"{library.root}"
             )
-        for text in (naming[1] if naming else None, naming_face[1] if naming_face else None):
-            if text is not None and not text.strip():
-                raise click.UsageError("a person's name cannot be empty")
+        # Names are checked before anything changes.
+        name = _person_name(naming[1]) if naming else None
+        face_name = _person_name(naming_face[1]) if naming_face else None
         if merging:
             facestore.merge_persons(library, merging[0], merging[1:])
-        if naming:
-            facestore.name_person(library, naming[0], naming[1].strip())
-        if naming_face:
-            facestore.name_face(library, naming_face[0], naming_face[1].strip())
+        if naming and name:
+            facestore.name_person(library, naming[0], name)
+        if naming_face and face_name:
+            facestore.name_face(library, naming_face[0], face_name)
         if changing:
             # The sources' names follow what the user settled.
             update_persons(library)
@@ -385,6 +385,17 @@ def people(
                 photos = f"{person.photos} photo{'s' if person.photos != 1 else ''}"
                 faces = f"{person.faces} face{'s' if person.faces != 1 else ''}"
                 click.echo(f"{person.id:>6}  {name}  {photos}, {faces}")
+
+
+def _person_name(text: str) -> str:
+    """A name the user gave, checked as the sources' names are (no control characters, at
+    most 300 characters); an empty one is a usage error."""
+    from photoseek.facts import clean_meta
+
+    names = clean_meta({"people": [text]}).get("people")
+    if not names:
+        raise click.UsageError("a person's name cannot be empty")
+    return names[0]
 
 
 def hits_options(function):  # noqa: ANN001, ANN201 - a click decorator

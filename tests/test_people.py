@@ -544,3 +544,11 @@ def test_a_face_found_elsewhere_by_a_new_model_keeps_no_earlier_person(family):
     store(library, {"a2.jpg": [face(ana, (0.6, 0.6, 0.3, 0.3), 0.2, 60)]}, model="test-faces/v4")
     a2 = next(p for p in ls_json(library) if p["meta"]["original_name"] == "a2.jpg")["meta"]
     assert a2["faces"][0]["box"] == [0.6, 0.6, 0.3, 0.3] and a2["faces"][0]["name"] == "Ana"
+
+
+def test_a_name_the_user_gives_is_checked_as_the_sources_names_are(family):
+    library, _ = family
+    person = str(listed(library)[0]["id"])
+    run_cli("people", "--library", str(library), "--name", person, "  Zoë\x07 " + "x" * 400)
+    name = listed(library)[0]["name"]
+    assert name.startswith("Zoë x") and "\x07" not in name and len(name) == 300
