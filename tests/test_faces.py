@@ -49,6 +49,17 @@ IN_GROUPS = {"two-people.jpg": {"Luca", "Marta"}, "obama-and-biden.jpg": {"Luca"
              "kit-with-rose.jpg": {"Nico", "Olga"}}  # fmt: skip
 
 
+def library_of(photos: list[Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A folder of copies of `photos` and the library extracted from it."""
+    folder = tmp_path / "pics"
+    folder.mkdir()
+    for path in photos:
+        shutil.copy(path, folder / path.name)
+    library = tmp_path / "lib"
+    run_cli("extract", str(folder), "--library", str(library), "--no-progress")
+    return folder, library
+
+
 def bcubed(found: list[int], truth: list[str]) -> tuple[float, float]:
     """BCubed precision and recall of a grouping against the true labels."""
     precision = recall = 0.0
@@ -193,12 +204,7 @@ def test_a_turned_photo_gives_the_boxes_of_the_upright_picture(real_faces, tmp_p
 def test_an_unreadable_picture_is_skipped_with_its_reason_and_a_rerun_reads_only_new(
     real_faces, tmp_path
 ):
-    folder = tmp_path / "pics"
-    folder.mkdir()
-    for path in real_faces[:3]:
-        shutil.copy(path, folder / path.name)
-    library = tmp_path / "lib"
-    run_cli("extract", str(folder), "--library", str(library), "--no-progress")
+    folder, library = library_of(real_faces[:3], tmp_path)
     broken = folder / real_faces[0].name
     broken.write_bytes(broken.read_bytes()[:300])
     result = run_cli("faces", "--library", str(library), "--no-progress", check=False)
@@ -213,12 +219,7 @@ def test_an_unreadable_picture_is_skipped_with_its_reason_and_a_rerun_reads_only
 def test_a_killed_run_keeps_the_batches_it_committed(real_faces, tmp_path, monkeypatch):
     from photoseek.embed import FaceReader, find_faces
 
-    folder = tmp_path / "pics"
-    folder.mkdir()
-    for path in real_faces[:10]:
-        shutil.copy(path, folder / path.name)
-    library = tmp_path / "lib"
-    run_cli("extract", str(folder), "--library", str(library), "--no-progress")
+    folder, library = library_of(real_faces[:10], tmp_path)
     reader = FaceReader(workers=1)
     real = reader.read_files
 
@@ -269,12 +270,7 @@ def test_ctrl_c_stops_faces_at_once_keeping_what_was_committed(real_faces, tmp_p
 
 
 def test_face_workers_never_load_mlx(real_faces, tmp_path):
-    folder = tmp_path / "pics"
-    folder.mkdir()
-    for path in real_faces[:4]:
-        shutil.copy(path, folder / path.name)
-    library = tmp_path / "lib"
-    run_cli("extract", str(folder), "--library", str(library), "--no-progress")
+    folder, library = library_of(real_faces[:4], tmp_path)
     # A BLAS that every process loading MLX announces as slow: the command's own process
     # says so once, its workers never.
     env = {**os.environ, "PHOTOSEEK_BLAS": "reference"}
