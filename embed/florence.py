@@ -393,6 +393,10 @@ class Florence2(nn.Module):
         self.language_model = LanguageModel(config["text_config"])
         self.lm_head: nn.Linear | None = None
         self.image_token_id = config["image_token_id"]
+        # Underscored: neither is a parameter. The step is traced at its first call, once the
+        # weights are in place.
+        self._streams = [mx.new_stream(mx.default_device()) for _ in range(cpu_streams())]
+        self._step = mx.compile(self.one_step)
 
     def encode(self, pixels: Any, ids: Any) -> Any:
         """The encoder's output for pictures (batch, height, width, 3, normalised) and the
@@ -411,8 +415,6 @@ class Florence2(nn.Module):
     def encode_split(self, pixels: Any, ids: Any) -> Any:
         """encode(), each picture on a stream of its own in turn: MLX runs a stream's
         element-wise work on one thread, and the vision tower is mostly such work."""
-        if not hasattr(self, "_streams"):
-            self._streams = [mx.new_stream(mx.default_device()) for _ in range(cpu_streams())]
         encoded = []
         for index in range(pixels.shape[0]):
             with mx.stream(self._streams[index % len(self._streams)]):
@@ -533,7 +535,7 @@ def generate_batch(model: Florence2, pixels: Any, ids: Any, decoding: Decoding) 
         [c.encoder_keys, c.encoder_values, c.keys, c.values]
         for c in model.whole_caches(encoded, length)
     ]
-    step = _compiled_step(model)
+    step = model._step
     rows = [[decoding.start_id] for _ in range(encoded.shape[0])]
     done = [False] * len(rows)
     for at in range(1, length):
@@ -547,13 +549,6 @@ def generate_batch(model: Florence2, pixels: Any, ids: Any, decoding: Decoding) 
         if all(done):
             break
     return rows
-
-
-def _compiled_step(model: Florence2) -> Any:
-    """The model's one-token step, compiled once per model."""
-    if not hasattr(model, "_step"):
-        model._step = mx.compile(model.one_step)
-    return model._step
 
 
 def convert(tensors: dict[str, Any]) -> dict[str, Any]:
