@@ -18,6 +18,7 @@ from photoseek.outcome import Outcome
 from photoseek.progress import progress_bar
 
 from .describe import Describer
+from .heap import model_memory
 
 
 @dataclass
@@ -51,7 +52,7 @@ def describe_library(
     """Store a description of each photo the describer has not described; returns the
     summary."""
     summary = DescribeSummary(describer.key)
-    with Library(library_root) as library:
+    with Library(library_root) as library, model_memory():
         missing = library.missing_descriptions(describer.key)
         summary.already = library.count() - len(missing)
         photos = [(p.id, p.path) for p in library.photos(missing)] if missing else []

@@ -16,6 +16,7 @@ from photoseek.progress import progress_bar
 
 from .embedder import Embedder
 from .fusion import announce_if_unfused
+from .heap import model_memory
 from .textcache import TextVectorCache
 
 
@@ -52,7 +53,7 @@ def embed_library(
     """Add `embedder`'s vectors for every photo that lacks one; each batch is committed."""
     workers = default_workers(workers)
     summary = EmbedSummary(embedder.name)
-    with Library(library_root) as library:
+    with Library(library_root) as library, model_memory():
         library.register_model(embedder.name, embedder.dim, embedder.info)
         missing = library.missing_vectors(embedder.name)
         summary.already = library.count() - len(missing)
@@ -106,7 +107,7 @@ def embed_texts_cached(
     except LibraryError:
         # Read-only media or another writer: the words are embedded, just not remembered.
         library = Library(library_root, readonly=True)
-    with library, closing(TextVectorCache(embedder.text_cache)) as cache:
+    with library, closing(TextVectorCache(embedder.text_cache)) as cache, model_memory():
         if not library.readonly:
             library.register_model(embedder.name, embedder.dim, embedder.info)
         known = library.text_vectors(embedder.name, unique)
