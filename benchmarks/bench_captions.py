@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_embed import peak_rss_mb  # noqa: E402
+from bench_embed import USER_ENV, peak_rss_mb  # noqa: E402
 
 PHOTOS = ROOT.parent / "shared" / "data" / "photos"
 TARGET = 10_000
@@ -111,7 +111,7 @@ def child(
 ) -> dict:
     """Run one engine in its own process, with glibc told to keep freed memory as
     photoseek's model runs do when `kept`; its figures as a dict."""
-    env = os.environ | (KEPT_ENV if kept else {})
+    env = USER_ENV | {"PHOTOSEEK_CACHE": os.environ["PHOTOSEEK_CACHE"]} | (KEPT_ENV if kept else {})
     done = subprocess.run(
         [sys.executable, __file__, "--engine", engine, "--folder", folder,
          "--photos", str(count), "--tokens", str(tokens), "--batch", str(batch)],

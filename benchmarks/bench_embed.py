@@ -30,6 +30,11 @@ PHOTOS = ROOT.parent / "shared" / "data" / "photos"
 # One ViT-B/32 image through the image tower: 4.4 G multiply-adds.
 GFLOP_PER_IMAGE = 8.8
 SIDES = ("photoseek", "torch", "onnxruntime")
+# The environment the benchmark was started in, for the peers' processes: photoseek's BLAS
+# set-up holds OpenBLAS and MKL to one thread in its own process (embed/blas.py), and a
+# child started after photoseek was imported would inherit that, single-threading
+# PyTorch's MKL.
+USER_ENV = dict(os.environ)
 
 
 def run_photoseek(checkpoint: Path, files: list[Path], batch: int, library: Path) -> dict:
@@ -220,7 +225,7 @@ def main() -> None:
         checkpoint = work / "checkpoint"
         make_checkpoint(checkpoint, args.model)
         export_onnx(checkpoint, checkpoint / "vision.onnx")
-        env = {**os.environ, "PHOTOSEEK_CACHE": str(work / "cache")}
+        env = {**USER_ENV, "PHOTOSEEK_CACHE": str(work / "cache")}
 
         def run(side: str, count: int, tag: str) -> dict:
             side_work = work / f"{side}-{tag}"
