@@ -90,6 +90,7 @@ def _blas(report: Report) -> None:
     if mlx_rate < 0.5 * numpy_rate:
         report.problems.append("MLX multiplies matrices at under half numpy's speed")
     _fusion(report)
+    report.add("model memory", _model_memory())
     report.add(
         "threads",
         f"{usable_cores()} usable cores, {cpu_streams()} MLX streams, "
@@ -111,6 +112,14 @@ def _fusion(report: Report) -> None:
     else:
         report.add("fusion", f"off: {found.reason}")
         report.problems.append(found.explain().removeprefix("note: "))
+
+
+def _model_memory() -> str:
+    from photoseek.embed import heap
+
+    if heap.available():
+        return "freed memory kept for the next tensor while a model runs (glibc heap)"
+    return "the allocator's own: not glibc, nothing to tune"
 
 
 def _caches(report: Report) -> None:

