@@ -3,8 +3,8 @@
 glibc gives every allocation above its mmap threshold (128 KiB, rising to at most 32 MiB)
 pages of its own from the kernel and hands them back on free. MLX allocates each
 intermediate tensor afresh, so a model whose activations run to tens of megabytes page-
-faults and zeroes every one of them again: measured here, a quarter of the time of a
-Florence-2 picture's encoding on the CPU. Inside `model_memory()` large blocks come from the
+faults and zeroes every one of them again: measured here, a tenth to a quarter of the time
+of a Florence-2 picture's encoding on the CPU. Inside `model_memory()` large blocks come from the
 heap and freed ones stay there for the next tensor of the same run; on leaving, glibc's
 defaults return and the heap gives back what it no longer uses. Elsewhere (macOS, musl)
 nothing changes: their allocators, and MLX's own on a GPU, keep their buffers.
