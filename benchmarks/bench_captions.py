@@ -30,8 +30,6 @@ from bench_embed import USER_ENV, peak_rss_mb  # noqa: E402
 
 PHOTOS = ROOT.parent / "shared" / "data" / "photos"
 TARGET = 10_000
-# What embed/heap.py's model_memory() sets, as glibc reads it from the environment.
-KEPT_ENV = {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(2**31 - 1)}
 
 
 def inputs(folder: Path, count: int) -> tuple:  # noqa: ANN001 - numpy arrays
@@ -111,7 +109,14 @@ def child(
 ) -> dict:
     """Run one engine in its own process, with glibc told to keep freed memory as
     photoseek's model runs do when `kept`; its figures as a dict."""
-    env = USER_ENV | {"PHOTOSEEK_CACHE": os.environ["PHOTOSEEK_CACHE"]} | (KEPT_ENV if kept else {})
+    from photoseek.embed import heap
+
+    # What model_memory() sets, as glibc reads it from the environment.
+    kept_env = {
+        "MALLOC_MMAP_MAX_": str(heap.MMAP_MAX_WHILE_RUNNING),
+        "MALLOC_TRIM_THRESHOLD_": str(heap.KEPT_WHILE_RUNNING),
+    }
+    env = USER_ENV | {"PHOTOSEEK_CACHE": os.environ["PHOTOSEEK_CACHE"]} | (kept_env if kept else {})
     done = subprocess.run(
         [sys.executable, __file__, "--engine", engine, "--folder", folder,
          "--photos", str(count), "--tokens", str(tokens), "--batch", str(batch)],

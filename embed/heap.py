@@ -22,7 +22,9 @@ from functools import cache
 # mallopt's parameters and glibc's defaults for them (malloc.h).
 M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4
 DEFAULT_TRIM_THRESHOLD, DEFAULT_MMAP_MAX = 128 * 1024, 65536
-# Freed memory the heap keeps at its top while a model runs: mallopt's largest value.
+# While a model runs: no block mapped on its own, and the heap keeps up to mallopt's largest
+# value of freed memory at its top.
+MMAP_MAX_WHILE_RUNNING = 0
 KEPT_WHILE_RUNNING = 2**31 - 1
 
 _lock = threading.Lock()
@@ -63,7 +65,7 @@ def model_memory() -> Iterator[None]:
     with _lock:
         _depth += 1
         if _depth == 1:
-            _settings(KEPT_WHILE_RUNNING, 0)
+            _settings(KEPT_WHILE_RUNNING, MMAP_MAX_WHILE_RUNNING)
     try:
         yield
     finally:
