@@ -6,7 +6,12 @@ a random-weight ViT-B/32 CLIP whose text tower embeds the vocabulary), then
 times `build_site`, measures the search data, compares the browser's int8
 ranking with exact float ranking, and times queries in headless Chromium.
 
-    .venv/bin/python benchmarks/bench_site.py [--count 100000]
+Then (search_scale.py) a gallery of a few thousand pictures gets the search data of N
+generated photos, and Chromium measures what each kind of query downloads, how soon it
+answers and how closely, from file:// and over http. Above 200,000 photos only that part
+runs: this machine cannot make and render a million pictures.
+
+    .venv/bin/python benchmarks/bench_site.py [--photos 100000] [--search-only]
 """
 
 from __future__ import annotations
@@ -94,12 +99,15 @@ def agreement(projection, photo_vectors: np.ndarray, queries: np.ndarray) -> flo
     return float(np.mean(shared))
 
 
-def headless_chromium(*flags: str):  # noqa: ANN201 - a selenium driver
-    """Debian's Chromium, headless and quiet, with `flags` added."""
+def headless_chromium(*flags: str, network_log: bool = False):  # noqa: ANN201 - a driver
+    """Debian's Chromium, headless and quiet, with `flags` added (and its requests in the
+    "performance" log with `network_log`)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
+    if network_log:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     options.binary_location = shutil.which("chromium")
     for flag in (
         "--headless=new",
@@ -198,9 +206,12 @@ def place_data_bytes(site: Path) -> tuple[int, str]:
     return added, facets["places"][int(np.argmax(counts))][0]
 
 
-def synthetic_library(work: Path, count: int, sharp: bool = True):  # noqa: ANN201
+def synthetic_library(  # noqa: ANN201
+    work: Path, count: int, sharp: bool = True, checkpoint: Path | None = None
+):
     """(library folder, embedder, vectors): `count` generated pictures, extracted, with
-    synthetic photo vectors stored under a random-weight ViT-B/32 CLIP."""
+    synthetic photo vectors stored under a random-weight ViT-B/32 CLIP (made at
+    `checkpoint`, by default in `work`)."""
     from photoseek.embed import load_embedder
     from photoseek.extract import extract
     from photoseek.library import Library
@@ -224,7 +235,7 @@ def synthetic_library(work: Path, count: int, sharp: bool = True):  # noqa: ANN2
     extract([pictures], library, progress=False)
     print(f"inputs and extraction: {time.perf_counter() - started:.0f} s")
 
-    checkpoint = work / "clip-b32"
+    checkpoint = checkpoint or work / "clip-b32"
     if not checkpoint.is_dir():
         ref.clip_checkpoint(checkpoint, real_or_generated(), ref.CLIP_B32, sharp=sharp)
     embedder = load_embedder(str(checkpoint))
@@ -239,15 +250,59 @@ def synthetic_library(work: Path, count: int, sharp: bool = True):  # noqa: ANN2
     return library, embedder, vectors
 
 
+# The most photos whose pictures this benchmark makes and builds a whole gallery of.
+BUILT_UP_TO = 200_000
+# The pictures of the gallery that carries the search data of more photos.
+CARRIER = 2000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--photos", "--count", type=int, default=100_000)
+    parser.add_argument(
+        "--search-only", action="store_true", help="only the search data at scale, no build"
+    )
+    parser.add_argument("--texts", type=int, default=11, help="free texts searched at scale")
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: temporary)")
     args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp())
+    if args.search_only or args.photos > BUILT_UP_TO:
+        print(f"{args.photos} photos: the search data only (whole builds up to {BUILT_UP_TO})")
+    else:
+        whole_build(work, args.photos)
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        scaled_search(work, args.photos, args.texts)
+    if not args.keep:
+        shutil.rmtree(work)
+
+
+def scaled_search(work: Path, photos: int, texts: int) -> None:
+    """The search data of `photos` generated photos in a small built gallery, in Chromium."""
+    import search_scale
+
     from photoseek.build_site import build_site
 
-    work = args.keep or Path(tempfile.mkdtemp())
-    library, embedder, vectors = synthetic_library(work, args.count)
+    library, embedder, _ = synthetic_library(
+        work / "scaled", min(CARRIER, photos), checkpoint=work / "clip-b32"
+    )
+    site = work / "scaled" / "site"
+    build_site(library, site, embedder, progress=False)
+    started = time.perf_counter()
+    vectors, ids, whole = search_scale.scaled_data(site, library, embedder, photos)
+    print(
+        f"search data of {photos} photos written in {time.perf_counter() - started:.0f} s "
+        f"(peak RSS {peak_rss_mb():.0f} MB)"
+    )
+    for scheme in ("file", "http"):
+        found = search_scale.measure(site, vectors, ids, scheme, texts)
+        search_scale.report(photos, whole, scheme, found)
+
+
+def whole_build(work: Path, count: int) -> None:
+    """Build a whole gallery of `count` synthetic photos; time, size, quality, Chromium."""
+    from photoseek.build_site import build_site
+
+    library, embedder, vectors = synthetic_library(work, count)
     site = work / "site"
     started = time.perf_counter()
     summary = build_site(library, site, embedder, progress=False)
@@ -259,7 +314,10 @@ def main() -> None:
 
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     data = summary.data_bytes
-    per_photo = (data["vectors"] + data["photos"]) / summary.photos
+    # With lists (searchlists.py), the codes and residuals are in many small files.
+    coded = data["vectors"] + data.get("lists", 0)
+    as_lists = ", as lists with their residuals" if "lists" in data else ""
+    per_photo = (coded + data["photos"]) / summary.photos
     projection = Projection.fit(vectors)
     rng = np.random.default_rng(3)
     words = ("dog", "beach", "sunset", "red car", "snow", "birthday cake", "bokeh", "people")
@@ -295,7 +353,7 @@ def main() -> None:
     )
     print(
         f"search data: {per_photo:.0f} bytes per photo (vectors "
-        f"{data['vectors'] / summary.photos:.0f}, ids and text "
+        f"{coded / summary.photos:.0f}{as_lists}, ids and text "
         f"{data['photos'] / summary.photos:.0f}); concepts {data['concepts'] / 1e6:.1f} MB, "
         f"{summary.concepts} entries"
     )
@@ -343,8 +401,6 @@ def main() -> None:
             f"Chromium: places map ready in {shown:.1f} s, a zoom redrawn in {zoom:.0f} ms; "
             f"a search filtered by camera and dates in {filtered:.0f} ms"
         )
-    if not args.keep:
-        shutil.rmtree(work)
 
 
 if __name__ == "__main__":

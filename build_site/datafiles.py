@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from . import searchdata
+from . import searchdata, searchlists
 from .gallery import Entry
 from .textmodel import TextModelFiles
 from .words import SearchWords
@@ -22,13 +22,17 @@ def data_files(
     words: SearchWords,
     filters: dict[str, Any],
     model_files: TextModelFiles | None,
+    projection: searchdata.Projection,
+    lists: searchlists.PhotoLists | None,
 ) -> dict[str, str]:
-    """Each data file's name (under data/, without .js) and text."""
-    projection = searchdata.Projection.fit(vectors)
+    """Each data file's name (under data/, without .js) and text; with `lists`, the photos'
+    codes are in the lists' files (searchlists.list_files), not here."""
     top, strong = searchdata.exact_best(words.vectors, vectors)
     parts = [e.search_parts() for e in entries]
     data = {
-        "vectors": searchdata.photo_vectors_js(projection, vectors),
+        "vectors": searchlists.vectors_js(projection, lists, vectors)
+        if lists
+        else searchdata.photo_vectors_js(projection, vectors),
         "concepts": searchdata.concepts_js(
             projection, words.texts, words.vectors, words.kinds, top, strong
         ),
@@ -46,7 +50,7 @@ def data_files(
         ),
     }
     if model_files:
-        data["fine"] = searchdata.fine_js(projection, vectors)
+        data["fine"] = searchdata.fine_js(projection, vectors, with_codes=lists is None)
         data.update(model_files.files)
     data["facets"] = searchdata.js_payload("facets", filters)
     located = [e for e in entries if e.place]

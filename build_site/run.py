@@ -31,6 +31,8 @@ from .photo_pages import SIMILAR, has_duplicates, write_duplicates_page, write_p
 from .pictures import render_all, rendition_kinds, rendition_path
 from .placepages import INDEX as PLACES_INDEX
 from .placepages import towns, write_place_pages
+from .searchdata import Projection
+from .searchlists import PhotoLists, list_files, uses_lists
 from .summary import SiteSummary
 from .textmodel import TextModelFiles, export_kept
 from .words import search_words, tag_entries
@@ -156,7 +158,9 @@ def _build(
         model_files = _text_model(embedder, summary) if options.text_model else None
     with summary.timed("data files"):
         filters = facets(entries)
-        data = data_files(entries, vectors, words, filters, model_files)
+        projection = Projection.fit(vectors)
+        lists = PhotoLists.fit(vectors) if uses_lists(len(entries)) else None
+        data = data_files(entries, vectors, words, filters, model_files, projection, lists)
     summary.data_bytes = {name: len(text.encode()) for name, text in data.items()}
     if model_files:
         summary.data_bytes["text model"] = model_files.bytes
@@ -187,6 +191,11 @@ def _build(
     with summary.timed("pages"):
         for name, text in data.items():
             writer.write(f"data/{name}.js", text)
+        if lists:
+            summary.data_bytes["lists"] = 0
+            for name, text in list_files(projection, lists, vectors, fine=bool(model_files)):
+                writer.write(f"data/{name}.js", text)
+                summary.data_bytes["lists"] += len(text.encode())
         write_grid(writer, entries, home_page, dated=True, heading="All photos", note="")
         write_photo_pages(writer, entries, neighbours, near)
         covers = person_covers(folder, found["people"], options.publish_unnamed_people)

@@ -192,27 +192,27 @@ def residuals(projection: Projection, vectors: np.ndarray) -> np.ndarray:
     return vectors - projection.mean - decoded @ projection.axes
 
 
-def fine_js(projection: Projection, vectors: np.ndarray) -> str:
+def fine_js(projection: Projection, vectors: np.ndarray, with_codes: bool = True) -> str:
     """What ranks free-text queries closely, loaded with the text model.
 
     `axes` turns a model's query vector into code space for the first, coarse pass over
     every photo; `codes` (what the coarse codes leave out of each photo's vector, as int8
     with one scale per photo) then complete the scores of the best few hundred, so the top
     results agree with exact float ranking. The residual is several times smaller than
-    the vector, and so is its rounding error.
+    the vector, and so is its rounding error. A gallery with lists (searchlists.py) ships
+    the residuals by block instead (`with_codes` false).
     """
-    rows, scales = (
-        quantise_rows(residuals(projection, vectors))
-        if len(vectors)
-        else (np.zeros((0, 0), np.int8), np.zeros(0))
-    )
     axes = (projection.axes * projection.scales[:, None]).astype("<f4")
-    return js_payload(
-        "fine",
-        {
-            "dim": int(vectors.shape[1]),
-            "axes": base64.b64encode(axes.tobytes()).decode("ascii"),
-            "scales": base64.b64encode(np.asarray(scales, "<f4").tobytes()).decode("ascii"),
-            "codes": base64.b64encode(np.asarray(rows, np.int8).tobytes()).decode("ascii"),
-        },
-    )
+    payload = {
+        "dim": int(vectors.shape[1]),
+        "axes": base64.b64encode(axes.tobytes()).decode("ascii"),
+    }
+    if with_codes:
+        rows, scales = (
+            quantise_rows(residuals(projection, vectors))
+            if len(vectors)
+            else (np.zeros((0, 0), np.int8), np.zeros(0))
+        )
+        payload["scales"] = base64.b64encode(np.asarray(scales, "<f4").tobytes()).decode("ascii")
+        payload["codes"] = base64.b64encode(np.asarray(rows, np.int8).tobytes()).decode("ascii")
+    return js_payload("fine", payload)

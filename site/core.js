@@ -175,14 +175,10 @@
     return middle + STRONG_Z * MAD_TO_SD * median(scores);
   }
 
-  /* The k best photos for a query in code space: [{index, score}], best first; only those
-     `allowed` marks (one byte a photo) when it is given. The list's `strong` is the least
-     score of a strong match among all the photos scored (strongFloor). */
-  function rank(query, vectors, codes, k, allowed) {
+  /* The 256-entry tables that score a byte of 4-bit pairs in one lookup each. */
+  function pairTables(query, vectors) {
     const high = vectors.high;
     const pairs = (vectors.dims - high) >> 1;
-    const rowBytes = vectors.rowBytes;
-    // Each byte of 4-bit pairs scores through a 256-entry table: one lookup per byte.
     const tables = new Float32Array(pairs * 256);
     for (let j = 0; j < pairs; j++) {
       const a = query[high + 2 * j];
@@ -191,28 +187,142 @@
         tables[j * 256 + byte] = a * ((byte & 15) - 8) + b * ((byte >> 4) - 8);
       }
     }
-    const unsigned = new Uint8Array(codes.buffer, codes.byteOffset, codes.length);
+    return tables;
+  }
+
+  /* The score of row r of codes for a query in code space. */
+  function rowScore(query, vectors, tables, codes, unsigned, r) {
+    const high = vectors.high;
+    const pairs = (vectors.dims - high) >> 1;
+    const base = r * vectors.rowBytes;
+    let score = 0;
+    for (let d = 0; d < high; d++) score += query[d] * codes[base + d];
+    for (let j = 0; j < pairs; j++) score += tables[j * 256 + unsigned[base + high + j]];
+    return score;
+  }
+
+  function unsignedView(codes) {
+    return new Uint8Array(codes.buffer, codes.byteOffset, codes.length);
+  }
+
+  /* The k best photos for a query in code space among blocks of codes: [{index, score,
+     block, row}], best first, equal scores by photo position; only those `allowed` marks
+     (one byte a photo) when it is given. A block is {codes, positions}: its rows are the
+     photos at those positions (or at 0, 1, 2... without positions). The list's `strong` is
+     the least score of a strong match (strongFloor) among the rows of `sample` when given,
+     else among all the photos scored. */
+  function rankBlocks(query, vectors, blocks, k, allowed, sample) {
+    const tables = pairTables(query, vectors);
     const best = [];
     let floor = -Infinity;
-    const scores = new Float64Array(vectors.count);
+    let total = 0;
+    blocks.forEach(function (block) { total += block.codes.length / vectors.rowBytes; });
+    const scores = sample ? null : new Float64Array(total);
     let n = 0;
-    for (let i = 0; i < vectors.count; i++) {
-      if (allowed && !allowed[i]) continue;
-      const base = i * rowBytes;
-      let score = 0;
-      for (let d = 0; d < high; d++) score += query[d] * codes[base + d];
-      for (let j = 0; j < pairs; j++) score += tables[j * 256 + unsigned[base + high + j]];
-      scores[n++] = score;
-      if (best.length < k || score > floor) {
-        let at = best.length;
-        while (at > 0 && best[at - 1].score < score) at--;
-        best.splice(at, 0, { index: i, score: score });
-        if (best.length > k) best.pop();
-        floor = best[best.length - 1].score;
+    blocks.forEach(function (block, b) {
+      const codes = block.codes;
+      const unsigned = unsignedView(codes);
+      const positions = block.positions;
+      const rows = codes.length / vectors.rowBytes;
+      for (let r = 0; r < rows; r++) {
+        const i = positions ? positions[r] : r;
+        if (allowed && !allowed[i]) continue;
+        const score = rowScore(query, vectors, tables, codes, unsigned, r);
+        if (scores) scores[n++] = score;
+        if (best.length < k || score > floor || (score === floor && i < best[best.length - 1].index)) {
+          let at = best.length;
+          while (at > 0 && (best[at - 1].score < score || (best[at - 1].score === score && best[at - 1].index > i))) at--;
+          best.splice(at, 0, { index: i, score: score, block: b, row: r });
+          if (best.length > k) best.pop();
+          floor = best[best.length - 1].score;
+        }
       }
+    });
+    if (sample) {
+      const unsigned = unsignedView(sample);
+      const own = new Float64Array(sample.length / vectors.rowBytes);
+      for (let r = 0; r < own.length; r++) own[r] = rowScore(query, vectors, tables, sample, unsigned, r);
+      best.strong = strongFloor(own);
+    } else {
+      best.strong = strongFloor(scores.subarray(0, n));
     }
-    best.strong = strongFloor(scores.subarray(0, n));
     return best;
+  }
+
+  /* The k best photos for a query in code space over one file of every photo's codes. */
+  function rank(query, vectors, codes, k, allowed) {
+    const block = { codes: codes.subarray(0, vectors.count * vectors.rowBytes) };
+    const best = rankBlocks(query, vectors, [block], k, allowed, null);
+    const out = best.map(function (hit) { return { index: hit.index, score: hit.score }; });
+    out.strong = best.strong;
+    return out;
+  }
+
+  /* The lists of a gallery that has them, best first for a query in code space: by the
+     score of each list's centroid (int8 rows with one scale each), equal scores by number. */
+  function listOrder(query, vectors, centroids, scales) {
+    const dims = vectors.dims;
+    const scores = new Float64Array(scales.length);
+    for (let l = 0; l < scales.length; l++) {
+      let sum = 0;
+      for (let d = 0; d < dims; d++) sum += query[d] * centroids[l * dims + d];
+      scores[l] = sum * scales[l];
+    }
+    const order = Array.from(scores.keys());
+    order.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+    return order;
+  }
+
+  /* The next lists to open from `order`, starting at `from`: as few as hold `want` photos
+     (always one, while any is left). */
+  function probe(order, sizes, from, want) {
+    const out = [];
+    let held = 0;
+    for (let at = from; at < order.length && (held < want || !out.length); at++) {
+      out.push(order[at]);
+      held += sizes[order[at]];
+    }
+    return out;
+  }
+
+  /* Open lists in `order` (open(n) resolves to a block of its photos' positions and codes)
+     until those opened hold `scan` photos and, when `short(blocks)` is given, it is false
+     (filters that let too few through); never past `most` photos, or when none is left.
+     Resolves to the blocks, best first. */
+  function gather(order, sizes, scan, most, open, short) {
+    const blocks = [];
+    let scanned = 0;
+    let next = 0;
+    function more() {
+      const wanting = scanned < scan || (short && short(blocks));
+      if (!wanting || scanned >= most || next >= order.length) return Promise.resolve(blocks);
+      const batch = probe(order, sizes, next, Math.min(Math.max(scan - scanned, 1), most - scanned));
+      next += batch.length;
+      return Promise.all(batch.map(open)).then(function (found) {
+        found.forEach(function (block) {
+          blocks.push(block);
+          scanned += block.positions.length;
+        });
+        return more();
+      });
+    }
+    return more();
+  }
+
+  /* Photo positions written as 3-byte little-endian numbers. */
+  function decodePositions(text) {
+    return readPositions(decodeBase64(text), 0, -1);
+  }
+
+  /* `count` 3-byte positions from `bytes` at the `from`-th (all that follow for -1). */
+  function readPositions(bytes, from, count) {
+    const n = count < 0 ? bytes.length / 3 - from : count;
+    const out = new Uint32Array(n);
+    for (let j = 0; j < n; j++) {
+      const at = (from + j) * 3;
+      out[j] = (bytes[at] & 255) | ((bytes[at + 1] & 255) << 8) | ((bytes[at + 2] & 255) << 16);
+    }
+    return out;
   }
 
   /* Float32 numbers from base64 (copied, so that the bytes are aligned). */
@@ -237,14 +347,18 @@
 
   /* The k best of the candidates once each score is completed with what the photo's coarse
      codes left out (its int8 residual): the second, finer pass. `vector` is the model's
-     query; candidates come from rank() with projectQuery(vector). */
-  function refine(vector, fine, candidates, k) {
+     query; candidates come from rank() or rankBlocks() with projectQuery(vector). The
+     residuals are fine.codes and fine.scales by photo position, or where `residual(hit)`
+     says: [codes, the row's first byte, its scale]. */
+  function refine(vector, fine, candidates, k, residual) {
     const dim = fine.dim;
     const scored = candidates.map(function (hit) {
-      const base = hit.index * dim;
+      const found = residual ? residual(hit) : [fine.codes, hit.index * dim, fine.scales[hit.index]];
+      const codes = found[0];
+      const base = found[1];
       let sum = 0;
-      for (let i = 0; i < dim; i++) sum += vector[i] * fine.codes[base + i];
-      return { index: hit.index, score: hit.score + sum * fine.scales[hit.index] };
+      for (let i = 0; i < dim; i++) sum += vector[i] * codes[base + i];
+      return { index: hit.index, score: hit.score + sum * found[2] };
     });
     scored.sort(function (a, b) { return b.score - a.score || a.index - b.index; });
     return scored.slice(0, k);
@@ -252,13 +366,8 @@
 
   /* The photos a single concept ranks best, computed exactly at build time. */
   function conceptTop(concepts, topBytes, i) {
-    const out = [];
     const k = concepts.topCount;
-    for (let j = 0; j < k; j++) {
-      const at = (i * k + j) * 3;
-      out.push((topBytes[at] & 255) | ((topBytes[at + 1] & 255) << 8) | ((topBytes[at + 2] & 255) << 16));
-    }
-    return out;
+    return Array.from(readPositions(topBytes, i * k, k));
   }
 
   /* Lower case without accents, so that "cafe" finds "Café". */
@@ -605,6 +714,11 @@
     conceptTop: conceptTop,
     photoQuery: photoQuery,
     rank: rank,
+    rankBlocks: rankBlocks,
+    listOrder: listOrder,
+    probe: probe,
+    gather: gather,
+    decodePositions: decodePositions,
     strongFloor: strongFloor,
     matchedParts: matchedParts,
     decodeFloats: decodeFloats,

@@ -30,11 +30,22 @@
   const modelButton = document.getElementById("load-model");
   const modelNote = document.getElementById("model-note");
   const modelProgress = document.getElementById("model-progress");
-  // How many photos the coarse codes hand to the finer second pass.
+  // How many photos the coarse codes hand to the finer second pass (fewer from the lists a
+  // query opens: their residuals are loaded block by block).
   const CANDIDATES = 512;
+  const LIST_CANDIDATES = 256;
   let model = null;
   let fine = null;
   let modelLoading = null;
+  // A gallery too large to download whole ships its photos' codes as lists
+  // (build_site/searchlists.py): those loaded so far, by number, and the residual blocks.
+  const opened = new Map();
+  const residuals = new Map();
+  // At most this many photos' codes stay loaded; the lists used longest ago go first.
+  const KEPT_ROWS = 400000;
+  const KEPT_BLOCKS = 2048;
+  // Each search's number: an answer that comes after a newer search began is dropped.
+  let searches = 0;
 
   function ready() {
     if (data) return Promise.resolve(data);
@@ -46,12 +57,21 @@
     return Promise.all(names.map(Photoseek.load)).then(function (parts) {
       const loaded = {};
       names.forEach(function (name, i) { loaded[name] = parts[i]; });
+      const lists = loaded.vectors.lists;
       data = {
         pictureTexts: loaded.ocr ? loaded.ocr.texts : [],
         facets: loaded.facets || null,
         photos: loaded.photos,
         vectors: loaded.vectors,
-        codes: core.decodeBase64(loaded.vectors.codes),
+        codes: lists ? null : core.decodeBase64(loaded.vectors.codes),
+        lists: lists ? {
+          sizes: lists.sizes,
+          centroids: core.decodeBase64(lists.centroids),
+          scales: lists.scales,
+          scan: lists.scan,
+          block: lists.block,
+          sample: core.decodeBase64(loaded.vectors.sample),
+        } : null,
         concepts: loaded.concepts,
         conceptCodes: core.decodeBase64(loaded.concepts.codes),
         conceptTop: core.decodeBase64(loaded.concepts.top),
@@ -91,8 +111,9 @@
         fine = {
           dim: f.dim,
           axes: core.decodeFloats(f.axes),
-          scales: core.decodeFloats(f.scales),
-          codes: core.decodeBase64(f.codes),
+          // With lists, the residuals come by block, for the candidates only.
+          scales: f.scales === undefined ? null : core.decodeFloats(f.scales),
+          codes: f.codes === undefined ? null : core.decodeBase64(f.codes),
         };
         model = new PhotoseekText.TextModel(meta, payloads.slice(1).map(function (p) { return p.data; }));
         names.concat(["text/model"]).forEach(Photoseek.forget);
@@ -390,6 +411,83 @@
     status.textContent = hint;
   }
 
+  /* A list's photos and codes, loaded once and kept while the space allows. */
+  function openList(number) {
+    if (opened.has(number)) {
+      const block = opened.get(number);
+      opened.delete(number);
+      opened.set(number, block);
+      return Promise.resolve(block);
+    }
+    const name = "lists/" + number;
+    return Photoseek.load(name).then(function (payload) {
+      Photoseek.forget(name);
+      const block = { list: number, positions: core.decodePositions(payload.positions), codes: core.decodeBase64(payload.codes) };
+      opened.set(number, block);
+      let rows = 0;
+      opened.forEach(function (b) { rows += b.positions.length; });
+      for (const [old, b] of opened) {
+        if (rows <= KEPT_ROWS || old === number) break;
+        opened.delete(old);
+        rows -= b.positions.length;
+      }
+      return block;
+    });
+  }
+
+  /* The lists a query opens, best first: until they hold the lists' scan of photos and,
+     with filters, k photos they allow (opening at most twice the scan for those). */
+  function openLists(query, k, mask) {
+    const lists = data.lists;
+    const order = core.listOrder(query, data.vectors, lists.centroids, lists.scales);
+    return core.gather(order, lists.sizes, lists.scan, 2 * lists.scan, openList, mask && function (blocks) {
+      let allowedCount = 0;
+      for (const block of blocks) for (const i of block.positions) allowedCount += mask[i];
+      return allowedCount < k;
+    });
+  }
+
+  /* The k best photos for a query in code space: from the one file of codes at once, or
+     from the lists the query reaches once they are loaded. */
+  function meaning(query, k, mask) {
+    if (!data.lists) return Promise.resolve(core.rank(query, data.vectors, data.codes, k, mask));
+    return openLists(query, k, mask).then(function (blocks) {
+      const ranked = core.rankBlocks(query, data.vectors, blocks, k, mask, data.lists.sample);
+      ranked.forEach(function (hit) { hit.list = blocks[hit.block].list; });
+      return ranked;
+    });
+  }
+
+  /* The second pass over the candidates, loading their residual blocks when the gallery
+     has lists. */
+  function refined(vector, candidates, k) {
+    if (!data.lists) return Promise.resolve(core.refine(vector, fine, candidates, k));
+    const size = data.lists.block;
+    const names = Array.from(new Set(candidates.map(function (hit) {
+      return hit.list + "-" + Math.floor(hit.row / size);
+    })));
+    return Promise.all(names.map(function (name) {
+      if (residuals.has(name)) return residuals.get(name);
+      return Photoseek.load("fine/" + name).then(function (payload) {
+        Photoseek.forget("fine/" + name);
+        const block = { codes: core.decodeBase64(payload.codes), scales: core.decodeFloats(payload.scales) };
+        residuals.set(name, block);
+        return block;
+      });
+    })).then(function () {
+      const wanted = new Set(names);
+      for (const name of residuals.keys()) {
+        if (residuals.size <= KEPT_BLOCKS) break;
+        if (!wanted.has(name)) residuals.delete(name);
+      }
+      return core.refine(vector, fine, candidates, k, function (hit) {
+        const block = residuals.get(hit.list + "-" + Math.floor(hit.row / size));
+        const row = hit.row % size;
+        return [block.codes, row * fine.dim, block.scales[row]];
+      });
+    });
+  }
+
   /* Photos whose own text matches (names, captions, keywords; then the text in their
      pictures), and the query with the words they found taken out of "not understood". */
   function textHits(text, limit, mask) {
@@ -420,9 +518,12 @@
     return { list: list, query: query };
   }
 
+  /* Search for the words (and the filters): text matches at once, then photos by meaning.
+     Resolves when the answer is shown, or dropped for a newer search. */
   function run(text, push, shown) {
     // The time a search takes counts the reading of its places and dates.
     const started = performance.now();
+    const ticket = ++searches;
     limit = shown || LIMIT;
     again = function () { run(text, false, limit + LIMIT); };
     worded = understand(text);
@@ -432,7 +533,7 @@
       remember({}, push);
       if (mask) browse(mask);
       else clear();
-      return;
+      return Promise.resolve();
     }
     remember({ q: text }, push);
     if (Object.keys(worded.set).length) {
@@ -440,26 +541,30 @@
       text = wordsLeft(worded, text);
       if (!text.trim()) {
         browse(mask, true, started);
-        return;
+        return Promise.resolve();
       }
     }
     const hits = textHits(text, limit, mask);
     const list = hits.list;
     const seen = new Set(list.map(function (hit) { return hit.index; }));
     const query = hits.query;
+    const current = function () { return ticket === searches; };
     if (query.unknown.length && model) {
       // Words the vocabulary lacks: the model reads the whole text, the coarse codes pick
       // candidates, and their residual codes complete the scores that order them.
       const asked = modelQuery(text);
-      const candidates = core.rank(core.projectQuery(asked.vector, fine), data.vectors, data.codes,
-        Math.max(CANDIDATES, 2 * limit), mask);
-      for (const hit of core.refine(asked.vector, fine, candidates, limit)) {
-        if (!seen.has(hit.index) && list.length < limit) {
-          list.push({ index: hit.index, reason: "similar in meaning", weak: hit.score < candidates.strong });
-        }
-      }
-      show(list, asked.used, [], (performance.now() - started) / 1000, "(read by the text model)");
-      return;
+      const wanted = Math.max(data.lists ? LIST_CANDIDATES : CANDIDATES, 2 * limit);
+      return meaning(core.projectQuery(asked.vector, fine), wanted, mask).then(function (candidates) {
+        return refined(asked.vector, candidates, limit).then(function (best) {
+          if (!current()) return;
+          for (const hit of best) {
+            if (!seen.has(hit.index) && list.length < limit) {
+              list.push({ index: hit.index, reason: "similar in meaning", weak: hit.score < candidates.strong });
+            }
+          }
+          show(list, asked.used, [], (performance.now() - started) / 1000, "(read by the text model)");
+        });
+      }).catch(failed);
     }
     let note = "";
     if (query.unknown.length && modelButton) {
@@ -479,16 +584,29 @@
         }
       });
     }
-    if (query.vector) {
-      const ranked = core.rank(query.vector, data.vectors, data.codes, limit, mask);
+    const finish = function () {
+      if (current()) show(list, query.used, query.unknown, (performance.now() - started) / 1000, note);
+    };
+    // A single concept's exact answer fills the page: no list needs opening.
+    if (!query.vector || list.length >= limit) {
+      finish();
+      return Promise.resolve();
+    }
+    return meaning(query.vector, limit, mask).then(function (ranked) {
       for (const hit of ranked) {
         if (!seen.has(hit.index) && list.length < limit) {
           seen.add(hit.index);
           list.push({ index: hit.index, reason: "similar in meaning", weak: hit.score < ranked.strong });
         }
       }
-    }
-    show(list, query.used, query.unknown, (performance.now() - started) / 1000, note);
+      finish();
+    }).catch(failed);
+  }
+
+  /* A part of the search data that would not load: said, with what to do. */
+  function failed(error) {
+    status.textContent = "Part of the search data could not be loaded (" + error.message +
+      "): check that the whole site was copied, then reload the page.";
   }
 
   /* No words, only filters: the photos they let through, newest first; for a place named
@@ -519,6 +637,22 @@
     }
   }
 
+  /* A photo's own codes as a query: from the one file of codes, or from its list. */
+  function photoQuery(index) {
+    if (!data.lists) return Promise.resolve(core.photoQuery(data.vectors, data.codes, index));
+    return Photoseek.load("lists/of").then(function (payload) {
+      if (!data.listOf) {
+        const bytes = core.decodeBase64(payload.lists);
+        data.listOf = new Uint16Array(bytes.length >> 1);
+        for (let i = 0; i < data.listOf.length; i++) data.listOf[i] = (bytes[2 * i] & 255) | ((bytes[2 * i + 1] & 255) << 8);
+        Photoseek.forget("lists/of");
+      }
+      return openList(data.listOf[index]);
+    }).then(function (block) {
+      return core.photoQuery(data.vectors, block.codes, block.positions.indexOf(index));
+    });
+  }
+
   function like(index, shown, push) {
     limit = shown || LIMIT;
     worded = understand("");
@@ -526,15 +660,18 @@
     again = function () { like(index, limit + LIMIT); };
     remember({ like: String(index) }, push);
     const started = performance.now();
-    const v = data.vectors;
-    const query = core.photoQuery(v, data.codes, index);
-    const ranked = core.rank(query, v, data.codes, limit + 1, allowed());
-    const hits = ranked
-      .filter(function (hit) { return hit.index !== index; })
-      .slice(0, limit)
-      .map(function (hit) { return { index: hit.index, reason: "looks alike", weak: hit.score < ranked.strong }; });
-    show(hits, [{ text: "photos like " + data.photos.text[index].split(" · ")[0], sign: 1 }], [],
-      (performance.now() - started) / 1000);
+    const ticket = ++searches;
+    return photoQuery(index).then(function (query) {
+      return meaning(query, limit + 1, allowed());
+    }).then(function (ranked) {
+      if (ticket !== searches) return;
+      const hits = ranked
+        .filter(function (hit) { return hit.index !== index; })
+        .slice(0, limit)
+        .map(function (hit) { return { index: hit.index, reason: "looks alike", weak: hit.score < ranked.strong }; });
+      show(hits, [{ text: "photos like " + data.photos.text[index].split(" · ")[0], sign: 1 }], [],
+        (performance.now() - started) / 1000);
+    }).catch(failed);
   }
 
   let timer = null;
@@ -657,7 +794,8 @@
         if (words.trim() && textHits(words, LIMIT, null).query.unknown.length && modelButton) return loadModel();
         return null;
       }).then(function () {
-        run(text, true);
+        return run(text, true);
+      }).then(function () {
         return Array.from(results.querySelectorAll("a")).map(function (a) { return a.getAttribute("href"); });
       });
     },

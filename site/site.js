@@ -8,7 +8,7 @@
   /* Data files are scripts calling photoseekData(): file:// pages may not fetch(). */
   window.photoseekData = function (name, payload) {
     loaded[name] = payload;
-    (waiting[name] || []).forEach(function (resolve) { resolve(payload); });
+    (waiting[name] || []).forEach(function (promised) { promised.resolve(payload); });
     delete waiting[name];
   };
 
@@ -19,10 +19,18 @@
         waiting[name] = [];
         const script = document.createElement("script");
         script.src = root + "data/" + name + ".js";
-        script.onerror = function () { reject(new Error("cannot load " + script.src)); };
+        // Every caller hears of a failure, and the next call tries again.
+        script.onerror = function () {
+          const error = new Error("cannot load " + script.src);
+          (waiting[name] || []).forEach(function (promised) { promised.reject(error); });
+          delete waiting[name];
+          script.remove();
+        };
+        // The data lives on in `loaded`; the element would only hold the file's text.
+        script.onload = function () { script.remove(); };
         document.head.appendChild(script);
       }
-      waiting[name].push(resolve);
+      waiting[name].push({ resolve: resolve, reject: reject });
     });
   }
 

@@ -58,9 +58,11 @@ def test_bench_index():
 
 
 def test_bench_site():
-    out = bench("bench_site.py", "--count", "60")
+    out = bench("bench_site.py", "--photos", "60", "--texts", "2")
     assert "search data:" in out and "query median" in out
     assert "places map ready" in out and "filters' data" in out
+    assert "(one file), Chromium over file" in out and "(one file), Chromium over http" in out
+    assert "free text: photo data" in out and "top-24 agreement" in out
 
 
 def test_bench_textmodel():

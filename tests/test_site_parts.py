@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from photoseek import samples
-from photoseek.build_site import SiteOptions, build_site, datafiles, summary, words
+from photoseek.build_site import SiteOptions, build_site, datafiles, searchdata, summary, words
 from photoseek.build_site.gallery import Entry
 from photoseek.build_site.textmodel import TextModelFiles
 from photoseek.embed import embed_library, load_embedder
@@ -104,7 +104,8 @@ def test_the_data_files_hold_only_what_the_gallery_has():
     vocabulary = words.SearchWords(["sea"], ["keyword"], np.array([[1.0, 0, 0, 0]]))
     vectors = np.array([[1.0, 0, 0, 0], [0, 1.0, 0, 0]], dtype=np.float32)
     filters = {"taken": [0, 0]}
-    data = datafiles.data_files(entries, vectors, vocabulary, filters, None)
+    fitted = searchdata.Projection.fit(vectors)
+    data = datafiles.data_files(entries, vectors, vocabulary, filters, None, fitted, None)
     assert sorted(data) == ["concepts", "facets", "ocr", "photos", "places", "vectors"]
     photos = _payload(data["photos"])
     assert photos["ids"] == [e.sid for e in entries]
@@ -116,10 +117,12 @@ def test_the_data_files_hold_only_what_the_gallery_has():
     assert places["alt"] == ["x" * datafiles.PLACE_ALT_MAX]
     assert _payload(data["ocr"]) == {"texts": ["EXIT", ""]}
     assert _payload(data["facets"]) == filters
-    plain = datafiles.data_files(entries_of([photo(3)]), vectors[:1], vocabulary, filters, None)
+    plain = datafiles.data_files(
+        entries_of([photo(3)]), vectors[:1], vocabulary, filters, None, fitted, None
+    )
     assert sorted(plain) == ["concepts", "facets", "photos", "vectors"]
     model = TextModelFiles({"text/model": "m", "text/part-000": "p"})
-    shipped = datafiles.data_files(entries, vectors, vocabulary, filters, model)
+    shipped = datafiles.data_files(entries, vectors, vocabulary, filters, model, fitted, None)
     assert {"fine", "text/model", "text/part-000"} <= shipped.keys()
     assert shipped["text/model"] == "m"
 

@@ -1,0 +1,232 @@
+"""Search at a scale whose pictures this machine cannot make: a real gallery of a few
+thousand synthetic pictures whose search data is then written, by the gallery's own code,
+for N generated photos (vectors as bench_index makes them, a name, a date and a camera
+each). Chromium then searches it from file:// and over http: bytes each kind of query
+downloads, time to the first answer and once loaded, and top-24 agreement with exact float
+ranking. Used by bench_site.py for --photos above what it builds whole.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+from bench_index import vectors as synthetic_vectors
+
+from photoseek.build_site import searchdata, searchlists
+from photoseek.build_site.words import search_words
+
+K = 24
+CAMERAS = ("X100V", "EOS R6", "Pixel 8", "iPhone 15", "D850")
+FREE_TEXTS = (
+    "two dogs fighting over a tennis ball in the snow",
+    "an old man reading a newspaper on a bench",
+    "the view from a mountain hut at sunrise",
+    "children building a sandcastle",
+    "a red bicycle against a yellow wall",
+    "fireworks over the harbour at new year",
+    "a plate of pasta with basil",
+    "rain on the window of a train",
+    "a black cat asleep on a piano",
+    "surfers waiting for a wave",
+    "a wedding dance in a barn",
+)
+
+
+def scaled_data(site: Path, library: Path, embedder, photos: int) -> tuple:  # noqa: ANN001
+    """Write the search data of `photos` generated photos into the built `site`; returns
+    (vectors, ids, layout bytes of one file of codes and its residuals)."""
+    vectors = synthetic_vectors(photos, embedder.dim, "clustered", seed=11)
+    ids = [f"{i:012x}" for i in range(photos)]
+    data = site / "data"
+    for folder in ("lists", "fine"):
+        shutil.rmtree(data / folder, ignore_errors=True)
+    projection = searchdata.Projection.fit(vectors)
+    lists = searchlists.PhotoLists.fit(vectors) if searchlists.uses_lists(photos) else None
+    words = search_words(library, embedder, [], (), progress=False)
+    top, strong = searchdata.exact_best(words.vectors, vectors)
+    rng = np.random.default_rng(5)
+    days = 1_400_000_000 + rng.integers(0, 3650, photos) * 86400
+    files = {
+        "concepts": searchdata.concepts_js(
+            projection, words.texts, words.vectors, words.kinds, top, strong
+        ),
+        "photos": searchdata.js_payload(
+            "photos",
+            {
+                "ids": ids,
+                "text": [f"IMG_{i:07d}.jpg" for i in range(photos)],
+                "kinds": ["n"] * photos,
+                "shape": [133] * photos,
+            },
+        ),
+        "facets": searchdata.js_payload(
+            "facets",
+            {
+                "taken": [int(time.strftime("%Y%m%d", time.gmtime(d))) for d in days],
+                "rating": [0] * photos,
+                "favourite": [0] * photos,
+                "cameras": sorted(CAMERAS),
+                "camera": [sorted(CAMERAS).index(CAMERAS[i % 5]) for i in range(photos)],
+                "people": [],
+                "person": [[] for _ in range(photos)],
+            },
+        ),
+        "fine": searchdata.fine_js(projection, vectors, with_codes=lists is None),
+        "vectors": searchlists.vectors_js(projection, lists, vectors)
+        if lists
+        else searchdata.photo_vectors_js(projection, vectors),
+    }
+    (data / "ocr.js").unlink(missing_ok=True)
+    (data / "places.js").unlink(missing_ok=True)
+    for name, text in files.items():
+        (data / f"{name}.js").write_text(text, encoding="utf-8")
+    if lists:
+        for name, text in searchlists.list_files(projection, lists, vectors, fine=True):
+            target = data / f"{name}.js"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    whole = len(searchdata.photo_vectors_js(projection, vectors)) + len(
+        searchdata.fine_js(projection, vectors)
+    )
+    return vectors, ids, whole
+
+
+def _serve(site: Path):  # noqa: ANN202
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            """No request log."""
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def _driver():  # noqa: ANN202
+    from bench_site import headless_chromium
+
+    return headless_chromium("--window-size=1280,900", network_log=True)
+
+
+class Page:
+    """The search page in Chromium, with the bytes of data files it asks for."""
+
+    def __init__(self, driver, site: Path, address: str) -> None:  # noqa: ANN001
+        self.driver, self.site, self.address = driver, site, address
+
+    def requested(self) -> int:
+        """Bytes of the data files requested since the last call (the files' sizes)."""
+        total = 0
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] == "Network.requestWillBeSent":
+                url = message["params"]["request"]["url"]
+                if "/data/" in url and "/data/text/" not in url:
+                    total += (self.site / "data" / url.split("/data/", 1)[1]).stat().st_size
+        return total
+
+    def open(self, query: str = "") -> None:
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.driver.get(self.address + "search.html" + query)
+        if query:
+            WebDriverWait(self.driver, 600).until(
+                lambda d: re.search(r"\((\d+) ms\)", d.find_element(By.ID, "status").text)
+            )
+
+    def call(self, script: str, *args: object) -> object:
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            f"({script}).then(done, e => done('error: ' + e));",
+            *args,
+        )
+
+    def search(self, text: str) -> tuple[list[str], float, float]:
+        """Result links, seconds until shown, and the time the page reports (ms)."""
+        from selenium.webdriver.common.by import By
+
+        started = time.perf_counter()
+        links = self.call("photoseek.search(arguments[0])", text)
+        assert isinstance(links, list), links
+        seconds = time.perf_counter() - started
+        status = self.driver.find_element(By.ID, "status").text
+        return links, seconds, float(re.search(r"\((\d+) ms\)", status)[1])
+
+
+def _positions(links: list[str], position: dict[str, int]) -> list[int]:
+    return [position[re.search(r"photo/(\w+)\.html", h)[1]] for h in links]
+
+
+def measure(site: Path, vectors: np.ndarray, ids: list[str], scheme: str, texts: int) -> dict:
+    """Bytes, times and agreement for concept, filtered and the first `texts` free-text
+    queries."""
+    httpd = _serve(site) if scheme == "http" else None
+    address = f"http://127.0.0.1:{httpd.server_address[1]}/" if httpd else site.as_uri() + "/"
+    driver = _driver()
+    position = {sid: i for i, sid in enumerate(ids)}
+    found: dict = {}
+    try:
+        page = Page(driver, site, address)
+        page.open()
+        page.requested()
+        _, seconds, _ = page.search("dog")
+        found["concept"] = (page.requested(), seconds)
+        page.open("?q=dog&camera=X100V&from=2015-01-01&to=2016-12-31")
+        found["filtered"] = (page.requested(), 0.0)
+        page.open()
+        page.search("dog")
+        page.requested()
+        started = time.perf_counter()
+        page.call("photoseek.textVector('a')")
+        found["model"] = time.perf_counter() - started
+        page.requested()
+        first, steady, fetched, shared = [], [], [], []
+        for text in FREE_TEXTS[:texts]:
+            links, seconds, _ = page.search(text)
+            fetched.append(page.requested())
+            first.append(seconds)
+            again, _, shown_ms = page.search(text)
+            assert again == links
+            steady.append(shown_ms)
+            query = np.array(page.call("photoseek.textVector(arguments[0])", text), np.float32)
+            exact = set(np.argsort(-(vectors @ query))[:K].tolist())
+            shared.append(len(exact & set(_positions(links, position)[:K])) / K)
+        found["free"] = (fetched, first, steady, shared)
+    finally:
+        driver.quit()
+        if httpd:
+            httpd.shutdown()
+    return found
+
+
+def report(photos: int, whole: int, scheme: str, found: dict) -> None:
+    """Print one scheme's figures."""
+    fetched, first, steady, shared = found["free"]
+    layout = "lists" if searchlists.uses_lists(photos) else "one file"
+    print(
+        f"{photos} photos ({layout}), Chromium over {scheme}: text model ready in "
+        f"{found['model']:.1f} s"
+    )
+    print(
+        f"  free text: photo data {np.median(fetched) / 1e6:.1f} MB median, "
+        f"{max(fetched) / 1e6:.1f} max (target <= 30; one file of codes and residuals: "
+        f"{whole / 1e6:.0f} MB); first answer median {np.median(first):.2f} s, max "
+        f"{max(first):.2f}; once loaded median {np.median(steady):.0f} ms, max "
+        f"{max(steady):.0f} (target < 300); top-{K} agreement {np.mean(shared):.3f} "
+        f"(min {min(shared):.2f}; target >= 0.95)"
+    )
+    print(
+        f"  a concept query: {found['concept'][0] / 1e6:.1f} MB, answered in "
+        f"{found['concept'][1]:.1f} s; a filtered query: {found['filtered'][0] / 1e6:.1f} MB "
+        "(target <= 5 each)"
+    )
