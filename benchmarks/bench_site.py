@@ -263,6 +263,12 @@ def main() -> None:
         "--search-only", action="store_true", help="only the search data at scale, no build"
     )
     parser.add_argument("--texts", type=int, default=11, help="free texts searched at scale")
+    parser.add_argument(
+        "--layout",
+        choices=("auto", "lists", "one-file"),
+        default="auto",
+        help="the search data's layout at scale (auto: as a build chooses)",
+    )
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: temporary)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp())
@@ -271,12 +277,12 @@ def main() -> None:
     else:
         whole_build(work, args.photos)
     if shutil.which("chromium") and shutil.which("chromedriver"):
-        scaled_search(work, args.photos, args.texts)
+        scaled_search(work, args.photos, args.texts, args.layout)
     if not args.keep:
         shutil.rmtree(work)
 
 
-def scaled_search(work: Path, photos: int, texts: int) -> None:
+def scaled_search(work: Path, photos: int, texts: int, layout: str) -> None:
     """The search data of `photos` generated photos in a small built gallery, in Chromium."""
     import search_scale
 
@@ -288,14 +294,15 @@ def scaled_search(work: Path, photos: int, texts: int) -> None:
     site = work / "scaled" / "site"
     build_site(library, site, embedder, progress=False)
     started = time.perf_counter()
-    vectors, ids, whole = search_scale.scaled_data(site, library, embedder, photos)
+    vectors, ids, whole = search_scale.scaled_data(site, library, embedder, photos, layout)
+    shown = "lists" if (site / "data" / "lists").is_dir() else "one file"
     print(
         f"search data of {photos} photos written in {time.perf_counter() - started:.0f} s "
         f"(peak RSS {peak_rss_mb():.0f} MB)"
     )
     for scheme in ("file", "http"):
         found = search_scale.measure(site, vectors, ids, scheme, texts)
-        search_scale.report(photos, whole, scheme, found)
+        search_scale.report(photos, whole, scheme, found, shown)
 
 
 def whole_build(work: Path, count: int) -> None:

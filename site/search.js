@@ -262,7 +262,9 @@
     return groups;
   }
 
-  function show(list, used, unknown, seconds, note) {
+  /* Show the results; "More results" is offered when the page is full, or when `further`
+     says more can be found. */
+  function show(list, used, unknown, seconds, note, further) {
     const groups = render(list);
     list = groups.strong.concat(groups.weak);
     try {
@@ -283,7 +285,7 @@
     status.textContent = list.length
       ? core.count(list.length, "photo") + " (" + Math.round(seconds * 1000) + " ms)" + strength
       : Object.keys(filters()).length ? "Nothing found with these filters." : "Nothing found.";
-    more.hidden = list.length < limit;
+    more.hidden = list.length < limit && !further;
     const parts = used.map(function (u) { return (u.sign < 0 ? "− " : "") + u.text; });
     const missing = unknown.map(function (w) { return "“" + w + "”"; }).join(", ");
     const why = modelButton
@@ -584,12 +586,14 @@
         }
       });
     }
-    const finish = function () {
-      if (current()) show(list, query.used, query.unknown, (performance.now() - started) / 1000, note);
+    const finish = function (further) {
+      if (current()) show(list, query.used, query.unknown, (performance.now() - started) / 1000, note, further);
     };
-    // A single concept's exact answer fills the page: no list needs opening.
-    if (!query.vector || list.length >= limit) {
-      finish();
+    // A single concept's exact best photos are its first answer; with lists, more of them
+    // (which opens lists) come when asked for.
+    const exactFirst = data.lists && query.entries.length === 1 && query.used[0].sign > 0 && !mask && limit <= LIMIT;
+    if (!query.vector || list.length >= limit || exactFirst) {
+      finish(exactFirst);
       return Promise.resolve();
     }
     return meaning(query.vector, limit, mask).then(function (ranked) {
@@ -786,6 +790,16 @@
   window.photoseek = {
     textVector: function (text) {
       return loadModel().then(function () { return Array.from(model.embed(text)); });
+    },
+    /* The positions of the k photos nearest a vector of the model's, by the two passes a
+       search by the text model makes. */
+    nearest: function (vector, k) {
+      return Promise.all([ready(), loadModel()]).then(function () {
+        const query = Float32Array.from(vector);
+        return meaning(core.projectQuery(query, fine), Math.max(data.lists ? LIST_CANDIDATES : CANDIDATES, k), null)
+          .then(function (candidates) { return refined(query, candidates, k); })
+          .then(function (best) { return best.map(function (hit) { return hit.index; }); });
+      });
     },
     search: function (text) {
       box.value = text;

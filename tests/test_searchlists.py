@@ -339,3 +339,31 @@ def test_a_query_loads_only_the_lists_and_residuals_it_needs(browser, sites):
     blocks = [n for n in requested if n.startswith("fine/")]
     assert blocks and all(int(n[len("fine/") :].split("-")[0]) in lists for n in blocks)
     assert "lists/of.js" not in requested
+
+
+@chromium
+def test_a_single_concept_shows_its_exact_best_then_opens_lists_for_more(browser, sites):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    site = sites / "part"
+    word = _concepts(site)[0]
+    _, concepts = _payload((site / "data" / "concepts.js").read_text())
+    _, photos = _payload((site / "data" / "photos.js").read_text())
+    at = concepts["texts"].index(word)
+    top = np.frombuffer(base64.b64decode(concepts["top"]), np.uint8).reshape(-1, 3)
+    top = top[at * concepts["topCount"] : (at + 1) * concepts["topCount"]].astype(np.uint32)
+    exact = [photos["ids"][int(p)] for p in top[:, 0] | top[:, 1] << 8 | top[:, 2] << 16]
+    browser.get_log("performance")
+    shown = _search(browser, site, word)
+    assert [re.search(r"photo/(\w+)\.html", h)[1] for h in shown] == exact
+    assert not [n for n in _requested(browser) if n.startswith("lists/")]
+    more = browser.find_element(By.ID, "more")
+    assert more.is_displayed()
+    more.click()
+    WebDriverWait(browser, 15).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results a")) > len(exact)
+    )
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")]
+    assert [re.search(r"photo/(\w+)\.html", h)[1] for h in links][: len(exact)] == exact
+    assert [n for n in _requested(browser) if n.startswith("lists/")]
