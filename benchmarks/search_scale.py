@@ -193,11 +193,12 @@ def measure(site: Path, vectors: np.ndarray, ids: list[str], scheme: str, texts:
         found["filtered"] = (page.requested(), 0.0)
         page.open()
         page.search("dog")
-        page.requested()
+        base = page.requested()
         started = time.perf_counter()
         page.call("photoseek.textVector('a')")
         found["model"] = time.perf_counter() - started
-        page.requested()
+        # What loads with the model besides it: the axes, and one file's residuals.
+        found["with model"] = base + page.requested()
         first, steady, fetched, shared = [], [], [], []
         for text in FREE_TEXTS[:texts]:
             links, seconds, _ = page.search(text)
@@ -237,13 +238,14 @@ def report(photos: int, whole: int, scheme: str, found: dict, layout: str) -> No
         f"{photos} photos ({layout}), Chromium over {scheme}: text model ready in "
         f"{found['model']:.1f} s"
     )
+    later = fetched[1:] or fetched
     print(
-        f"  free text: photo data {np.median(fetched) / 1e6:.1f} MB median, "
-        f"{max(fetched) / 1e6:.1f} max (target <= 30; one file of codes and residuals: "
-        f"{whole / 1e6:.0f} MB); first answer median {np.median(first):.2f} s, max "
-        f"{max(first):.2f}; once loaded median {np.median(steady):.0f} ms, max "
-        f"{max(steady):.0f} (target < 300); top-{K} agreement {np.mean(shared):.3f} "
-        f"(min {min(shared):.2f}; target >= 0.95)"
+        f"  free text: photo data of the first query {(found['with model'] + fetched[0]) / 1e6:.1f}"
+        f" MB (target <= 30; one file of codes and residuals: {whole / 1e6:.0f} MB), of each "
+        f"later one {np.median(later) / 1e6:.1f} MB median, {max(later) / 1e6:.1f} max; first "
+        f"answer median {np.median(first):.2f} s, max {max(first):.2f}; once loaded median "
+        f"{np.median(steady):.0f} ms, max {max(steady):.0f} (target < 300); top-{K} agreement "
+        f"{np.mean(shared):.3f} (min {min(shared):.2f}; target >= 0.95)"
     )
     print(
         f"  queries half a photo's vector, half a random direction: top-{K} agreement "

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from . import searchdata, searchlists
+from . import placetiles, searchdata, searchlists
 from .gallery import Entry
 from .textmodel import TextModelFiles
 from .words import SearchWords
@@ -55,16 +55,20 @@ def data_files(
     data["facets"] = searchdata.js_payload("facets", filters)
     located = [e for e in entries if e.place]
     if located:
-        data["places"] = searchdata.js_payload(
-            "places",
-            {
-                "ids": [e.sid for e in located],
-                "lat": [e.place[0] for e in located],
-                "lon": [e.place[1] for e in located],
-                "alt": [e.alt[:PLACE_ALT_MAX] for e in located],
-                "shape": [e.tile().shape for e in located],
-            },
-        )
+        places = {
+            "ids": [e.sid for e in located],
+            "lat": [e.place[0] for e in located],
+            "lon": [e.place[1] for e in located],
+            "alt": [e.alt[:PLACE_ALT_MAX] for e in located],
+            "shape": [e.tile().shape for e in located],
+        }
+        if placetiles.uses_tiles(len(located)):
+            lat, lon = np.array(places["lat"]), np.array(places["lon"])
+            leaves = placetiles.tiles(lat, lon)
+            data["places"] = placetiles.overview_js(lat, lon, leaves)
+            data.update(placetiles.tile_files(leaves, places))
+        else:
+            data["places"] = searchdata.js_payload("places", places)
     texts_read = [e.text for e in entries]
     if any(texts_read):
         # Loaded with the search data; a photo without text costs two bytes.

@@ -192,10 +192,10 @@ def _build(
         for name, text in data.items():
             writer.write(f"data/{name}.js", text)
         if lists:
-            summary.data_bytes["lists"] = 0
             for name, text in list_files(projection, lists, vectors, fine=bool(model_files)):
                 writer.write(f"data/{name}.js", text)
-                summary.data_bytes["lists"] += len(text.encode())
+                part = "residuals" if name.startswith("fine/") else "lists"
+                summary.data_bytes[part] = summary.data_bytes.get(part, 0) + len(text.encode())
         write_grid(writer, entries, home_page, dated=True, heading="All photos", note="")
         write_photo_pages(writer, entries, neighbours, near)
         covers = person_covers(folder, found["people"], options.publish_unnamed_people)

@@ -36,7 +36,7 @@ class SiteSummary:
 
     def lines(self) -> list[str]:
         """The closing lines, as printed."""
-        per_photo = sum(self.data_bytes.get(k, 0) for k in ("vectors", "photos"))
+        per_photo = sum(self.data_bytes.get(k, 0) for k in ("vectors", "photos", "lists"))
         per_photo /= max(self.photos, 1)
         lines = [
             f"{self.photos} photos, {self.pages_written} pages written, "
@@ -47,10 +47,15 @@ class SiteSummary:
             "(loaded only when search is used)",
         ]
         photos = max(self.photos, 1)
+        if "lists" in self.data_bytes:
+            lines.append(
+                "the photos' codes come as lists: a search loads only those its words reach"
+            )
         if "text model" in self.data_bytes:
             lines.append(
                 f"text model: {self.data_bytes['text model'] / 1e6:.1f} MB, and "
-                f"{self.data_bytes['fine'] / photos:.0f} bytes per photo to rank with it "
+                f"{(self.data_bytes['fine'] + self.data_bytes.get('residuals', 0)) / photos:.0f} "
+                "bytes per photo to rank with it "
                 "(loaded only when a search needs words the vocabulary lacks; "
                 "--no-text-model leaves it out)"
             )

@@ -1,7 +1,10 @@
 /* places.html: where the photos were taken, on a world map drawn from the site's own outline
    (world.js), with no tile server. Photos close together on the screen are counted in one
    mark; a mark zooms into its photos, or lists them once they share a spot. Drag to pan, wheel
-   or the buttons to zoom. The view lives in the address: places.html?at=LAT,LON&z=ZOOM. */
+   or the buttons to zoom. The view lives in the address: places.html?at=LAT,LON&z=ZOOM.
+   A gallery with many located photos ships them as tiles (build_site/placetiles.py): a tile
+   that fits in one mark is drawn from the overview; a view loads its tiles when they hold
+   few photos, else only those larger than a mark, at most TILES_AT_ONCE. */
 (function () {
   "use strict";
   const root = Photoseek.root;
@@ -15,7 +18,14 @@
   const MAX_ZOOM = 16;
   const CELL_PX = 48;
   const LISTED = 96;
+  const TILES_AT_ONCE = 24;
+  // The photos loaded so far (all of them from one file), and with tiles the overview.
   let photos = null;
+  let tiles = null;
+  // Each loaded tile's photos: [first, last + 1] in `photos`.
+  const loadedTiles = new Map();
+  const loadingTiles = new Set();
+  let located = 0;
   let view = { lon: 0, lat: 20, zoom: 0 };
   let chosen = null;
 
@@ -76,35 +86,122 @@
     listed.replaceChildren.apply(listed, indices.slice(0, LISTED).map(tile));
   }
 
+  function inside(b, at) {
+    return at[0] >= 0 && at[1] >= 0 && at[0] <= b.width && at[1] <= b.height;
+  }
+
+  /* A mark's members are photos ({photo: index}) and tiles not loaded ({tile: number}). */
+  function weight(member) {
+    return member.tile === undefined ? 1 : tiles.counts[member.tile];
+  }
+
+  function position(member) {
+    if (member.tile === undefined) return [photos.lat[member.photo], photos.lon[member.photo]];
+    return tiles.centres[member.tile];
+  }
+
+  /* The tiles this view loads: all of those in view when they hold few photos (the
+     overview's inView), else those larger than a mark, the largest on the screen first,
+     until TILES_AT_ONCE are loaded in view. */
+  function tilesWanted(b) {
+    const wanted = [];
+    let held = 0;
+    let loadedInView = 0;
+    tiles.tiles.forEach(function (key, t) {
+      const edges = tiles.boxes[t];
+      const southWest = screen(b, edges[1], edges[0]);
+      const northEast = screen(b, edges[3], edges[2]);
+      if (northEast[0] < 0 || southWest[1] < 0 || southWest[0] > b.width || northEast[1] > b.height) return;
+      if (loadedTiles.has(t) || loadingTiles.has(t)) {
+        loadedInView += 1;
+        return;
+      }
+      held += tiles.counts[t];
+      wanted.push({ tile: t, size: Math.max(northEast[0] - southWest[0], southWest[1] - northEast[1]) });
+    });
+    wanted.sort(function (x, y) { return y.size - x.size || x.tile - y.tile; });
+    if (held <= tiles.inView) return wanted.map(function (w) { return w.tile; });
+    return wanted.filter(function (w) { return w.size >= CELL_PX; })
+      .slice(0, Math.max(0, TILES_AT_ONCE - loadedInView)).map(function (w) { return w.tile; });
+  }
+
+  /* Load tiles and add their photos; resolves when all are in. */
+  function loadTiles(numbers) {
+    return Promise.all(numbers.filter(function (t) { return !loadedTiles.has(t); }).map(function (t) {
+      const name = "places/" + tiles.tiles[t];
+      loadingTiles.add(t);
+      return Photoseek.load(name).then(function (part) {
+        loadingTiles.delete(t);
+        if (loadedTiles.has(t)) return;
+        Photoseek.forget(name);
+        loadedTiles.set(t, [photos.ids.length, photos.ids.length + part.ids.length]);
+        ["ids", "lat", "lon", "alt", "shape"].forEach(function (column) {
+          Array.prototype.push.apply(photos[column], part[column]);
+        });
+      }, function (error) {
+        loadingTiles.delete(t);
+        throw error;
+      });
+    }));
+  }
+
   function draw() {
     const b = box();
     svg.setAttribute("viewBox", [b.left, -b.top, b.width * b.perPx, b.height * b.perPx].join(" "));
     const cells = new Map();
     const seen = [];
-    photos.lat.forEach(function (lat, i) {
-      const at = screen(b, photos.lon[i], lat);
-      if (at[0] < 0 || at[1] < 0 || at[0] > b.width || at[1] > b.height) return;
-      seen.push(i);
+    let inView = 0;
+    function place(member, at) {
       const key = Math.floor(at[0] / CELL_PX) + "," + Math.floor(at[1] / CELL_PX);
       if (!cells.has(key)) cells.set(key, []);
-      cells.get(key).push(i);
+      cells.get(key).push(member);
+      inView += weight(member);
+    }
+    photos.lat.forEach(function (lat, i) {
+      const at = screen(b, photos.lon[i], lat);
+      if (!inside(b, at)) return;
+      seen.push(i);
+      place({ photo: i }, at);
     });
+    if (tiles) {
+      tiles.tiles.forEach(function (key, t) {
+        if (loadedTiles.has(t)) return;
+        const at = screen(b, tiles.centres[t][1], tiles.centres[t][0]);
+        if (inside(b, at)) place({ tile: t }, at);
+      });
+      const wanted = tilesWanted(b);
+      if (wanted.length) {
+        loadTiles(wanted).then(draw, function () {
+          status.textContent = "Part of the places could not be loaded: check that the whole site was copied, then reload the page.";
+        });
+      }
+    }
     marks.replaceChildren.apply(marks, Array.from(cells.values()).map(function (members) {
       let lon = 0;
       let lat = 0;
-      members.forEach(function (i) { lon += photos.lon[i]; lat += photos.lat[i]; });
-      const at = screen(b, lon / members.length, lat / members.length);
+      let n = 0;
+      members.forEach(function (member) {
+        const w = weight(member);
+        const where = position(member);
+        lat += where[0] * w;
+        lon += where[1] * w;
+        n += w;
+      });
+      const at = screen(b, lon / n, lat / n);
       const mark = document.createElement("button");
       mark.type = "button";
       mark.className = "mark";
-      mark.textContent = String(members.length);
-      mark.setAttribute("aria-label", count(members.length, "photo") + " here");
+      mark.textContent = String(n);
+      mark.setAttribute("aria-label", count(n, "photo") + " here");
       mark.style.transform = "translate(" + at[0] + "px, " + at[1] + "px)";
       mark.addEventListener("click", function () { open(members); });
       return mark;
     }));
-    status.textContent = count(seen.length, "photo") + " in view, of " + photos.ids.length + " with a place";
-    if (!chosen) list(seen, count(seen.length, "photo") + " in view");
+    status.textContent = count(inView, "photo") + " in view, of " + located + " with a place";
+    if (!chosen) {
+      list(seen, count(inView, "photo") + " in view" +
+        (seen.length < inView && seen.length < LISTED ? ": zoom in to list them all" : ""));
+    }
     const url = new URL(location.href);
     url.searchParams.set("at", view.lat.toFixed(5) + "," + view.lon.toFixed(5));
     url.searchParams.set("z", view.zoom.toFixed(2).replace(/\.?0+$/, ""));
@@ -117,23 +214,52 @@
   }
 
   /* A mark zooms into its photos' box; photos that share a spot (or at the deepest zoom) are
-     listed under the map instead. */
+     listed under the map instead, a tile in the mark loaded first. */
   function open(members) {
-    const lons = members.map(function (i) { return photos.lon[i]; });
-    const lats = members.map(function (i) { return photos.lat[i]; });
-    const spanLon = Math.max.apply(null, lons) - Math.min.apply(null, lons);
-    const spanLat = Math.max.apply(null, lats) - Math.min.apply(null, lats);
+    const south = [];
+    const west = [];
+    const north = [];
+    const east = [];
+    members.forEach(function (member) {
+      if (member.tile === undefined) {
+        south.push(photos.lat[member.photo]);
+        north.push(photos.lat[member.photo]);
+        west.push(photos.lon[member.photo]);
+        east.push(photos.lon[member.photo]);
+      } else {
+        const edges = tiles.boxes[member.tile];
+        south.push(edges[0]);
+        west.push(edges[1]);
+        north.push(edges[2]);
+        east.push(edges[3]);
+      }
+    });
+    const spanLon = Math.max.apply(null, east) - Math.min.apply(null, west);
+    const spanLat = Math.max.apply(null, north) - Math.min.apply(null, south);
     const b = box();
     const wide = Math.max(spanLon, (spanLat * b.width) / b.height);
     const zoom = wide > 0 ? Math.log2((360 * 0.6) / wide) : MAX_ZOOM;
-    if (members.length === 1 || view.zoom >= MAX_ZOOM || zoom > MAX_ZOOM) {
-      chosen = members;
-      list(members, count(members.length, "photo") + " taken here");
+    const total = members.reduce(function (sum, member) { return sum + weight(member); }, 0);
+    if (total === 1 || view.zoom >= MAX_ZOOM || zoom > MAX_ZOOM) {
+      const folded = members.filter(function (member) { return member.tile !== undefined; });
+      if (folded.length) {
+        loadTiles(folded.map(function (member) { return member.tile; })).then(function () {
+          const added = [];
+          folded.forEach(function (member) {
+            const range = loadedTiles.get(member.tile);
+            for (let i = range[0]; i < range[1]; i++) added.push({ photo: i });
+          });
+          open(members.filter(function (member) { return member.tile === undefined; }).concat(added));
+        });
+        return;
+      }
+      chosen = members.map(function (member) { return member.photo; });
+      list(chosen, count(chosen.length, "photo") + " taken here");
       return;
     }
     chosen = null;
-    const centreLon = (Math.max.apply(null, lons) + Math.min.apply(null, lons)) / 2;
-    const centreLat = (Math.max.apply(null, lats) + Math.min.apply(null, lats)) / 2;
+    const centreLon = (Math.max.apply(null, east) + Math.min.apply(null, west)) / 2;
+    const centreLat = (Math.max.apply(null, north) + Math.min.apply(null, south)) / 2;
     move(centreLon, centreLat, Math.max(view.zoom + 1, zoom));
   }
 
@@ -182,7 +308,14 @@
 
   land();
   Photoseek.load("places").then(function (data) {
-    photos = data;
+    if (data.tiles) {
+      tiles = data;
+      photos = { ids: [], lat: [], lon: [], alt: [], shape: [] };
+      located = data.counts.reduce(function (sum, n) { return sum + n; }, 0);
+    } else {
+      photos = data;
+      located = data.ids.length;
+    }
     const params = new URLSearchParams(location.search);
     const at = (params.get("at") || "").split(",").map(Number);
     const zoom = Number(params.get("z"));

@@ -52,6 +52,13 @@ def test_the_closing_lines_say_what_the_build_did():
     assert outcome.lines == lines and outcome.skipped == [("/in/x.jpg", "OSError: cut")]
     empty = summary.SiteSummary().lines()
     assert empty[1].startswith("search data: 0 bytes per photo, plus 0.0 MB for 0 concepts")
+    # With lists (searchlists.py), their codes count as search data, their residuals as
+    # what ranks with the text model.
+    done.data_bytes |= {"lists": 800, "residuals": 2000}
+    lines = done.lines()
+    assert lines[1].startswith("search data: 300 bytes per photo,")
+    assert lines[2] == "the photos' codes come as lists: a search loads only those its words reach"
+    assert lines[3].startswith("text model: 97.0 MB, and 1016 bytes per photo to rank with it")
 
 
 def test_the_vocabulary_holds_the_users_phrases_the_librarys_words_then_the_concepts():

@@ -1,0 +1,218 @@
+"""The places map as tiles: Python splits the located photos into a quadtree's leaves, and
+the map draws from the overview what fits in a mark and loads only the tiles it must draw
+photo by photo."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoseek import samples
+from photoseek.build_site import placetiles
+
+from .conftest import CHROMIUM, DRIVER
+
+
+def _quarter(key: str) -> tuple[float, float, float, float]:
+    """The box a key names: (south, west, north, east)."""
+    south, west, north, east = -90.0, -180.0, 90.0, 180.0
+    for digit in key[1:]:
+        mid_lat, mid_lon = (south + north) / 2, (west + east) / 2
+        if int(digit) & 1:
+            west = mid_lon
+        else:
+            east = mid_lon
+        if int(digit) & 2:
+            south = mid_lat
+        else:
+            north = mid_lat
+    return south, west, north, east
+
+
+def test_tiles_split_until_each_holds_few_photos_and_keep_one_spot_whole(monkeypatch):
+    monkeypatch.setattr(placetiles, "TILE_MAX", 3)
+    rng = np.random.default_rng(0)
+    lat = np.concatenate([rng.uniform(-60, 70, 40), np.full(7, 48.8566)])
+    lon = np.concatenate([rng.uniform(-180, 180, 40), np.full(7, 2.3522)])
+    leaves = placetiles.tiles(lat, lon)
+    held = np.concatenate([m for _, m in leaves])
+    assert sorted(held.tolist()) == list(range(47))
+    keys = [k for k, _ in leaves]
+    assert len(set(keys)) == len(keys)
+    assert not any(a != b and b.startswith(a) for a in keys for b in keys), "leaves only"
+    for key, members in leaves:
+        assert (np.diff(members) > 0).all()
+        south, west, north, east = _quarter(key)
+        assert ((lat[members] >= south) & (lat[members] <= north)).all(), key
+        assert ((lon[members] >= west) & (lon[members] <= east)).all(), key
+        one_spot = len({(lat[i], lon[i]) for i in members}) == 1
+        assert len(members) <= 3 or one_spot
+    paris = next(m for _, m in leaves if 40 in m)
+    assert sorted(paris.tolist()) == list(range(40, 47)), "seven photos at one spot, one tile"
+
+
+def test_the_overview_says_each_tiles_count_box_and_centre(monkeypatch):
+    monkeypatch.setattr(placetiles, "TILE_MAX", 2)
+    lat = np.array([10.0, 10.5, -30.0, 50.0, 51.0])
+    lon = np.array([20.0, 21.0, 140.0, -5.0, -4.0])
+    leaves = placetiles.tiles(lat, lon)
+    text = placetiles.overview_js(lat, lon, leaves)
+    overview = json.loads(re.fullmatch(r'photoseekData\("places",(.*)\);\n', text, re.S)[1])
+    assert overview["tiles"] == [k for k, _ in leaves]
+    by_key = dict(leaves)
+    for key, count, box, centre in zip(
+        overview["tiles"], overview["counts"], overview["boxes"], overview["centres"], strict=True
+    ):
+        members = by_key[key]
+        assert count == len(members)
+        assert box == [
+            lat[members].min(),
+            lon[members].min(),
+            lat[members].max(),
+            lon[members].max(),
+        ]
+        assert centre == pytest.approx([lat[members].mean(), lon[members].mean()])
+    assert overview["inView"] == placetiles.LOAD_IN_VIEW
+    columns = {"ids": list("abcde"), "lat": lat.tolist()}
+    files = dict(placetiles.tile_files(leaves, columns))
+    assert sorted(files) == sorted(f"places/{k}" for k, _ in leaves)
+    for key, members in leaves:
+        part = json.loads(files[f"places/{key}"].split(",", 1)[1].rsplit(");", 1)[0])
+        assert part == {"ids": [columns["ids"][i] for i in members], "lat": lat[members].tolist()}
+
+
+def test_the_gallery_size_decides_the_layout(monkeypatch):
+    monkeypatch.setattr(placetiles, "ONE_FILE_UP_TO", 10)
+    assert not placetiles.uses_tiles(10)
+    assert placetiles.uses_tiles(11)
+
+
+# Four photos about Paris, three about Tokyo, one each in Sydney and New York, one nowhere.
+SPOTS = {
+    "paris-1": (48.8566, 2.3522), "paris-2": (48.87, 2.30), "paris-3": (48.84, 2.40),
+    "paris-4": (48.86, 2.33), "tokyo-1": (35.68, 139.76), "tokyo-2": (35.70, 139.70),
+    "tokyo-3": (35.66, 139.80), "sydney": (-33.8688, 151.2093), "new-york": (40.7128, -74.006),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def maps(tmp_path_factory) -> Path:
+    """The same library built with the map in one file (`one`) and as tiles of two (`tiles`),
+    whose views load all their tiles when they hold four photos or fewer."""
+    from photoseek.build_site import SiteOptions, build_site
+    from photoseek.embed import embed_library, load_embedder
+    from photoseek.extract import extract
+
+    base = tmp_path_factory.mktemp("maps")
+    files = {}
+    for i, (name, (lat, lon)) in enumerate([*SPOTS.items(), ("home", (0.0, 0.0))]):
+        rel = f"Takeout/Google Photos/Photos from 2022/{name}.jpg"
+        files[rel] = samples.jpeg_bytes(samples.picture(i))
+        files[rel + ".json"] = samples.sidecar(f"{name}.jpg", 1650000000 + i, lat=lat, lon=lon)
+    zips = samples.write_zips(base / "zips", files, parts=1)
+    extract(zips, base / "library", progress=False)
+    embedder = load_embedder("colour")
+    embed_library(base / "library", embedder, progress=False)
+    options = SiteOptions(full_size=False)
+    build_site(base / "library", base / "one", embedder, options, progress=False, workers=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(placetiles, "ONE_FILE_UP_TO", 0)
+        patch.setattr(placetiles, "TILE_MAX", 2)
+        patch.setattr(placetiles, "LOAD_IN_VIEW", 4)
+        build_site(base / "library", base / "tiles", embedder, options, progress=False, workers=1)
+    return base
+
+
+chromium = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER),
+    reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
+)
+
+
+def _marks(driver) -> list[tuple[int, int, int]]:  # noqa: ANN001
+    """(count, x, y) of every mark, west to east."""
+    found = driver.execute_script(
+        "const f = document.getElementById('map').getBoundingClientRect();"
+        "return Array.from(document.querySelectorAll('.mark')).map(m => {"
+        " const r = m.getBoundingClientRect();"
+        " return [Number(m.textContent), Math.round((r.left + r.right) / 2 - f.left),"
+        " Math.round((r.top + r.bottom) / 2 - f.top)]; });"
+    )
+    return sorted(tuple(m) for m in found)
+
+
+def _tiles_requested(driver) -> list[str]:  # noqa: ANN001
+    found = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            url = message["params"]["request"]["url"]
+            if "/data/places/" in url:
+                found.append(url.rsplit("/", 1)[1][: -len(".js")])
+    return found
+
+
+def _listed(driver) -> list[str]:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    return sorted(a.get_attribute("href").rsplit("/", 1)[1]
+                  for a in driver.find_elements(By.CSS_SELECTOR, "#listed a"))  # fmt: skip
+
+
+def _settled(driver, site: Path, query: str = "") -> list[tuple[int, int, int]]:  # noqa: ANN001
+    """The marks once the map has drawn them and loaded what it needs."""
+    import time
+
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get((site / "places.html").as_uri() + query)
+    WebDriverWait(driver, 15).until(lambda d: _marks(d))
+    time.sleep(0.5)
+    return _marks(driver)
+
+
+@chromium
+def test_the_tiled_map_draws_what_the_one_file_map_draws(browser, maps):
+    browser.set_window_size(1200, 900)
+    assert (maps / "tiles" / "data" / "places").is_dir()
+    assert not (maps / "one" / "data" / "places").exists()
+    world = _settled(browser, maps / "one")
+    browser.get_log("performance")
+    assert _settled(browser, maps / "tiles") == world
+    assert sum(count for count, _, _ in world) == 9
+    # The whole world draws from the overview: every tile fits in a mark.
+    assert _tiles_requested(browser) == []
+
+    # Zoomed into Paris, its tiles are larger than a mark: loaded, and only they.
+    where = "?at=48.86,2.35&z=11"
+    paris = _settled(browser, maps / "one", where)
+    one_listed = _listed(browser)
+    browser.get_log("performance")
+    assert _settled(browser, maps / "tiles", where) == paris
+    assert _listed(browser) == one_listed and len(one_listed) == 4
+    loaded = _tiles_requested(browser)
+    _, overview = (maps / "tiles" / "data" / "places.js").read_text().split(",", 1)
+    overview = json.loads(overview.rsplit(");", 1)[0])
+    boxes = dict(zip(overview["tiles"], overview["boxes"], strict=True))
+    assert loaded and all(47 < boxes[key][0] < 50 for key in loaded), loaded
+
+
+@chromium
+def test_a_mark_zooms_in_and_the_tiles_of_a_small_view_are_loaded_whole(browser, maps):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.set_window_size(1200, 900)
+    listed = {}
+    for site in ("one", "tiles"):
+        _settled(browser, maps / site)
+        tokyo = next(m for m in browser.find_elements(By.CSS_SELECTOR, ".mark") if m.text == "3")
+        tokyo.click()
+        WebDriverWait(browser, 15).until(lambda d: "z=0&" not in d.current_url + "&")
+        WebDriverWait(browser, 15).until(lambda d: len(_listed(d)) == 3)
+        listed[site] = _listed(browser), _marks(browser)
+    assert listed["tiles"] == listed["one"]
