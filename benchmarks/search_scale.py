@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from bench_index import vectors as synthetic_vectors
 
-from photoseek.build_site import searchdata, searchlists
+from photoseek.build_site import placetiles, searchdata, searchlists
 from photoseek.build_site.words import search_words
 
 K = 24
@@ -53,7 +53,7 @@ def scaled_data(  # noqa: ANN201
     vectors = synthetic_vectors(photos, embedder.dim, "clustered", seed=11)
     ids = [f"{i:012x}" for i in range(photos)]
     data = site / "data"
-    for folder in ("lists", "fine"):
+    for folder in ("lists", "fine", "places"):
         shutil.rmtree(data / folder, ignore_errors=True)
     projection = searchdata.Projection.fit(vectors)
     as_lists = searchlists.uses_lists(photos) if layout == "auto" else layout == "lists"
@@ -93,9 +93,11 @@ def scaled_data(  # noqa: ANN201
         else searchdata.photo_vectors_js(projection, vectors),
     }
     (data / "ocr.js").unlink(missing_ok=True)
-    (data / "places.js").unlink(missing_ok=True)
+    files.update(places(ids))
     for name, text in files.items():
-        (data / f"{name}.js").write_text(text, encoding="utf-8")
+        target = data / f"{name}.js"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
     if lists:
         for name, text in searchlists.list_files(projection, lists, vectors, fine=True):
             target = data / f"{name}.js"
@@ -105,6 +107,37 @@ def scaled_data(  # noqa: ANN201
         searchdata.fine_js(projection, vectors)
     )
     return vectors, ids, whole
+
+
+# Where the located photos cluster (a home, a holiday town...), and how widely.
+HOMES = ((48.86, 2.35), (35.68, 139.76), (40.71, -74.0), (-33.87, 151.21), (52.52, 13.4))
+
+
+def places(ids: list[str]) -> dict[str, str]:
+    """The map's data files for every other photo: seven in ten of them about five homes
+    (a tenth of a degree across), the rest anywhere."""
+    rng = np.random.default_rng(6)
+    located = ids[1::2]
+    home = rng.random(len(located)) < 0.7
+    centres = np.array(HOMES)[rng.integers(0, len(HOMES), len(located))]
+    lat = np.where(home, centres[:, 0] + rng.normal(0, 0.05, len(located)), 0)
+    lon = np.where(home, centres[:, 1] + rng.normal(0, 0.05, len(located)), 0)
+    lat[~home] = rng.uniform(-60, 70, (~home).sum())
+    lon[~home] = rng.uniform(-180, 180, (~home).sum())
+    lat, lon = lat.round(5), lon.round(5)
+    columns = {
+        "ids": located,
+        "lat": lat.tolist(),
+        "lon": lon.tolist(),
+        "alt": [f"IMG_{2 * i + 1:07d}.jpg" for i in range(len(located))],
+        "shape": [133] * len(located),
+    }
+    if not placetiles.uses_tiles(len(located)):
+        return {"places": searchdata.js_payload("places", columns)}
+    leaves = placetiles.tiles(lat, lon)
+    return {"places": placetiles.overview_js(lat, lon, leaves)} | dict(
+        placetiles.tile_files(leaves, columns)
+    )
 
 
 def _serve(site: Path):  # noqa: ANN202
@@ -159,6 +192,23 @@ class Page:
             *args,
         )
 
+    def map(self, view: str) -> tuple[int, float]:
+        """Bytes the places map loads for a view, and seconds until its marks settle."""
+        from selenium.webdriver.common.by import By
+
+        self.requested()
+        started = time.perf_counter()
+        self.driver.get(self.address + "places.html" + view)
+        shown, settled = "", time.perf_counter()
+        while time.perf_counter() - started < 60:
+            now = self.driver.find_element(By.ID, "map-status").text
+            if now != shown:
+                shown, settled = now, time.perf_counter()
+            elif "in view" in now and time.perf_counter() - settled > 1:
+                break
+            time.sleep(0.05)
+        return self.requested(), settled - started
+
     def search(self, text: str) -> tuple[list[str], float, float]:
         """Result links, seconds until shown, and the time the page reports (ms)."""
         from selenium.webdriver.common.by import By
@@ -185,6 +235,7 @@ def measure(site: Path, vectors: np.ndarray, ids: list[str], scheme: str, texts:
     found: dict = {}
     try:
         page = Page(driver, site, address)
+        found["map"] = [page.map(view) for view in ("", "?at=48.86,2.35&z=11")]
         page.open()
         page.requested()
         _, seconds, _ = page.search("dog")
@@ -250,6 +301,11 @@ def report(photos: int, whole: int, scheme: str, found: dict, layout: str) -> No
     print(
         f"  queries half a photo's vector, half a random direction: top-{K} agreement "
         f"{np.mean(found['near']):.3f} (min {min(found['near']):.2f})"
+    )
+    (world, world_s), (city, city_s) = found["map"]
+    print(
+        f"  places map: the world {world / 1e6:.1f} MB, marks in {world_s:.1f} s; a city at zoom "
+        f"11 {city / 1e6:.1f} MB, {city_s:.1f} s (target <= 5 MB)"
     )
     print(
         f"  a concept query: {found['concept'][0] / 1e6:.1f} MB, answered in "

@@ -7,8 +7,8 @@ them), then only the lists whose centroids score best for a query until it has s
 single concept keeps its exact answer (searchdata.concepts_js) and "more like this" starts
 from the photo's own codes, found through `lists/of`.
 
-Below `SINGLE_FILE_UP_TO` photos one file of coarse codes (searchdata.photo_vectors_js) is
-both smaller than the lists a query would open and exact over every photo.
+Up to `SINGLE_FILE_UP_TO` photos the gallery keeps one file of coarse codes
+(searchdata.photo_vectors_js), where the two layouts download alike.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from .searchdata import Projection, js_payload, quantise_rows, residuals
 LIST_SIZE = 512
 # Photos a query scans: about 20 MB of coarse codes, whatever the library's size.
 SCAN = 80_000
-# Up to this many photos, the gallery keeps one file of coarse codes.
-SINGLE_FILE_UP_TO = 50_000
+# Up to this many photos, the gallery keeps one file of coarse codes: measured at 10,000,
+# it answers a first query a little sooner from fewer files, for 4 MB more
+# (benchmarks/README.md); above, one file grows by 1 KB a photo and lists do not.
+SINGLE_FILE_UP_TO = 10_000
 # Residual codes come in blocks of this many photos of a list.
 FINE_BLOCK = 32
 # Photos whose coarse codes give every query the spread of its scores (where strong
