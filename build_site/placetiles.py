@@ -22,7 +22,7 @@ ONE_FILE_UP_TO = 20_000
 TILE_MAX = 2048
 # A view loads all its tiles when they hold at most this many photos (about 1.2 MB).
 LOAD_IN_VIEW = 20_000
-# Quadtree levels: a tile at the deepest is about 0.6 metres tall.
+# Quadtree levels: a tile at the deepest is about a metre tall.
 DEEPEST = 24
 
 

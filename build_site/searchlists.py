@@ -56,7 +56,7 @@ class PhotoLists:
         """Spherical k-means on a sample of the photos, then every photo to its nearest list
         (lists of about `size` photos, LIST_SIZE by default)."""
         rng = np.random.default_rng(seed)
-        count = max(1, -(-len(vectors) // (size or LIST_SIZE)))
+        count = -(-len(vectors) // (size or LIST_SIZE))
         training = vectors
         if len(vectors) > count * TRAINING_PER_LIST:
             picked = rng.choice(len(vectors), count * TRAINING_PER_LIST, replace=False)

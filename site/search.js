@@ -476,14 +476,16 @@
         residuals.set(name, block);
         return block;
       });
-    })).then(function () {
-      const wanted = new Set(names);
+    })).then(function (blocks) {
+      // This query's blocks, held here: another query may let them go from the cache.
+      const held = new Map();
+      names.forEach(function (name, i) { held.set(name, blocks[i]); });
       for (const name of residuals.keys()) {
         if (residuals.size <= KEPT_BLOCKS) break;
-        if (!wanted.has(name)) residuals.delete(name);
+        if (!held.has(name)) residuals.delete(name);
       }
       return core.refine(vector, fine, candidates, k, function (hit) {
-        const block = residuals.get(hit.list + "-" + Math.floor(hit.row / size));
+        const block = held.get(hit.list + "-" + Math.floor(hit.row / size));
         const row = hit.row % size;
         return [block.codes, row * fine.dim, block.scales[row]];
       });

@@ -36,29 +36,51 @@ def _quarter(key: str) -> tuple[float, float, float, float]:
 def test_tiles_split_until_each_holds_few_photos_and_keep_one_spot_whole(monkeypatch):
     monkeypatch.setattr(placetiles, "TILE_MAX", 3)
     rng = np.random.default_rng(0)
-    lat = np.concatenate([rng.uniform(-60, 70, 40), np.full(7, 48.8566)])
-    lon = np.concatenate([rng.uniform(-180, 180, 40), np.full(7, 2.3522)])
+    # Photos anywhere; next to and on the first splits' lines; four in one third-level
+    # quarter; and seven at one spot.
+    edges = [(0.3, 0.3), (-0.3, -0.3), (0.3, -0.3), (-0.3, 0.3), (0.0, 0.0), (45.0, 90.0),
+             (45.2, 90.2), (44.8, 89.8), (67.3, 157.2), (67.7, 157.7), (50.0, 100.0),
+             (80.0, 170.0)]  # fmt: skip
+    lat = np.concatenate([rng.uniform(-60, 70, 40), [a for a, _ in edges], np.full(7, 48.8566)])
+    lon = np.concatenate([rng.uniform(-180, 180, 40), [b for _, b in edges], np.full(7, 2.3522)])
     leaves = placetiles.tiles(lat, lon)
     held = np.concatenate([m for _, m in leaves])
-    assert sorted(held.tolist()) == list(range(47))
+    assert sorted(held.tolist()) == list(range(len(lat)))
     keys = [k for k, _ in leaves]
     assert len(set(keys)) == len(keys)
     assert not any(a != b and b.startswith(a) for a in keys for b in keys), "leaves only"
     for key, members in leaves:
         assert (np.diff(members) > 0).all()
         south, west, north, east = _quarter(key)
-        assert ((lat[members] >= south) & (lat[members] <= north)).all(), key
-        assert ((lon[members] >= west) & (lon[members] <= east)).all(), key
+        # A photo on a dividing line belongs to the north or east side.
+        assert ((lat[members] >= south) & ((lat[members] < north) | (north == 90))).all(), key
+        assert ((lon[members] >= west) & ((lon[members] < east) | (east == 180))).all(), key
         one_spot = len({(lat[i], lon[i]) for i in members}) == 1
         assert len(members) <= 3 or one_spot
-    paris = next(m for _, m in leaves if 40 in m)
-    assert sorted(paris.tolist()) == list(range(40, 47)), "seven photos at one spot, one tile"
+    spot = range(len(lat) - 7, len(lat))
+    paris = next((k, m) for k, m in leaves if spot[0] in m)
+    assert sorted(paris[1].tolist()) == list(spot), "seven photos at one spot, one tile"
+    assert len(paris[0]) < 12, "a spot stops the split once it is alone"
+
+
+def test_tiles_hold_up_to_the_tile_size_and_split_no_deeper_than_the_deepest_level():
+    # The defaults: a tile holds 2,048 photos; one more splits it.
+    rng = np.random.default_rng(1)
+    lat = np.concatenate([rng.uniform(10, 11, placetiles.TILE_MAX), [-50.0]])
+    lon = np.concatenate([rng.uniform(20, 21, placetiles.TILE_MAX), [-100.0]])
+    assert placetiles.TILE_MAX == 2048
+    assert sorted(len(m) for _, m in placetiles.tiles(lat, lon)) == [1, 2048]
+    assert [len(m) for _, m in placetiles.tiles(lat[:-2], lon[:-2])] == [2047]
+    # Photos closer than the deepest tile stay in one, DEEPEST levels down.
+    lat = 48.8566 + np.arange(2049) * 1e-9
+    (key, members), *_ = placetiles.tiles(lat, np.full(2049, 2.3522))
+    assert len(members) == 2049 and len(key) == 1 + placetiles.DEEPEST == 25
 
 
 def test_the_overview_says_each_tiles_count_box_and_centre(monkeypatch):
     monkeypatch.setattr(placetiles, "TILE_MAX", 2)
-    lat = np.array([10.0, 10.5, -30.0, 50.0, 51.0])
-    lon = np.array([20.0, 21.0, 140.0, -5.0, -4.0])
+    lat = np.array([10.1234567, 10.5432109, -30.0, 50.0, 51.0])
+    lon = np.array([20.7654321, 21.0123456, 140.0, -5.0, -4.0])
     leaves = placetiles.tiles(lat, lon)
     text = placetiles.overview_js(lat, lon, leaves)
     overview = json.loads(re.fullmatch(r'photoseekData\("places",(.*)\);\n', text, re.S)[1])
@@ -69,13 +91,11 @@ def test_the_overview_says_each_tiles_count_box_and_centre(monkeypatch):
     ):
         members = by_key[key]
         assert count == len(members)
+        m = members
         assert box == [
-            lat[members].min(),
-            lon[members].min(),
-            lat[members].max(),
-            lon[members].max(),
+            round(v, 5) for v in (lat[m].min(), lon[m].min(), lat[m].max(), lon[m].max())
         ]
-        assert centre == pytest.approx([lat[members].mean(), lon[members].mean()])
+        assert centre == [round(lat[m].mean(), 5), round(lon[m].mean(), 5)]
     assert overview["inView"] == placetiles.LOAD_IN_VIEW
     columns = {"ids": list("abcde"), "lat": lat.tolist()}
     files = dict(placetiles.tile_files(leaves, columns))
@@ -85,10 +105,12 @@ def test_the_overview_says_each_tiles_count_box_and_centre(monkeypatch):
         assert part == {"ids": [columns["ids"][i] for i in members], "lat": lat[members].tolist()}
 
 
-def test_the_gallery_size_decides_the_layout(monkeypatch):
-    monkeypatch.setattr(placetiles, "ONE_FILE_UP_TO", 10)
-    assert not placetiles.uses_tiles(10)
-    assert placetiles.uses_tiles(11)
+def test_the_gallery_size_decides_the_layout_as_the_documentation_says():
+    assert not placetiles.uses_tiles(20_000)
+    assert placetiles.uses_tiles(20_001)
+    said = " ".join((Path(__file__).parents[1] / "docs" / "gallery.md").read_text().split())
+    assert "above 20,000 located photos" in said and "at most 2,048 photos each" in said
+    assert "when they hold at most 20,000 photos" in said and placetiles.LOAD_IN_VIEW == 20_000
 
 
 # Four photos about Paris, three about Tokyo, one each in Sydney and New York, one nowhere.

@@ -51,6 +51,7 @@ def test_lists_gather_near_photos_and_hold_every_photo_once():
     vectors, _ = _blobs(800, 8)
     lists = searchlists.PhotoLists.fit(vectors, size=100)
     assert lists.centroids.shape == (8, 32)
+    assert len(searchlists.PhotoLists.fit(vectors[:701], size=100).centroids) == 8, "rounded up"
     np.testing.assert_allclose(np.linalg.norm(lists.centroids, axis=1), 1, atol=1e-5)
     # A photo's neighbours are in the two lists it reaches first (a group may have been
     # split in two, or two groups joined), where lists drawn at random would hold a quarter.
@@ -75,10 +76,20 @@ def test_lists_are_learnt_from_a_sample_when_the_library_is_large(monkeypatch):
     assert _reach(vectors, lists, 2) == 1.0
 
 
-def test_gallery_size_decides_the_layout(monkeypatch):
-    monkeypatch.setattr(searchlists, "SINGLE_FILE_UP_TO", 100)
-    assert not searchlists.uses_lists(100)
-    assert searchlists.uses_lists(101)
+def test_gallery_size_decides_the_layout_as_the_documentation_says():
+    assert not searchlists.uses_lists(10_000)
+    assert searchlists.uses_lists(10_001)
+    said = " ".join((Path(__file__).parents[1] / "docs" / "gallery.md").read_text().split())
+    for claim, value in (
+        ("Above 10,000 photos the codes are not one file", searchlists.SINGLE_FILE_UP_TO),
+        ("into lists of about 512", searchlists.LIST_SIZE),
+        ("with a sample of 2,048 photos' codes", searchlists.SAMPLE),
+        ("until it has scanned 80,000 photos", searchlists.SCAN),
+        ("loaded in blocks of 32 photos", searchlists.FINE_BLOCK),
+    ):
+        assert claim in said and f"{value:,}" in claim, claim
+    search = (Path(__file__).parents[1] / "site" / "search.js").read_text()
+    assert "const LIST_CANDIDATES = 256;" in search and "its 256 best candidates" in said
 
 
 def _payload(text: str) -> tuple[str, dict]:
@@ -137,6 +148,14 @@ def _node(data: Path, body: str) -> object:
     done = subprocess.run(["node", "-e", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+def test_without_a_text_model_the_lists_come_without_residuals():
+    vectors = _spread(300, seed=5)
+    projection = searchdata.Projection.fit(vectors, high=12, low=20)
+    lists = searchlists.PhotoLists.fit(vectors, size=40)
+    names = [name for name, _ in searchlists.list_files(projection, lists, vectors, fine=False)]
+    assert names == ["lists/of", *(f"lists/{n}" for n in range(len(lists.centroids)))]
 
 
 @needs_node
