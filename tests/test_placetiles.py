@@ -61,6 +61,10 @@ def test_tiles_split_until_each_holds_few_photos_and_keep_one_spot_whole(monkeyp
     paris = next((k, m) for k, m in leaves if spot[0] in m)
     assert sorted(paris[1].tolist()) == list(spot), "seven photos at one spot, one tile"
     assert len(paris[0]) < 12, "a spot stops the split once it is alone"
+    # Photos along one meridian, or along one parallel, are not one spot.
+    line = np.linspace(40, 49, 10)
+    for lat, lon in ((line, np.full(10, 2.35)), (np.full(10, 2.35), line)):
+        assert max(len(m) for _, m in placetiles.tiles(lat, lon)) <= 3
 
 
 def test_tiles_hold_up_to_the_tile_size_and_split_no_deeper_than_the_deepest_level():

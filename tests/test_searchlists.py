@@ -69,6 +69,14 @@ def test_lists_gather_near_photos_and_hold_every_photo_once():
     assert (again.of == lists.of).all() and (again.centroids == lists.centroids).all()
 
 
+def test_every_photo_of_a_large_library_goes_to_its_nearest_list():
+    # More photos than the nearest-list search takes at once (16,384), twice over.
+    vectors = _spread(40_000, dim=8, seed=9)
+    lists = searchlists.PhotoLists.fit(vectors, size=4000)
+    assert (lists.of == np.argmax(vectors @ lists.centroids.T, axis=1)).all()
+    assert np.bincount(lists.of).min() > 0
+
+
 def test_lists_are_learnt_from_a_sample_when_the_library_is_large(monkeypatch):
     vectors, _ = _blobs(3000, 6, seed=4)
     monkeypatch.setattr(searchlists, "TRAINING_PER_LIST", 40)
