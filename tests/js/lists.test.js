@@ -20,6 +20,14 @@ test("gather opens lists in the query's order until they hold the photos wanted"
   assert.deepEqual(log, [2, 0]);
   assert.deepEqual(blocks.map((b) => b.list), [2, 0]);
   assert.deepEqual(core.probe([2, 0, 3, 1], SIZES, 2, 0), [3], "always one more while any is left");
+  assert.deepEqual(core.probe([2, 0, 3, 1], SIZES, 0, 9), [2, 0], "as few as hold the photos wanted");
+  // The lists of a batch are asked for at once, not one after another.
+  const asked = [];
+  const pending = core.gather([2, 0, 3, 1], SIZES, 9, 100, opener(asked), null);
+  assert.deepEqual(asked, [2, 0]);
+  await pending;
+  const exact = await core.gather([2, 0, 3, 1], SIZES, 9, 100, opener([]), null);
+  assert.deepEqual(exact.map((b) => b.list), [2, 0], "no list past the scan once it is reached");
   assert.deepEqual(core.probe([2, 0, 3, 1], SIZES, 4, 5), []);
 });
 
@@ -58,8 +66,20 @@ test("rankBlocks reads each block's positions and breaks ties by position", () =
 
 test("listOrder ranks lists by their centroid's score, equal scores by number", () => {
   const vectors = { dims: 2 };
-  const centroids = Int8Array.from([1, 0, 0, 1, 2, 0, -1, 0]);
-  assert.deepEqual(core.listOrder(Float32Array.from([1, 0.5]), vectors, centroids, [1, 1, 0.5, 1]), [0, 2, 1, 3]);
+  // Scores 2, 2, 5, 1, 2 and, scaled by a half, 3.
+  const centroids = Int8Array.from([0, 1, 2, 0, 3, 1, 1, 0, 0, 1, 2, 2]);
+  const order = core.listOrder(Float32Array.from([1, 2]), vectors, centroids, [1, 1, 1, 1, 1, 0.5]);
+  assert.deepEqual(order, [2, 5, 0, 1, 4, 3]);
+});
+
+test("rankBlocks lets a photo in at the floor's score when its position comes first", () => {
+  const vectors = { dims: 1, high: 1, rowBytes: 1, count: 10 };
+  const blocks = [
+    { positions: Uint32Array.from([5, 9]), codes: Int8Array.from([3, 8]) },
+    { positions: Uint32Array.from([0, 7]), codes: Int8Array.from([3, 3]) },
+  ];
+  const ranked = core.rankBlocks(Float32Array.from([1]), vectors, blocks, 2, null, Int8Array.from([0]));
+  assert.deepEqual(ranked.map((h) => h.index), [9, 0]);
 });
 
 test("decodePositions reads 3-byte little-endian numbers", () => {
