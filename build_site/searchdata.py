@@ -89,6 +89,18 @@ class Projection:
         low[:, 1::2] = (packed >> 4).astype(np.float32) - 8
         return np.hstack([high, low])
 
+    def header(self, count: int) -> dict:
+        """How the browser reads the codes of `count` photos, and turns a photo's codes back
+        into a query ("more like this")."""
+        return {
+            "dims": self.dims,
+            "high": self.high,
+            "rowBytes": self.row_bytes,
+            "count": count,
+            "scales": [float(f"{v:.6g}") for v in self.scales],
+            "centre": [float(f"{v:.6g}") for v in self.axes @ self.mean],
+        }
+
     def queries(self, vectors: np.ndarray) -> np.ndarray:
         """Query vectors in code space: the photo scales are folded in."""
         return ((vectors @ self.axes.T) * self.scales).astype(np.float32)
@@ -114,13 +126,7 @@ def photo_vectors_js(projection: Projection, vectors: np.ndarray) -> str:
     return js_payload(
         "vectors",
         {
-            "dims": projection.dims,
-            "high": projection.high,
-            "rowBytes": projection.row_bytes,
-            "count": len(codes),
-            # Lets the browser turn a photo's codes back into a query ("more like this").
-            "scales": [float(f"{v:.6g}") for v in projection.scales],
-            "centre": [float(f"{v:.6g}") for v in projection.axes @ projection.mean],
+            **projection.header(len(codes)),
             "codes": base64.b64encode(codes.tobytes()).decode("ascii"),
         },
     )

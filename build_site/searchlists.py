@@ -110,12 +110,7 @@ def vectors_js(projection: Projection, lists: PhotoLists, vectors: np.ndarray) -
     return js_payload(
         "vectors",
         {
-            "dims": projection.dims,
-            "high": projection.high,
-            "rowBytes": projection.row_bytes,
-            "count": len(vectors),
-            "scales": [float(f"{v:.6g}") for v in projection.scales],
-            "centre": [float(f"{v:.6g}") for v in projection.axes @ projection.mean],
+            **projection.header(len(vectors)),
             "sample": _b64(projection.codes(vectors[sample])),
             "lists": {
                 "sizes": np.bincount(lists.of, minlength=len(lists.centroids)).tolist(),
