@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import itertools
 import json
 import re
 import shutil
@@ -22,6 +23,7 @@ from bench_index import vectors as synthetic_vectors
 
 from photoseek.build_site import placetiles, searchdata, searchlists
 from photoseek.build_site.words import search_words
+from photoseek.embed import Embedder
 
 K = 24
 CAMERAS = ("X100V", "EOS R6", "Pixel 8", "iPhone 15", "D850")
@@ -40,13 +42,9 @@ FREE_TEXTS = (
 )
 
 
-def scaled_data(  # noqa: ANN201
-    site: Path,
-    library: Path,
-    embedder,
-    photos: int,
-    layout: str = "auto",  # noqa: ANN001
-):
+def scaled_data(
+    site: Path, library: Path, embedder: Embedder, photos: int, layout: str = "auto"
+) -> tuple[np.ndarray, list[str], int]:
     """Write the search data of `photos` generated photos into the built `site`, as lists or
     one file (`layout` "lists", "one-file", or "auto": as a build would); returns (vectors,
     ids, bytes of one file of codes and its residuals)."""
@@ -94,15 +92,11 @@ def scaled_data(  # noqa: ANN201
     }
     (data / "ocr.js").unlink(missing_ok=True)
     files.update(places(ids))
-    for name, text in files.items():
+    listed = searchlists.list_files(projection, lists, vectors, fine=True) if lists else ()
+    for name, text in itertools.chain(files.items(), listed):
         target = data / f"{name}.js"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    if lists:
-        for name, text in searchlists.list_files(projection, lists, vectors, fine=True):
-            target = data / f"{name}.js"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
     whole = len(searchdata.photo_vectors_js(projection, vectors)) + len(
         searchdata.fine_js(projection, vectors)
     )
