@@ -136,6 +136,33 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
+needs_chromium = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER),
+    reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
+)
+
+
+def requested_urls(driver) -> list[str]:  # noqa: ANN001 - a selenium driver
+    """Every address the browser asked for since the performance log was last read."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def located_takeout(folder: Path, spots: dict[str, tuple[float, float]]) -> list[Path]:
+    """A Takeout zip of one photo per spot, named after it and taken there, and one more
+    (home.jpg) at 0, 0: no place."""
+    from photoseek import samples
+
+    files = {}
+    for i, (name, (lat, lon)) in enumerate([*spots.items(), ("home", (0.0, 0.0))]):
+        rel = f"Takeout/Google Photos/Photos from 2022/{name}.jpg"
+        files[rel] = samples.jpeg_bytes(samples.picture(i))
+        files[rel + ".json"] = samples.sidecar(f"{name}.jpg", 1650000000 + i, lat=lat, lon=lon)
+    return samples.write_zips(folder / "zips", files, parts=1)
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageOps
 
-from .conftest import CHROMIUM, DRIVER, SHARED_DATA, run_cli
+from .conftest import SHARED_DATA, needs_chromium, run_cli
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and DRIVER),
-    reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
-)
+pytestmark = needs_chromium
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 
 

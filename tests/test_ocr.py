@@ -23,12 +23,11 @@ from photoseek.textmatch import best_matches
 
 from . import text_pictures
 from .conftest import (
-    CHROMIUM,
-    DRIVER,
     SHARED_DATA,
     axe_violations,
     ls_json,
     machine_without,
+    needs_chromium,
     run_cli,
 )
 
@@ -137,7 +136,7 @@ def test_photoseek_search_finds_pictures_by_words_of_their_text(built):
     assert first["text_match"] == query.split()
 
 
-@pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="needs Debian's chromium and its driver")
+@needs_chromium
 def test_the_gallery_finds_them_too_and_shows_the_text(built, browser):
     from selenium.webdriver.common.by import By
 

@@ -11,10 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photoseek import samples
 from photoseek.build_site import placetiles
 
-from .conftest import CHROMIUM, DRIVER
+from .conftest import located_takeout, needs_chromium, requested_urls
 
 
 def _quarter(key: str) -> tuple[float, float, float, float]:
@@ -134,12 +133,7 @@ def maps(tmp_path_factory) -> Path:
     from photoseek.extract import extract
 
     base = tmp_path_factory.mktemp("maps")
-    files = {}
-    for i, (name, (lat, lon)) in enumerate([*SPOTS.items(), ("home", (0.0, 0.0))]):
-        rel = f"Takeout/Google Photos/Photos from 2022/{name}.jpg"
-        files[rel] = samples.jpeg_bytes(samples.picture(i))
-        files[rel + ".json"] = samples.sidecar(f"{name}.jpg", 1650000000 + i, lat=lat, lon=lon)
-    zips = samples.write_zips(base / "zips", files, parts=1)
+    zips = located_takeout(base, SPOTS)
     extract(zips, base / "library", progress=False)
     embedder = load_embedder("colour")
     embed_library(base / "library", embedder, progress=False)
@@ -151,12 +145,6 @@ def maps(tmp_path_factory) -> Path:
         patch.setattr(placetiles, "LOAD_IN_VIEW", 4)
         build_site(base / "library", base / "tiles", embedder, options, progress=False, workers=1)
     return base
-
-
-chromium = pytest.mark.skipif(
-    not (CHROMIUM and DRIVER),
-    reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
-)
 
 
 def _marks(driver) -> list[tuple[int, int, int]]:  # noqa: ANN001
@@ -172,14 +160,12 @@ def _marks(driver) -> list[tuple[int, int, int]]:  # noqa: ANN001
 
 
 def _tiles_requested(driver) -> list[str]:  # noqa: ANN001
-    found = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            url = message["params"]["request"]["url"]
-            if "/data/places/" in url:
-                found.append(url.rsplit("/", 1)[1][: -len(".js")])
-    return found
+    """The keys of the tiles asked for since the log was last read."""
+    return [
+        url.rsplit("/", 1)[1][: -len(".js")]
+        for url in requested_urls(driver)
+        if "/data/places/" in url
+    ]
 
 
 def _listed(driver) -> list[str]:  # noqa: ANN001
@@ -201,7 +187,7 @@ def _settled(driver, site: Path, query: str = "") -> list[tuple[int, int, int]]:
     return _marks(driver)
 
 
-@chromium
+@needs_chromium
 def test_the_tiled_map_draws_what_the_one_file_map_draws(browser, maps):
     browser.set_window_size(1200, 900)
     assert (maps / "tiles" / "data" / "places").is_dir()
@@ -227,7 +213,7 @@ def test_the_tiled_map_draws_what_the_one_file_map_draws(browser, maps):
     assert loaded and all(47 < boxes[key][0] < 50 for key in loaded), loaded
 
 
-@chromium
+@needs_chromium
 def test_a_mark_zooms_in_and_the_tiles_of_a_small_view_are_loaded_whole(browser, maps):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait

@@ -7,12 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, DRIVER, run_cli, two_reds
+from .conftest import needs_chromium, run_cli, two_reds
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and DRIVER),
-    reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")

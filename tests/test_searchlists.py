@@ -15,7 +15,7 @@ import pytest
 
 from photoseek.build_site import searchdata, searchlists
 
-from .conftest import CHROMIUM, DRIVER, clip_vocab
+from .conftest import clip_vocab, needs_chromium, requested_urls
 
 CORE = Path(__file__).resolve().parents[1] / "site" / "core.js"
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -244,12 +244,6 @@ def test_a_query_opens_the_lists_whose_centroids_it_scores_best(tmp_path):
     assert all(opened[h["index"]] for h in out["ranked"])
 
 
-chromium = pytest.mark.skipif(
-    not (CHROMIUM and DRIVER),
-    reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
-)
-
-
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory) -> Path:
     """One library of 64 pictures embedded by a tiny random-weight CLIP, built three ways:
@@ -314,7 +308,7 @@ def _concepts(site: Path) -> list[str]:
     return [t for t in concepts["texts"] if t.isalpha()]
 
 
-@chromium
+@needs_chromium
 def test_lists_opened_whole_answer_as_one_file_of_codes_does(browser, sites):
     assert (sites / "whole" / "data" / "lists" / "7.js").is_file()
     assert not (sites / "single" / "data" / "lists").exists()
@@ -334,17 +328,11 @@ def test_lists_opened_whole_answer_as_one_file_of_codes_does(browser, sites):
 
 
 def _requested(browser) -> list[str]:  # noqa: ANN001
-    found = []
-    for entry in browser.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            url = message["params"]["request"]["url"]
-            if "/data/" in url:
-                found.append(url.split("/data/", 1)[1])
-    return found
+    """The data files asked for since the log was last read, under data/."""
+    return [url.split("/data/", 1)[1] for url in requested_urls(browser) if "/data/" in url]
 
 
-@chromium
+@needs_chromium
 def test_a_query_loads_only_the_lists_and_residuals_it_needs(browser, sites):
     site = sites / "part"
     _, photos = _payload((site / "data" / "photos.js").read_text())
@@ -368,7 +356,7 @@ def test_a_query_loads_only_the_lists_and_residuals_it_needs(browser, sites):
     assert "lists/of.js" not in requested
 
 
-@chromium
+@needs_chromium
 def test_a_single_concept_shows_its_exact_best_then_opens_lists_for_more(browser, sites):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait

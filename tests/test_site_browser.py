@@ -17,12 +17,16 @@ from PIL import Image
 
 from photoseek import samples
 
-from .conftest import CHROMIUM, DRIVER, clip_vocab, rated_inputs, run_cli
-
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and DRIVER),
-    reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
+from .conftest import (
+    clip_vocab,
+    located_takeout,
+    needs_chromium,
+    rated_inputs,
+    requested_urls,
+    run_cli,
 )
+
+pytestmark = needs_chromium
 EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 
 
@@ -97,15 +101,6 @@ def _wait(driver, condition, timeout: float = 15):  # noqa: ANN001, ANN202
     return WebDriverWait(driver, timeout).until(lambda d: condition(d))
 
 
-def _requests(driver) -> list[str]:  # noqa: ANN001
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
-
-
 @pytest.fixture(params=["file", "http"])
 def base(request, site, server) -> str:
     return site.as_uri() + "/" if request.param == "file" else server
@@ -157,7 +152,9 @@ def test_gallery_works_as_a_user_would_use_it(browser, base):
 
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
-    outside = [u for u in _requests(browser) if not (u.startswith(base) or u.startswith("data:"))]
+    outside = [
+        u for u in requested_urls(browser) if not (u.startswith(base) or u.startswith("data:"))
+    ]
     assert outside == [], "no request may leave the site"
 
 
@@ -490,12 +487,7 @@ PLACES = {"paris-a": (48.8566, 2.3522), "paris-b": (48.8600, 2.3400),
 def travels(tmp_path_factory) -> Path:
     """Photos taken in Paris (two), Sydney and New York, and one with no place."""
     folder = tmp_path_factory.mktemp("travels")
-    files = {}
-    for i, (name, (lat, lon)) in enumerate([*PLACES.items(), ("home", (0.0, 0.0))]):
-        rel = f"Takeout/Google Photos/Photos from 2022/{name}.jpg"
-        files[rel] = samples.jpeg_bytes(samples.picture(i))
-        files[rel + ".json"] = samples.sidecar(f"{name}.jpg", 1650000000 + i, lat=lat, lon=lon)
-    zips = samples.write_zips(folder / "zips", files, parts=1)
+    zips = located_takeout(folder, PLACES)
     run_cli("build", *map(str, zips), "--out", str(folder / "site"), "--model", "colour")
     return folder / "site"
 
@@ -558,7 +550,7 @@ def test_the_places_map_puts_each_photo_where_it_was_taken(browser, travels, tra
     browser.find_element(By.CSS_SELECTOR, ".mark").click()
     _wait(browser, lambda d: "taken here" in d.find_element(By.ID, "listed-heading").text)
     assert len(browser.find_elements(By.CSS_SELECTOR, "#listed a")) == 1
-    assert [u for u in _requests(browser) if not u.startswith((travels_base, "data:"))] == []
+    assert [u for u in requested_urls(browser) if not u.startswith((travels_base, "data:"))] == []
 
 
 def test_a_photos_place_opens_the_map_there(browser, travels, travels_base):
@@ -659,14 +651,14 @@ def test_the_text_model_reads_words_the_vocabulary_lacks(browser, base, site):
     box = browser.find_element(By.ID, "q")
     box.send_keys("red door")
     _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results img")) > 0)
-    assert not [u for u in _requests(browser) if "/data/text/" in u], "the model loads lazily"
+    assert not [u for u in requested_urls(browser) if "/data/text/" in u], "the model loads lazily"
 
     text = "two dogs fighting over a tennis ball in the snow"
     box.clear()
     box.send_keys(text)
     _wait(browser, lambda d: "read by the text model" in d.find_element(By.ID, "used").text, 60)
     assert "ready" in browser.find_element(By.ID, "model-note").text
-    assert any("/data/text/part-000.js" in u for u in _requests(browser))
+    assert any("/data/text/part-000.js" in u for u in requested_urls(browser))
     shown = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results a")]
 
     vector = np.array(_run_async(browser, "photoseek.textVector(arguments[0])", text))
@@ -693,7 +685,9 @@ def test_the_text_model_reads_words_the_vocabulary_lacks(browser, base, site):
     assert [base + h for h in listed] == shown
 
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
-    outside = [u for u in _requests(browser) if not (u.startswith(base) or u.startswith("data:"))]
+    outside = [
+        u for u in requested_urls(browser) if not (u.startswith(base) or u.startswith("data:"))
+    ]
     assert outside == []
 
 
