@@ -7,13 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from . import placetiles, searchdata, searchlists
+from . import placetiles, records, searchdata, searchlists, wordindex
 from .gallery import Entry
 from .textmodel import TextModelFiles
 from .words import SearchWords
 
 # The places page's thumbnails: alternative text shortened, since every located photo has one.
 PLACE_ALT_MAX = 80
+# The filters' columns, a value per photo: with lists, one packed file apart from the names
+# of cameras, people and places, which every query reads.
+PER_PHOTO = ("taken", "rating", "favourite", "camera", "person", "place")
 
 
 def data_files(
@@ -25,10 +28,21 @@ def data_files(
     projection: searchdata.Projection,
     lists: searchlists.PhotoLists | None,
 ) -> dict[str, str]:
-    """Each data file's name (under data/, without .js) and text; with `lists`, the photos'
-    codes are in the lists' files (searchlists.list_files), not here."""
+    """Each data file's name (under data/, without .js) and text. With `lists`, the photos'
+    codes are in the lists' files (searchlists.list_files), not here, and their records come
+    by block with an index of their words, the filters' columns and the text read in the
+    pictures packed."""
     top, strong = searchdata.exact_best(words.vectors, vectors)
     parts = [e.search_parts() for e in entries]
+    photos = {
+        "ids": [e.sid for e in entries],
+        "text": [" · ".join(text for _, text in found) for found in parts],
+        # What each part of the text is (n name, c caption, t title, k keyword,
+        # a album, p person), so that a result can say what matched.
+        "kinds": ["".join(kind for kind, _ in found) for found in parts],
+        # Each thumbnail's shape, so that result grids are justified as they load.
+        "shape": [e.tile().shape for e in entries],
+    }
     data = {
         "vectors": searchlists.vectors_js(projection, lists, vectors)
         if lists
@@ -36,23 +50,11 @@ def data_files(
         "concepts": searchdata.concepts_js(
             projection, words.texts, words.vectors, words.kinds, top, strong
         ),
-        "photos": searchdata.js_payload(
-            "photos",
-            {
-                "ids": [e.sid for e in entries],
-                "text": [" · ".join(text for _, text in found) for found in parts],
-                # What each part of the text is (n name, c caption, t title, k keyword,
-                # a album, p person), so that a result can say what matched.
-                "kinds": ["".join(kind for kind, _ in found) for found in parts],
-                # Each thumbnail's shape, so that result grids are justified as they load.
-                "shape": [e.tile().shape for e in entries],
-            },
-        ),
     }
+    data.update(photo_files(photos, filters, large=lists is not None))
     if model_files:
         data["fine"] = searchdata.fine_js(projection, vectors, with_codes=lists is None)
         data.update(model_files.files)
-    data["facets"] = searchdata.js_payload("facets", filters)
     located = [e for e in entries if e.place]
     if located:
         places = {
@@ -71,6 +73,29 @@ def data_files(
             data["places"] = searchdata.js_payload("places", places)
     texts_read = [e.text for e in entries]
     if any(texts_read):
-        # Loaded with the search data; a photo without text costs two bytes.
-        data["ocr"] = searchdata.js_payload("ocr", {"texts": texts_read})
+        # Loaded with the search data; a photo without text costs two bytes (packed, none).
+        pack = records.packed if lists else searchdata.js_payload
+        data["ocr"] = pack("ocr", {"texts": texts_read})
     return data
+
+
+def photo_files(photos: dict[str, list], filters: dict[str, Any], large: bool) -> dict[str, str]:
+    """The photos' records (columns ids, text, kinds, shape) and the filters' data: one file
+    each, or, for a `large` gallery, records by block with the index of their words and the
+    filters' columns packed apart from the names every query reads."""
+    if not large:
+        return {
+            "photos": searchdata.js_payload("photos", photos),
+            "facets": searchdata.js_payload("facets", filters),
+        }
+    named = {k: v for k, v in filters.items() if k not in PER_PHOTO}
+    return (
+        records.record_files(photos)
+        | wordindex.word_files(photos["text"])
+        | {
+            "facets": searchdata.js_payload("facets", named | {"columns": "facets/photos"}),
+            "facets/photos": records.packed(
+                "facets/photos", {k: v for k, v in filters.items() if k in PER_PHOTO}
+            ),
+        }
+    )

@@ -16,6 +16,7 @@ ASSETS = (
     "core.js",
     "site.js",
     "search.js",
+    "wordindex.js",
     "textmodel.js",
     "photo.js",
     "viewer.js",

@@ -161,7 +161,10 @@ def _build(
         projection = Projection.fit(vectors)
         lists = PhotoLists.fit(vectors) if uses_lists(len(entries)) else None
         data = data_files(entries, vectors, words, filters, model_files, projection, lists)
-    summary.data_bytes = {name: len(text.encode()) for name, text in data.items()}
+    for name, text in data.items():
+        # A folder of files (record blocks, word shards, map tiles) counts as one part.
+        part = name.split("/")[0]
+        summary.data_bytes[part] = summary.data_bytes.get(part, 0) + len(text.encode())
     if model_files:
         summary.data_bytes["text model"] = model_files.bytes
 

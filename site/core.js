@@ -379,22 +379,38 @@
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
 
-  /* Photos whose text holds every positive word, each at the start of a word of the text:
-     "red" finds "Red door" but not "haired". `allowed`, when given, as for rank(). */
-  function textMatches(texts, query, limit, allowed) {
-    const patterns = [];
+  /* The positive words of a query, folded as a photo's text is for matching. */
+  function matchWords(query) {
+    const words = [];
     for (const part of parseQuery(query)) {
-      if (part.sign <= 0) continue;
-      for (const word of folded(part.term).split(" ")) {
-        patterns.push(new RegExp("(?:^|[^\\p{L}\\p{N}])" + escapeRegExp(word), "u"));
-      }
+      if (part.sign > 0) words.push.apply(words, folded(part.term).split(" "));
     }
+    return words;
+  }
+
+  /* Whether a photo's text holds every positive word of the query, each at the start of a
+     word of the text: "red" finds "Red door" but not "haired". null for a query with no
+     positive word. */
+  function textMatcher(query) {
+    const patterns = matchWords(query).map(function (word) {
+      return new RegExp("(?:^|[^\\p{L}\\p{N}])" + escapeRegExp(word), "u");
+    });
+    if (!patterns.length) return null;
+    return function (text) {
+      const hay = folded(text);
+      return patterns.every(function (p) { return p.test(hay); });
+    };
+  }
+
+  /* The first `limit` photos whose text matches (textMatcher), in their order. `allowed`,
+     when given, as for rank(). */
+  function textMatches(texts, query, limit, allowed) {
+    const matches = textMatcher(query);
     const found = [];
-    if (!patterns.length) return found;
+    if (!matches) return found;
     for (let i = 0; i < texts.length && found.length < limit; i++) {
       if (allowed && !allowed[i]) continue;
-      const hay = folded(texts[i]);
-      if (patterns.every(function (p) { return p.test(hay); })) found.push(i);
+      if (matches(texts[i])) found.push(i);
     }
     return found;
   }
@@ -725,6 +741,9 @@
     projectQuery: projectQuery,
     refine: refine,
     textMatches: textMatches,
+    textMatcher: textMatcher,
+    matchWords: matchWords,
+    folded: folded,
     count: count,
     filterMask: filterMask,
     placeNames: placeNames,

@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   const core = window.PhotoseekCore;
+  const wordIndex = window.PhotoseekWords;
   const box = document.getElementById("q");
   const results = document.getElementById("results");
   const status = document.getElementById("status");
@@ -46,6 +47,9 @@
   const KEPT_BLOCKS = 2048;
   // Each search's number: an answer that comes after a newer search began is dropped.
   let searches = 0;
+  // Such a gallery's photo records come by block (build_site/records.py), and the words of
+  // their text through an index (build_site/wordindex.py): its shards opened so far.
+  const shards = new Map();
 
   function ready() {
     if (data) return Promise.resolve(data);
@@ -54,14 +58,24 @@
     // The text read in pictures, when the gallery has any (the page says so: no failed load).
     if (results.dataset.pictureText) names.push("ocr");
     if (filterForm || sortField) names.push("facets");
-    return Promise.all(names.map(Photoseek.load)).then(function (parts) {
+    const loading = names.map(function (name) {
+      return Photoseek.load(name).then(Photoseek.unpack);
+    });
+    return Promise.all(loading).then(function (parts) {
       const loaded = {};
       names.forEach(function (name, i) { loaded[name] = parts[i]; });
       const lists = loaded.vectors.lists;
-      data = {
+      const photos = loaded.photos;
+      const made = {
         pictureTexts: loaded.ocr ? loaded.ocr.texts : [],
         facets: loaded.facets || null,
-        photos: loaded.photos,
+        count: photos.block ? photos.count : photos.ids.length,
+        // Records by block: filled in as their blocks load (need()).
+        photos: photos.block ? {
+          block: photos.block, loaded: new Set(), ids: new Array(photos.count),
+          text: new Array(photos.count), kinds: new Array(photos.count), shape: new Array(photos.count),
+        } : photos,
+        words: null,
         vectors: loaded.vectors,
         codes: lists ? null : core.decodeBase64(loaded.vectors.codes),
         lists: lists ? {
@@ -76,8 +90,107 @@
         conceptCodes: core.decodeBase64(loaded.concepts.codes),
         conceptTop: core.decodeBase64(loaded.concepts.top),
       };
-      data.index = core.conceptIndex(data.concepts);
-      return data;
+      made.index = core.conceptIndex(made.concepts);
+      // Set once whole: a search begun while this loads waits for it.
+      const words = photos.block ? Photoseek.load("words") : Promise.resolve(null);
+      return words.then(function (index) {
+        made.words = index;
+        data = made;
+        return data;
+      });
+    });
+  }
+
+  /* Load the record blocks of these photos (a gallery with one file of records has them). */
+  function need(indices) {
+    const photos = data.photos;
+    if (!photos.block) return Promise.resolve();
+    const blocks = new Set();
+    for (const index of indices) {
+      const block = Math.floor(index / photos.block);
+      if (!photos.loaded.has(block)) blocks.add(block);
+    }
+    return Promise.all(Array.from(blocks).map(function (block) {
+      const name = "photos/" + block;
+      return Photoseek.load(name).then(function (part) {
+        Photoseek.forget(name);
+        const start = block * photos.block;
+        Object.keys(part).forEach(function (column) {
+          part[column].forEach(function (value, j) { photos[column][start + j] = value; });
+        });
+        photos.loaded.add(block);
+      });
+    }));
+  }
+
+  /* The filters' values of every photo, loaded when a search is filtered or sorted by date:
+     a large gallery ships them apart from the names of its cameras, people and places. */
+  function filtering() {
+    const facets = data.facets;
+    if (!facets || !facets.columns || facets.taken) return Promise.resolve();
+    if (!Object.keys(filters()).length && !(sortField && sortField.value)) return Promise.resolve();
+    return Photoseek.load(facets.columns).then(Photoseek.unpack).then(function (columns) {
+      Photoseek.forget(facets.columns);
+      Object.assign(facets, columns);
+    });
+  }
+
+  function openShard(number) {
+    if (!shards.has(number)) {
+      const name = "words/" + number;
+      shards.set(number, Photoseek.load(name).then(function (payload) {
+        Photoseek.forget(name);
+        return wordIndex.openShard(payload, core.decodeBase64);
+      }, function (error) {
+        shards.delete(number);
+        throw error;
+      }));
+    }
+    return shards.get(number);
+  }
+
+  /* The photos the index says may hold the words (a superset of those that do), or null
+     when it cannot tell: every photo may. */
+  function candidates(text) {
+    const words = wordIndex.queryRuns(core.matchWords(text));
+    if (!words) return Promise.resolve(null);
+    return Promise.all(words.map(function (runs) {
+      return Promise.all(runs.map(function (r) {
+        const numbers = wordIndex.shardsFor(data.words.keys, r.run, r.exact);
+        return Promise.all(numbers.map(openShard)).then(function (opened) {
+          return wordIndex.runPhotos(opened, r.run, r.exact);
+        });
+      })).then(wordIndex.intersect);
+    })).then(wordIndex.intersect);
+  }
+
+  /* core.textMatches over the photos' records: at once from one file of records, or, for
+     records by block, over the index's candidates, whose blocks load batch by batch until
+     `limit` match. Resolves with the matches' positions, their records loaded. */
+  function wordMatches(text, limit, mask) {
+    if (!data.photos.block) return Promise.resolve(core.textMatches(data.photos.text, text, limit, mask));
+    const matches = core.textMatcher(text);
+    if (!matches) return Promise.resolve([]);
+    return candidates(text).then(function (found) {
+      const total = found ? found.length : data.count;
+      const hits = [];
+      let at = 0;
+      function next() {
+        const batch = [];
+        while (at < total && batch.length < Math.max(limit - hits.length, 32)) {
+          const index = found ? found[at] : at;
+          at++;
+          if (!mask || mask[index]) batch.push(index);
+        }
+        if (!batch.length) return hits;
+        return need(batch).then(function () {
+          for (const index of batch) {
+            if (hits.length < limit && matches(data.photos.text[index])) hits.push(index);
+          }
+          return hits.length < limit ? next() : hits;
+        });
+      }
+      return next();
     });
   }
 
@@ -262,9 +375,17 @@
     return groups;
   }
 
-  /* Show the results; "More results" is offered when the page is full, or when `further`
-     says more can be found. */
-  function show(list, used, unknown, seconds, note, further) {
+  /* Show the results (once their records are loaded, unless a newer search began); "More
+     results" is offered when the page is full, or when `further` says more can be found.
+     The time shown counts from `started`. */
+  function show(list, used, unknown, started, note, further) {
+    const ticket = searches;
+    return need(list.map(function (hit) { return hit.index; })).then(function () {
+      if (ticket === searches) present(list, used, unknown, (performance.now() - started) / 1000, note, further);
+    });
+  }
+
+  function present(list, used, unknown, seconds, note, further) {
     const groups = render(list);
     list = groups.strong.concat(groups.weak);
     try {
@@ -495,10 +616,16 @@
   /* Photos whose own text matches (names, captions, keywords; then the text in their
      pictures), and the query with the words they found taken out of "not understood". */
   function textHits(text, limit, mask) {
+    return wordMatches(text, limit, mask).then(function (indices) {
+      return hitsOf(indices, text, limit, mask);
+    });
+  }
+
+  function hitsOf(indices, text, limit, mask) {
     const list = [];
     const found = new Set();
     const described = [];
-    for (const index of core.textMatches(data.photos.text, text, limit, mask)) {
+    for (const index of indices) {
       const parts = core.matchedParts(data.photos.text[index], data.photos.kinds[index], text);
       // A photo found only by what a model wrote of it comes after the user's own words.
       const byModel = parts.length && parts.every(function (p) { return p.kind === "description"; });
@@ -522,37 +649,43 @@
     return { list: list, query: query };
   }
 
-  /* Search for the words (and the filters): text matches at once, then photos by meaning.
+  /* Search for the words (and the filters): text matches first, then photos by meaning.
      Resolves when the answer is shown, or dropped for a newer search. */
   function run(text, push, shown) {
     // The time a search takes counts the reading of its places and dates.
     const started = performance.now();
     const ticket = ++searches;
+    const current = function () { return ticket === searches; };
     limit = shown || LIMIT;
     again = function () { run(text, false, limit + LIMIT); };
     worded = understand(text);
     showFilters();
-    const mask = allowed();
-    if (!text.trim()) {
-      remember({}, push);
-      if (mask) browse(mask);
-      else clear();
-      return Promise.resolve();
-    }
-    remember({ q: text }, push);
-    if (Object.keys(worded.set).length) {
-      // The places and dates narrow the search; what is left is searched for within them.
-      text = wordsLeft(worded, text);
+    remember(text.trim() ? { q: text } : {}, push);
+    return filtering().then(function () {
+      if (!current()) return null;
+      const mask = allowed();
       if (!text.trim()) {
-        browse(mask, true, started);
-        return Promise.resolve();
+        if (mask) return browse(mask, false, started);
+        clear();
+        return null;
       }
-    }
-    const hits = textHits(text, limit, mask);
+      if (Object.keys(worded.set).length) {
+        // The places and dates narrow the search; what is left is searched for within them.
+        text = wordsLeft(worded, text);
+        if (!text.trim()) return browse(mask, true, started);
+      }
+      return textHits(text, limit, mask).then(function (hits) {
+        return current() ? answer(text, hits, mask, started, current) : null;
+      });
+    }).catch(failed);
+  }
+
+  /* A search's answer after its text matches: photos by meaning, from the vocabulary's
+     concepts or, for words it lacks, the text model. */
+  function answer(text, hits, mask, started, current) {
     const list = hits.list;
     const seen = new Set(list.map(function (hit) { return hit.index; }));
     const query = hits.query;
-    const current = function () { return ticket === searches; };
     if (query.unknown.length && model) {
       // Words the vocabulary lacks: the model reads the whole text, the coarse codes pick
       // candidates, and their residual codes complete the scores that order them.
@@ -560,15 +693,15 @@
       const wanted = Math.max(data.lists ? LIST_CANDIDATES : CANDIDATES, 2 * limit);
       return meaning(core.projectQuery(asked.vector, fine), wanted, mask).then(function (candidates) {
         return refined(asked.vector, candidates, limit).then(function (best) {
-          if (!current()) return;
+          if (!current()) return null;
           for (const hit of best) {
             if (!seen.has(hit.index) && list.length < limit) {
               list.push({ index: hit.index, reason: "similar in meaning", weak: hit.score < candidates.strong });
             }
           }
-          show(list, asked.used, [], (performance.now() - started) / 1000, "(read by the text model)");
+          return show(list, asked.used, [], started, "(read by the text model)");
         });
-      }).catch(failed);
+      });
     }
     let note = "";
     if (query.unknown.length && modelButton) {
@@ -589,15 +722,12 @@
       });
     }
     const finish = function (further) {
-      if (current()) show(list, query.used, query.unknown, (performance.now() - started) / 1000, note, further);
+      return current() ? show(list, query.used, query.unknown, started, note, further) : null;
     };
     // A single concept's exact best photos are its first answer; with lists, more of them
     // (which opens lists) come when asked for.
     const exactFirst = data.lists && query.entries.length === 1 && query.used[0].sign > 0 && !mask && limit <= LIMIT;
-    if (!query.vector || list.length >= limit || exactFirst) {
-      finish(exactFirst);
-      return Promise.resolve();
-    }
+    if (!query.vector || list.length >= limit || exactFirst) return finish(exactFirst);
     return meaning(query.vector, limit, mask).then(function (ranked) {
       for (const hit of ranked) {
         if (!seen.has(hit.index) && list.length < limit) {
@@ -605,8 +735,8 @@
           list.push({ index: hit.index, reason: "similar in meaning", weak: hit.score < ranked.strong });
         }
       }
-      finish();
-    }).catch(failed);
+      return finish();
+    });
   }
 
   /* A part of the search data that would not load: said, with what to do. */
@@ -629,18 +759,20 @@
     const list = inside.slice(0, limit).map(function (i) {
       return { index: i, reason: fromWords ? worded.said.join(" · ") : "matches the filters" };
     });
-    if (fromWords) {
-      for (const index of core.textMatches(data.photos.text, box.value, limit, null)) {
+    const outside = fromWords ? wordMatches(box.value, limit, null) : Promise.resolve([]);
+    return outside.then(function (indices) {
+      for (const index of indices) {
         if (!mask[index] && list.length < limit) {
           list.push({ index: index, reason: "matches the text",
             parts: core.matchedParts(data.photos.text[index], data.photos.kinds[index], box.value) });
         }
       }
-    }
-    show(list, [], [], (performance.now() - started) / 1000);
-    if (inside.length && !fromWords) {
-      status.textContent = core.count(inside.length, "photo") + (inside.length === 1 ? " matches" : " match") + " the filters.";
-    }
+      return show(list, [], [], started);
+    }).then(function () {
+      if (inside.length && !fromWords) {
+        status.textContent = core.count(inside.length, "photo") + (inside.length === 1 ? " matches" : " match") + " the filters.";
+      }
+    });
   }
 
   /* A photo's own codes as a query: from the one file of codes, or from its list. */
@@ -667,16 +799,17 @@
     remember({ like: String(index) }, push);
     const started = performance.now();
     const ticket = ++searches;
-    return photoQuery(index).then(function (query) {
+    return Promise.all([filtering(), need([index])]).then(function () {
+      return photoQuery(index);
+    }).then(function (query) {
       return meaning(query, limit + 1, allowed());
     }).then(function (ranked) {
-      if (ticket !== searches) return;
+      if (ticket !== searches) return null;
       const hits = ranked
         .filter(function (hit) { return hit.index !== index; })
         .slice(0, limit)
         .map(function (hit) { return { index: hit.index, reason: "looks alike", weak: hit.score < ranked.strong }; });
-      show(hits, [{ text: "photos like " + data.photos.text[index].split(" · ")[0], sign: 1 }], [],
-        (performance.now() - started) / 1000);
+      return show(hits, [{ text: "photos like " + data.photos.text[index].split(" · ")[0], sign: 1 }], [], started);
     }).catch(failed);
   }
 
@@ -710,7 +843,7 @@
       ready().then(function () {
         // The address can be edited by hand: anything but a photo's number is said, not thrown.
         const index = Number(params.get("like"));
-        if (Number.isInteger(index) && index >= 0 && index < data.photos.ids.length) {
+        if (Number.isInteger(index) && index >= 0 && index < data.count) {
           like(index);
         } else {
           results.replaceChildren();
@@ -732,7 +865,7 @@
       const params = new URLSearchParams(location.search);
       const index = Number(params.get("like"));
       if (params.get("like") !== null && Number.isInteger(index) && index >= 0 &&
-          index < data.photos.ids.length) {
+          index < data.count) {
         like(index, LIMIT, true);
       } else {
         run(box.value, true);
@@ -807,8 +940,10 @@
       box.value = text;
       return ready().then(function () {
         const words = wordsLeft(understand(text), text);
-        if (words.trim() && textHits(words, LIMIT, null).query.unknown.length && modelButton) return loadModel();
-        return null;
+        if (!words.trim() || !modelButton) return null;
+        return textHits(words, LIMIT, null).then(function (hits) {
+          return hits.query.unknown.length ? loadModel() : null;
+        });
       }).then(function () {
         return run(text, true);
       }).then(function () {

@@ -39,7 +39,21 @@
     delete loaded[name];
   }
 
-  window.Photoseek = { root: root, load: load, forget: forget };
+  /* A payload as written, or inflated from its deflated JSON when the build packed it
+     (build_site/records.py). */
+  function unpack(payload) {
+    if (payload.packed === undefined) return Promise.resolve(payload);
+    if (typeof DecompressionStream === "undefined") {
+      return Promise.reject(new Error("this browser cannot inflate the gallery's packed data; use a current browser"));
+    }
+    const raw = atob(payload.packed);
+    const bytes = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).json();
+  }
+
+  window.Photoseek = { root: root, load: load, forget: forget, unpack: unpack };
 
   const box = document.getElementById("q");
   const list = document.getElementById("completions");

@@ -105,6 +105,19 @@ def _payload(text: str) -> tuple[str, dict]:
     return found[1], json.loads(found[2])
 
 
+def records_of(site: Path) -> dict[str, list]:
+    """Every photo's record (ids, text, kinds, shape), from one file or the record blocks."""
+    _, header = _payload((site / "data" / "photos.js").read_text())
+    if "block" not in header:
+        return header
+    found: dict[str, list] = {}
+    for number in range(-(-header["count"] // header["block"])):
+        _, part = _payload((site / "data" / "photos" / f"{number}.js").read_text())
+        for column, values in part.items():
+            found.setdefault(column, []).extend(values)
+    return found
+
+
 def _written(tmp_path: Path, vectors: np.ndarray, size: int) -> tuple:
     projection = searchdata.Projection.fit(vectors, high=12, low=20)
     lists = searchlists.PhotoLists.fit(vectors, size=size)
@@ -335,7 +348,7 @@ def _requested(browser) -> list[str]:  # noqa: ANN001
 @needs_chromium
 def test_a_query_loads_only_the_lists_and_residuals_it_needs(browser, sites):
     site = sites / "part"
-    _, photos = _payload((site / "data" / "photos.js").read_text())
+    photos = records_of(site)
     _, of = _payload((site / "data" / "lists" / "of.js").read_text())
     list_of = np.frombuffer(base64.b64decode(of["lists"]), "<u2")
     position = {sid: i for i, sid in enumerate(photos["ids"])}
@@ -364,7 +377,7 @@ def test_a_single_concept_shows_its_exact_best_then_opens_lists_for_more(browser
     site = sites / "part"
     word = _concepts(site)[0]
     _, concepts = _payload((site / "data" / "concepts.js").read_text())
-    _, photos = _payload((site / "data" / "photos.js").read_text())
+    photos = records_of(site)
     at = concepts["texts"].index(word)
     top = np.frombuffer(base64.b64decode(concepts["top"]), np.uint8).reshape(-1, 3)
     top = top[at * concepts["topCount"] : (at + 1) * concepts["topCount"]].astype(np.uint32)
