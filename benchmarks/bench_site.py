@@ -293,12 +293,13 @@ def scaled_search(work: Path, photos: int, texts: int, layout: str) -> None:
     )
     site = work / "scaled" / "site"
     build_site(library, site, embedder, progress=False)
-    started = time.perf_counter()
-    vectors, ids, whole = search_scale.scaled_data(site, library, embedder, photos, layout)
+    vectors, ids, whole, seconds, peak = search_scale.scaled_data(
+        site, library, embedder, photos, layout
+    )
     shown = "lists" if (site / "data" / "lists").is_dir() else "one file"
     print(
-        f"search data of {photos} photos written in {time.perf_counter() - started:.0f} s "
-        f"(peak RSS {peak_rss_mb():.0f} MB)"
+        f"search data of {photos} photos written in {seconds:.0f} s (peak RSS while writing "
+        f"{peak:.0f} MB, the photos' {vectors.nbytes / 2**20:.0f} MB of vectors included)"
     )
     for scheme in ("file", "http"):
         found = search_scale.measure(site, vectors, ids, scheme, texts)

@@ -42,14 +42,28 @@ FREE_TEXTS = (
 )
 
 
+def _peak_mb(reset: bool = False) -> float:
+    """This process's peak resident memory since the last reset (Linux's VmHWM, which
+    writing 5 to clear_refs starts afresh)."""
+    if reset:
+        Path("/proc/self/clear_refs").write_text("5")
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def scaled_data(
     site: Path, library: Path, embedder: Embedder, photos: int, layout: str = "auto"
-) -> tuple[np.ndarray, list[str], int]:
+) -> tuple[np.ndarray, list[str], int, float, float]:
     """Write the search data of `photos` generated photos into the built `site`, as lists or
     one file (`layout` "lists", "one-file", or "auto": as a build would); returns (vectors,
-    ids, bytes of one file of codes and its residuals)."""
+    ids, bytes of one file of codes and its residuals, seconds and peak resident MB of the
+    writing, its generated vectors held as a build holds them)."""
     vectors = synthetic_vectors(photos, embedder.dim, "clustered", seed=11)
     ids = [f"{i:012x}" for i in range(photos)]
+    _peak_mb(reset=True)
+    started = time.perf_counter()
     data = site / "data"
     for folder in ("lists", "fine", "places", "photos", "words", "facets"):
         shutil.rmtree(data / folder, ignore_errors=True)
@@ -96,10 +110,11 @@ def scaled_data(
         target = data / f"{name}.js"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    seconds, peak = time.perf_counter() - started, _peak_mb()
     whole = len(searchdata.photo_vectors_js(projection, vectors)) + len(
         searchdata.fine_js(projection, vectors)
     )
-    return vectors, ids, whole
+    return vectors, ids, whole, seconds, peak
 
 
 # Where the located photos cluster (a home, a holiday town...), and how widely.
@@ -230,6 +245,8 @@ def measure(site: Path, vectors: np.ndarray, ids: list[str], scheme: str, texts:
     try:
         page = Page(driver, site, address)
         found["map"] = [page.map(view) for view in ("", "?at=48.86,2.35&z=11")]
+        # The vocabulary every search page loads: its concepts' codes and best photos.
+        found["vocabulary"] = (site / "data" / "concepts.js").stat().st_size
         # Each query from a fresh page: its bytes count all the page loads for it.
         page.requested()
         page.open()
@@ -289,7 +306,8 @@ def report(photos: int, whole: int, scheme: str, found: dict, layout: str) -> No
     later = fetched[1:] or fetched
     print(
         f"  free text: photo data of the first query {(found['with model'] + fetched[0]) / 1e6:.1f}"
-        f" MB (target <= 30; one file of codes and residuals: {whole / 1e6:.0f} MB), of each "
+        f" MB, the vocabulary's {found['vocabulary'] / 1e6:.1f} MB included (target <= 30; one "
+        f"file of codes and residuals: {whole / 1e6:.0f} MB), of each "
         f"later one {np.median(later) / 1e6:.1f} MB median, {max(later) / 1e6:.1f} max; first "
         f"answer median {np.median(first):.2f} s, max {max(first):.2f}; once loaded median "
         f"{np.median(steady):.0f} ms, max {max(steady):.0f} (target < 300); top-{K} agreement "

@@ -24,6 +24,8 @@ LOW_DIMS = 176
 # 4-bit codes cover +-3 standard deviations of their axis; rarer values are clipped.
 LOW_RANGE = 3.0
 TOP = 24
+# Concept-photo scores exact_best holds at once (128 MB of float32).
+SCORES_AT_ONCE = 1 << 25
 
 
 @dataclass
@@ -142,14 +144,17 @@ def exact_best(
     strong = np.zeros(len(concepts), dtype=np.int64)
     if k == 0:
         return top, strong
-    for start in range(0, len(concepts), 256):
-        scores = concepts[start : start + 256] @ photos.T
+    # Concepts at a time: their scores against every photo stay near SCORES_AT_ONCE numbers,
+    # whatever the library's size.
+    step = max(1, min(256, SCORES_AT_ONCE // len(photos)))
+    for start in range(0, len(concepts), step):
+        scores = concepts[start : start + step] @ photos.T
         best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
         best_scores = np.take_along_axis(scores, best, axis=1)
         order = np.argsort(-best_scores, axis=1, kind="stable")
-        top[start : start + 256] = np.take_along_axis(best, order, axis=1)
+        top[start : start + step] = np.take_along_axis(best, order, axis=1)
         floor = strong_threshold(scores)[:, None]
-        strong[start : start + 256] = (best_scores >= floor).sum(axis=1)
+        strong[start : start + step] = (best_scores >= floor).sum(axis=1)
     return top, strong
 
 

@@ -120,3 +120,16 @@ def test_each_concept_says_how_many_of_its_best_photos_stand_out_of_the_noise():
     assert relevance.strong_threshold(np.zeros((2, 0))).tolist() == [np.inf, np.inf]
     _, none = searchdata.exact_best(concepts, photos[:0])
     assert list(none) == [0, 0]
+
+
+def test_concepts_scored_a_few_at_a_time_find_the_same_best_photos(monkeypatch):
+    rng = np.random.default_rng(3)
+    photos = rng.normal(size=(500, 16)).astype(np.float32)
+    concepts = rng.normal(size=(40, 16)).astype(np.float32)
+    whole = searchdata.exact_best(concepts, photos, k=24)
+    # 1,500 scores at once: three concepts a step, the last step short.
+    monkeypatch.setattr(searchdata, "SCORES_AT_ONCE", 1_500)
+    top, strong = searchdata.exact_best(concepts, photos, k=24)
+    assert (top == whole[0]).all() and (strong == whole[1]).all()
+    scores = concepts @ photos.T
+    assert (top[:, 0] == scores.argmax(axis=1)).all() and strong.any()
