@@ -63,14 +63,9 @@ def _shards(postings: dict[str, list[int]]) -> dict[str, list[str]]:
         if len(words) <= SHARD_WORDS or len(key) >= DEEPEST:
             done[key] = words
             continue
-        deeper: dict[str, list[str]] = defaultdict(list)
+        # The word equal to the key, if any, is a shard of its own under the same key.
         for word in words:
-            deeper[word[: len(key) + 1]].append(word)
-        for child, members in deeper.items():
-            if child == key:
-                done[key] = members
-            else:
-                by_key[child] = members
+            by_key[word[: len(key) + 1]].append(word)
     return done
 
 

@@ -104,6 +104,24 @@ def test_every_word_lies_in_the_shard_of_the_longest_key_it_starts_with(monkeypa
 def test_a_word_held_by_many_photos_far_apart_reads_back_whole():
     texts = ["x"] * 3 + [""] * 20_000 + ["x y"] + [""] * 5 + ["x"]
     assert _decoded(wordindex.word_files(texts)) == {"x": [0, 1, 2, 20_003, 20_009], "y": [20_003]}
+    # Gaps at the edges of one byte's seven bits.
+    at = [0, 127, 255, 384, 16_767, 16_768 + 16_383]
+    texts = ["z" if n in at else "" for n in range(at[-1] + 1)]
+    assert _decoded(wordindex.word_files(texts)) == {"z": at}
+
+
+def test_a_full_shard_stays_whole_and_a_larger_one_splits_a_letter_deeper(monkeypatch):
+    monkeypatch.setattr(wordindex, "SHARD_WORDS", 3)
+    monkeypatch.setattr(wordindex, "DEEPEST", 4)
+
+    def keys(texts: list[str]) -> list[str]:
+        return _payload(wordindex.word_files(texts)["words"])[1]["keys"]
+
+    assert keys(["harbour hare hat"]) == ["ha"]
+    assert keys(["harbour hare hat hall"]) == ["hal", "har", "hat"]
+    assert keys(["ha harbour hare hat hall"]) == ["ha", "hal", "har", "hat"]
+    # Five words alike for six letters: the split stops at the deepest key, four letters.
+    assert keys([f"xxxxxx{n}" for n in range(5)]) == ["xxxx"]
 
 
 def test_record_blocks_slice_every_column():
