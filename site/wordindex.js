@@ -36,8 +36,9 @@
     const out = [];
     let home = -1;
     keys.forEach(function (key, i) {
-      if (run.startsWith(key) && (home < 0 || key.length > keys[home].length)) home = i;
-      if (!exact && key.startsWith(run) && key !== run) out.push(i);
+      // The keys a run starts with start one another: sorted, the last is the longest.
+      if (run.startsWith(key)) home = i;
+      else if (!exact && key.startsWith(run)) out.push(i);
     });
     if (home >= 0) out.push(home);
     return out.sort(function (a, b) { return a - b; });
