@@ -18,8 +18,8 @@ import pytest
 
 from photoseek.build_site import datafiles, records, searchlists, wordindex
 
-from .conftest import clip_vocab, needs_chromium, requested_urls
-from .test_searchlists import _payload, needs_node, records_of
+from .conftest import clip_vocab, needs_chromium
+from .test_searchlists import _payload, _requested, needs_node, records_of
 
 WORDS_JS = Path(__file__).resolve().parents[1] / "site" / "wordindex.js"
 CORE = Path(__file__).resolve().parents[1] / "site" / "core.js"
@@ -363,10 +363,6 @@ def test_a_large_gallery_answers_every_search_as_one_file_of_records_does(browse
         assert _answer(browser, sites / "large", text, **filters) == single, (text, filters)
     assert counted > 300
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
-
-
-def _requested(browser) -> list[str]:  # noqa: ANN001
-    return [url.split("/data/", 1)[1] for url in requested_urls(browser) if "/data/" in url]
 
 
 @needs_chromium
