@@ -759,6 +759,7 @@
     const list = inside.slice(0, limit).map(function (i) {
       return { index: i, reason: fromWords ? worded.said.join(" · ") : "matches the filters" };
     });
+    const ticket = searches;
     const outside = fromWords ? wordMatches(box.value, limit, null) : Promise.resolve([]);
     return outside.then(function (indices) {
       for (const index of indices) {
@@ -769,7 +770,7 @@
       }
       return show(list, [], [], started);
     }).then(function () {
-      if (inside.length && !fromWords) {
+      if (ticket === searches && inside.length && !fromWords) {
         status.textContent = core.count(inside.length, "photo") + (inside.length === 1 ? " matches" : " match") + " the filters.";
       }
     });
