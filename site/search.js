@@ -741,8 +741,8 @@
 
   /* A part of the search data that would not load: said, with what to do. */
   function failed(error) {
-    status.textContent = "Part of the search data could not be loaded (" + error.message +
-      "): check that the whole site was copied, then reload the page.";
+    status.textContent = "Part of the search data could not be loaded (" + error.message + "): " +
+      (error.advice || "check that the whole site was copied, then reload the page.");
   }
 
   /* No words, only filters: the photos they let through, newest first; for a place named

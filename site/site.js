@@ -44,7 +44,9 @@
   function unpack(payload) {
     if (payload.packed === undefined) return Promise.resolve(payload);
     if (typeof DecompressionStream === "undefined") {
-      return Promise.reject(new Error("this browser cannot inflate the gallery's packed data; use a current browser"));
+      const error = new Error("this browser cannot inflate the gallery's packed data");
+      error.advice = "open the gallery in a current browser (Chrome, Edge or Firefox from 2023, Safari 16.4 or later).";
+      return Promise.reject(error);
     }
     const raw = atob(payload.packed);
     const bytes = new Uint8Array(raw.length);

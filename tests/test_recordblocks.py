@@ -402,3 +402,21 @@ def test_the_documented_sizes_hold():
         ("a shard splitting a letter deeper past 2,048 words", wordindex.SHARD_WORDS),
     ):
         assert claim in said and f"{value:,}" in claim, claim
+
+
+@needs_chromium
+def test_a_browser_that_cannot_inflate_says_what_to_do(browser, sites):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get((sites / "large" / "search.html").as_uri())
+    browser.execute_script(
+        "delete window.DecompressionStream;"
+        "const camera = document.getElementById('filter-form').elements.camera;"
+        "camera.value = 'X100V';"
+        "camera.dispatchEvent(new Event('change', { bubbles: true }));"
+    )
+    said = WebDriverWait(browser, 30).until(
+        lambda d: "could not be loaded" in (t := d.find_element("id", "status").text) and t
+    )
+    assert "cannot inflate the gallery's packed data" in said
+    assert "a current browser" in said and "whole site was copied" not in said
