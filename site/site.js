@@ -48,9 +48,7 @@
       error.advice = "open the gallery in a current browser (Chrome, Edge or Firefox from 2023, Safari 16.4 or later).";
       return Promise.reject(error);
     }
-    const raw = atob(payload.packed);
-    const bytes = new Uint8Array(raw.length);
-    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    const bytes = PhotoseekCore.decodeBase64(payload.packed);
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(stream).json();
   }
