@@ -42,15 +42,9 @@ FREE_TEXTS = (
 )
 
 
-def _peak_mb(reset: bool = False) -> float:
-    """This process's peak resident memory since the last reset (Linux's VmHWM, which
-    writing 5 to clear_refs starts afresh)."""
-    if reset:
-        Path("/proc/self/clear_refs").write_text("5")
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+def _fresh_peak() -> None:
+    """Start this process's peak resident memory (Linux's VmHWM) afresh."""
+    Path("/proc/self/clear_refs").write_text("5")
 
 
 def scaled_data(
@@ -60,9 +54,11 @@ def scaled_data(
     one file (`layout` "lists", "one-file", or "auto": as a build would); returns (vectors,
     ids, bytes of one file of codes and its residuals, seconds and peak resident MB of the
     writing, its generated vectors held as a build holds them)."""
+    from bench_site import peak_rss_mb
+
     vectors = synthetic_vectors(photos, embedder.dim, "clustered", seed=11)
     ids = [f"{i:012x}" for i in range(photos)]
-    _peak_mb(reset=True)
+    _fresh_peak()
     started = time.perf_counter()
     data = site / "data"
     for folder in ("lists", "fine", "places", "photos", "words", "facets"):
@@ -110,7 +106,7 @@ def scaled_data(
         target = data / f"{name}.js"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    seconds, peak = time.perf_counter() - started, _peak_mb()
+    seconds, peak = time.perf_counter() - started, peak_rss_mb()
     whole = len(searchdata.photo_vectors_js(projection, vectors)) + len(
         searchdata.fine_js(projection, vectors)
     )
