@@ -18,8 +18,8 @@ import pytest
 
 from photoseek.build_site import datafiles, records, searchlists, wordindex
 
-from .conftest import clip_vocab, needs_chromium
-from .test_searchlists import _payload, _requested, needs_node, records_of
+from .conftest import needs_chromium
+from .test_searchlists import _payload, _requested, needs_node, records_of, tiny_clip_galleries
 
 WORDS_JS = Path(__file__).resolve().parents[1] / "site" / "wordindex.js"
 CORE = Path(__file__).resolve().parents[1] / "site" / "core.js"
@@ -265,11 +265,6 @@ def sites(tmp_path_factory) -> Path:
     import piexif
 
     from photoseek import samples
-    from photoseek.build_site import SiteOptions, build_site
-    from photoseek.embed import embed_library, load_embedder
-    from photoseek.extract import extract
-
-    from . import reference_models as ref
 
     base = tmp_path_factory.mktemp("blocks")
     files = {}
@@ -286,15 +281,7 @@ def sites(tmp_path_factory) -> Path:
             lat=lat, lon=lon, people=people, favorited=n % 5 == 0,
         )  # fmt: skip
     (dump,) = samples.write_zips(base / "zips", files, parts=1)
-    extract([dump], base / "library", progress=False)
-    ref.clip_checkpoint(base / "tiny-clip", clip_vocab(), ref.CLIP_TINY)
-    embedder = load_embedder(str(base / "tiny-clip"))
-    embed_library(base / "library", embedder, progress=False)
-    options = SiteOptions(full_size=False)
-
-    def build(name: str) -> None:
-        build_site(base / "library", base / name, embedder, options, progress=False, workers=1)
-
+    build = tiny_clip_galleries(base, [dump])
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(searchlists, "SINGLE_FILE_UP_TO", 0)
         patch.setattr(searchlists, "LIST_SIZE", 8)

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -257,24 +258,16 @@ def test_a_query_opens_the_lists_whose_centroids_it_scores_best(tmp_path):
     assert all(opened[h["index"]] for h in out["ranked"])
 
 
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory) -> Path:
-    """One library of 64 pictures embedded by a tiny random-weight CLIP, built three ways:
-    one file of codes (`single`), lists of 8 that a query opens all of (`whole`), and the
-    same lists with a scan of 16 photos (`part`)."""
-    from photoseek import samples
+def tiny_clip_galleries(base: Path, inputs: list[Path]) -> Callable[[str], None]:
+    """Extract `inputs` into base/library and embed it with a tiny random-weight CLIP;
+    returns what builds its gallery at base/NAME (one worker, no full sizes)."""
     from photoseek.build_site import SiteOptions, build_site
     from photoseek.embed import embed_library, load_embedder
     from photoseek.extract import extract
 
     from . import reference_models as ref
 
-    base = tmp_path_factory.mktemp("lists")
-    pics = base / "pics"
-    pics.mkdir()
-    for seed in range(64):
-        samples.picture(seed, (96, 72)).save(pics / f"p{seed:02d}.jpg")
-    extract([pics], base / "library", progress=False)
+    extract(inputs, base / "library", progress=False)
     ref.clip_checkpoint(base / "tiny-clip", clip_vocab(), ref.CLIP_TINY)
     embedder = load_embedder(str(base / "tiny-clip"))
     embed_library(base / "library", embedder, progress=False)
@@ -283,6 +276,22 @@ def sites(tmp_path_factory) -> Path:
     def build(name: str) -> None:
         build_site(base / "library", base / name, embedder, options, progress=False, workers=1)
 
+    return build
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> Path:
+    """One library of 64 pictures embedded by a tiny random-weight CLIP, built three ways:
+    one file of codes (`single`), lists of 8 that a query opens all of (`whole`), and the
+    same lists with a scan of 16 photos (`part`)."""
+    from photoseek import samples
+
+    base = tmp_path_factory.mktemp("lists")
+    pics = base / "pics"
+    pics.mkdir()
+    for seed in range(64):
+        samples.picture(seed, (96, 72)).save(pics / f"p{seed:02d}.jpg")
+    build = tiny_clip_galleries(base, [pics])
     build("single")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(searchlists, "SINGLE_FILE_UP_TO", 0)
