@@ -75,18 +75,19 @@ def embed_library(
                 ids.clear()
                 batch.clear()
 
-        # Decoding runs on worker threads (Pillow releases the GIL) while the model runs.
-        for (photo_id, path), future in prefetch(
-            lambda p: embedder.prepare(p[1]), photos, workers, ahead=2 * batch_size
-        ):
-            try:
-                batch.append(future.result())
-                ids.append(photo_id)
-            except Exception as err:  # noqa: BLE001 - one unreadable picture must not stop it
-                summary.failed.append((str(path), str(err) or type(err).__name__))
-                bar.update()
-            if len(batch) >= batch_size:
-                flush()
+        # Decoding runs on worker threads (Pillow releases the GIL) while the model runs. Closed
+        # here, not when collected: an interrupt while it closes then stops the run cleanly.
+        prepared = prefetch(lambda p: embedder.prepare(p[1]), photos, workers, ahead=2 * batch_size)
+        with closing(prepared):
+            for (photo_id, path), future in prepared:
+                try:
+                    batch.append(future.result())
+                    ids.append(photo_id)
+                except Exception as err:  # noqa: BLE001 - one unreadable picture must not stop it
+                    summary.failed.append((str(path), str(err) or type(err).__name__))
+                    bar.update()
+                if len(batch) >= batch_size:
+                    flush()
         flush()
         bar.close()
     return summary

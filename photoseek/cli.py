@@ -10,13 +10,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from photoseek import locators
 from photoseek.build_site import SiteOptions
 from photoseek.interrupt import EXIT_INTERRUPTED, say_interrupted, stop_promptly_on_ctrl_c
+from photoseek.interrupt import pressed as interrupt_pressed
 from photoseek.library import CATALOG_NAME, Library, LibraryError, Photo
 from photoseek.model_choice import (
     kept_model,
@@ -51,20 +52,28 @@ def command(function: Callable[..., Any]) -> Callable[..., Any]:
             # Written now, while a closed pipe can still be told apart from an error.
             sys.stdout.flush()
         except KeyboardInterrupt:
-            say_interrupted()
-            sys.exit(EXIT_INTERRUPTED)
+            _stop_interrupted()
         except BrokenPipeError:
             # The reader stopped (`photoseek ls | head`): not an error, and nothing to say.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(0)
-        except (LibraryError, OwnershipError, ModelUnavailable) as err:
-            raise click.ClickException(str(err)) from err
-        except OSError as err:
-            raise click.ClickException(_os_problem(err)) from err
+        except Exception as err:
+            if interrupt_pressed():
+                _stop_interrupted()
+            if isinstance(err, LibraryError | OwnershipError | ModelUnavailable):
+                raise click.ClickException(str(err)) from err
+            if isinstance(err, OSError):
+                raise click.ClickException(_os_problem(err)) from err
+            raise
         if skipped:
             sys.exit(EXIT_SKIPPED)
 
     return run
+
+
+def _stop_interrupted() -> NoReturn:
+    say_interrupted()
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def _os_problem(err: OSError) -> str:

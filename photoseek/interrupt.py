@@ -26,6 +26,7 @@ MESSAGE = (
 
 _installed = False
 _said = threading.Lock()
+_pressed = threading.Event()
 
 
 def say_interrupted() -> None:
@@ -43,12 +44,22 @@ def _watch(read_fd: int) -> None:
             return
         if signal.SIGINT not in signals:
             continue
+        _pressed.set()
         if deadline is not None:
             # A second Ctrl-C: the user wants out now.
             _exit_now()
         deadline = threading.Timer(GRACE_SECONDS, _exit_now)
         deadline.daemon = True
         deadline.start()
+
+
+def pressed(within: float = 0.2) -> bool:
+    """Whether Ctrl-C was pressed (waiting up to `within` seconds for the watcher to hear it).
+
+    Ctrl-C reaches the whole foreground process group: a helper the main thread waits on (the
+    C++ compiler MLX runs to fuse a kernel) dies of it, and the main thread then sees that
+    helper's failure before Python's KeyboardInterrupt. Such a failure is the interrupt."""
+    return _pressed.wait(within) if _installed else False
 
 
 def _exit_now() -> None:
