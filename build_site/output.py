@@ -23,6 +23,8 @@ from photoseek.ownership import (
     write_whole,
 )
 
+from .stamp import files_digest
+
 MARKER_NAME = ".photoseek-site"
 MANIFEST_NAME = ".photoseek-files"
 
@@ -79,6 +81,7 @@ class SiteFolder:
             ) from err
         self.previous = self._manifest()
         self.produced: set[str] = set()
+        self.before = read_marker(out, MARKER_NAME) or {}
         write_marker(out, MARKER_NAME, {"kind": "site", "state": "building"})
 
     def _manifest(self) -> set[str]:
@@ -97,8 +100,29 @@ class SiteFolder:
     def _write_manifest(self, names: set[str]) -> None:
         write_whole(self.out / MANIFEST_NAME, "".join(f"{n}\n" for n in sorted(names)).encode())
 
-    def finish(self) -> int:
-        """Remove what earlier builds made and this one did not; mark the site complete."""
+    def unchanged(self, stamp: str) -> dict | None:
+        """What the last build recorded (its `record`), when it completed from the inputs
+        `stamp` names and every file it made is as it left it; else None."""
+        # Only a build that completed leaves a stamp.
+        if self.before.get("stamp") != stamp:
+            return None
+        files = files_digest(self.out, self.previous)
+        if files is None or files != self.before.get("files"):
+            return None
+        return self.before.get("record")
+
+    def keep(self) -> None:
+        """End a build that had nothing to do: the site stays as the last build left it."""
+        write_marker(
+            self.out, MARKER_NAME, {k: v for k, v in self.before.items() if k != "photoseek"}
+        )
+
+    def finish(self, stamp: str | None = None, record: dict | None = None) -> int:
+        """Remove what earlier builds made and this one did not; mark the site complete.
+
+        With a `stamp` (stamp.py) the marker keeps it, the `record` of the build (published
+        with the site: counts, never paths) and the state of every file made, so that a build
+        from the same inputs can keep the site as it is."""
         removed = 0
         keep = {MARKER_NAME, MANIFEST_NAME, LOCK_NAME}
         for relative in sorted(self.previous - self.produced - keep):
@@ -120,7 +144,11 @@ class SiteFolder:
         for leftover in self.out.rglob(f"{PART_PREFIX}*.part"):
             leftover.unlink(missing_ok=True)
         self._write_manifest(self.produced)
-        write_marker(self.out, MARKER_NAME, {"kind": "site", "state": "complete"})
+        marker = {"kind": "site", "state": "complete"}
+        if stamp is not None:
+            files = files_digest(self.out, self.produced)
+            marker.update(stamp=stamp, files=files, record=record or {})
+        write_marker(self.out, MARKER_NAME, marker)
         return removed
 
     def abandon(self) -> None:

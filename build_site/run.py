@@ -33,6 +33,7 @@ from .placepages import INDEX as PLACES_INDEX
 from .placepages import towns, write_place_pages
 from .searchdata import Projection
 from .searchlists import PhotoLists, list_files, uses_lists
+from .stamp import build_stamp
 from .summary import SiteSummary
 from .textmodel import TextModelFiles, export_kept
 from .words import search_words, tag_entries
@@ -56,10 +57,19 @@ def build_site(
     check_out(out, library=library_root, sources=list(sources))
     folder = SiteFolder(out)
     try:
+        with Library(library_root, readonly=True) as library:
+            stamp = build_stamp(library, embedder.name, embedder.info, options)
+        record = folder.unchanged(stamp)
+        if record is not None:
+            folder.keep()
+            return SiteSummary.unchanged(record)
         summary = _build(
             library_root, folder, embedder, options, progress, default_workers(workers)
         )
-        summary.removed = folder.finish()
+        # A picture that could not be read may be readable next time: such a build is not
+        # one to keep as it is.
+        kept = stamp if not summary.pictures_failed else None
+        summary.removed = folder.finish(kept, summary.record())
     except BaseException:
         folder.abandon()
         raise

@@ -34,6 +34,29 @@ class SiteSummary:
         finally:
             self.timings[part] = self.timings.get(part, 0.0) + time.perf_counter() - started
 
+    def record(self) -> dict:
+        """What the site's marker keeps of this build, for a later build that has nothing to
+        do (output.SiteFolder.unchanged): counts and sizes, never a path."""
+        return {
+            "photos": self.photos,
+            "pages": self.pages_written + self.pages_unchanged,
+            "concepts": self.concepts,
+            "data_bytes": self.data_bytes,
+            "notes": self.notes,
+        }
+
+    @classmethod
+    def unchanged(cls, record: dict) -> SiteSummary:
+        """The summary of a build that found the site as the last build, with `record`, left it."""
+        return cls(
+            photos=record["photos"],
+            pages_unchanged=record["pages"],
+            concepts=record["concepts"],
+            data_bytes=record["data_bytes"],
+            notes=["nothing changed since the last build, so every file was kept as it was"]
+            + record["notes"],
+        )
+
     def lines(self) -> list[str]:
         """The closing lines, as printed."""
         per_photo = sum(self.data_bytes.get(k, 0) for k in ("vectors", "photos", "lists"))

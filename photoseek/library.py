@@ -8,6 +8,7 @@ through it, embed reads photos and writes vectors, and build_site reads both.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import sqlite3
@@ -32,6 +33,8 @@ CATALOG_NAME = "library.db"
 # sidecars by the service, and a file's own EXIF by the camera.
 KIND_PRIORITY = {"lightroom": 0, "apple_photos": 1, "takeout": 2, "folder": 3}
 LIST_FIELDS = ("keywords", "albums", "people")
+# Tables that only spare work (rows made again from a model alone), not the library's content.
+_CACHES = ("text_vectors",)
 
 
 class LibraryError(Exception):
@@ -328,6 +331,34 @@ class Library:
     def count(self) -> int:
         """How many photos the library holds."""
         return self.db.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
+
+    def content_digest(self) -> str:
+        """A digest of everything the catalog holds but its cache of text vectors (made again
+        from the model alone). The same rows give the same digest however the file is laid out;
+        rows written again, even alike, may change it."""
+        digest = hashlib.sha256(f"schema {self.version}".encode())
+        tables = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name"
+            )
+        ]
+        for table in tables:
+            if table in _CACHES:
+                continue
+            digest.update(f"\0table {table}".encode())
+            for row in self.db.execute(f"SELECT * FROM {table} ORDER BY rowid"):  # noqa: S608
+                for value in row:
+                    data = value if isinstance(value, bytes) else repr(value).encode()
+                    digest.update(b"\0%d:" % len(data) + data)
+        return digest.hexdigest()
+
+    def picture_paths(self) -> Iterator[Path]:
+        """Where each photo's picture lies, in id order: inside the library or, for a photo
+        read where it lies, the source's own file."""
+        for file, managed in self.db.execute("SELECT file, managed FROM photos ORDER BY id"):
+            yield self.root / file if managed else Path(file)
 
     def photo_ids(self) -> list[str]:
         """All photo ids, in a stable order."""
