@@ -106,12 +106,16 @@ def test_other_options_build_again(library, tmp_path):
     assert "· Other</title>" in (out / "index.html").read_text()
 
 
-def test_a_picture_changed_in_the_library_builds_again(library, tmp_path):
+@pytest.mark.parametrize("change", ["damaged", "deleted"])
+def test_a_picture_changed_in_the_library_builds_again(library, tmp_path, change):
     out = tmp_path / "site"
     build(library, out)
     with Library(library, readonly=True) as opened:
         path = next(opened.picture_paths())
-    path.write_bytes(b"damaged")
+    if change == "deleted":
+        path.unlink()
+    else:
+        path.write_bytes(b"damaged")
     again = build(library, out)
     assert built(again) and [p for p, _ in again.pictures_failed] == [str(path)]
     # A build that could not read a picture is never kept: the next one tries it again.
@@ -156,6 +160,10 @@ def test_the_stamp_follows_the_code_and_the_libraries(library, tmp_path, monkeyp
         assert stamp.build_stamp(opened, "colour", {}, OPTIONS) == first
         assert stamp.build_stamp(opened, "other", {}, OPTIONS) != first
         assert stamp.build_stamp(opened, "colour", {"folder": "/models/b"}, OPTIONS) != first
+        # What is said about the model, not the order it was said in.
+        assert stamp.build_stamp(opened, "c", {"a": 1, "b": 2}, OPTIONS) == stamp.build_stamp(
+            opened, "c", {"b": 2, "a": 1}, OPTIONS
+        )
         # A template changed by an upgrade of photoseek.
         templates = tmp_path / "templates"
         shutil.copytree(Path(stamp.resources.files("photoseek.templates")), templates)
@@ -178,6 +186,15 @@ def test_the_stamp_follows_the_code_and_the_libraries(library, tmp_path, monkeyp
             lambda name: "99" if name == "jinja2" else version(name),
         )
         assert stamp.build_stamp(opened, "colour", {}, OPTIONS) != first
+
+        # A library uninstalled is a change too, not an error.
+        def without_hnswlib(name: str) -> str:
+            if name == "hnswlib":
+                raise stamp.metadata.PackageNotFoundError(name)
+            return version(name)
+
+        monkeypatch.setattr(stamp.metadata, "version", without_hnswlib)
+        assert stamp.build_stamp(opened, "colour", {}, OPTIONS) not in (first, None)
 
 
 def test_the_library_digest_is_its_rows_not_its_file(library, tmp_path):
