@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import islice
 
+import numpy as np
+
 from .gallery import Entry, Tile, slug
 from .grids import PER_PAGE, home_page
 from .nearcopies import BITS, NearGroup
@@ -131,11 +133,12 @@ def _view(
 def write_photo_pages(
     writer: PageWriter,
     entries: list[Entry],
-    neighbours: dict[str, list[tuple[str, float]]],
+    similar: np.ndarray,
     groups: list[NearGroup],
 ) -> None:
     """A page per photo: its near duplicates (its group, by position in `entries`), then the
-    similar photos by meaning that are not among them."""
+    similar photos by meaning that are not among them (`similar`: a row of positions in
+    `entries` a photo, best first, -1 past its end)."""
     by_id = {e.photo.id: e for e in entries}
     # Each group's members once (a group can hold thousands: never copied per page).
     group_of = {member: at for at, group in enumerate(groups) for member in group.members}
@@ -146,15 +149,11 @@ def write_photo_pages(
         shown = list(islice((i for i in members if i != position), NEAR_SHOWN))
         copies = [entries[i] for i in shown]
         same = inside[at] if at is not None else frozenset()
-        similar = [
-            by_id[pid]
-            for pid, _score in neighbours.get(entry.photo.id, [])
-            if pid in by_id and by_id[pid].index not in same
-        ]
+        alike = [entries[i] for i in similar[position].tolist() if i >= 0 and i not in same]
         writer.page(
             f"photo/{entry.sid}.html",
             "photo.html",
-            p=_view(entry, by_id, similar, copies, max(0, len(members) - 1 - len(copies))),
+            p=_view(entry, by_id, alike, copies, max(0, len(members) - 1 - len(copies))),
             prev=entries[position - 1].sid if position else None,
             next=entries[position + 1].sid if position + 1 < len(entries) else None,
         )

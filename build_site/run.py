@@ -112,20 +112,44 @@ def _entries(
     return entries, [hashes[e.sid] for e in entries]
 
 
-def _near_groups(
+def _gallery_vectors(
+    entries: list[Entry], ids: list[str], stored: np.ndarray, dim: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each entry's vector in the entries' order (zeros for a photo not embedded yet), and
+    which entries have one."""
+    position = {pid: i for i, pid in enumerate(ids)}
+    rows = np.array([position.get(e.photo.id, -1) for e in entries], dtype=np.int64)
+    embedded = rows >= 0
+    vectors = np.zeros((len(entries), dim), dtype=np.float32)
+    vectors[embedded] = stored[rows[embedded]]
+    return vectors, embedded
+
+
+def _similar(
+    library_root: Path,
+    model: str,
     entries: list[Entry],
-    hashes: list[tuple[int, ...] | None],
-    neighbours: dict[str, list[tuple[str, float]]],
-) -> list[NearGroup]:
+    vectors: np.ndarray,
+    embedded: np.ndarray,
+) -> np.ndarray:
+    """Each entry's most similar photos by meaning, as positions in `entries`, best first,
+    -1 where there are fewer. The index shares the gallery's vectors when every photo has one."""
+    at = np.flatnonzero(embedded)
+    if len(at) < 2:
+        return np.full((len(entries), SIMILAR), -1, dtype=np.int32)
+    ids = [entries[i].photo.id for i in at]
+    shared = vectors if len(at) == len(entries) else vectors[at]
+    found = VectorIndex.saved_in(library_root, model, ids, shared).neighbours(SIMILAR)
+    similar = np.full((len(entries), SIMILAR), -1, dtype=np.int32)
+    # The index's positions are those of `at`; -1 stays -1.
+    similar[at] = np.where(found >= 0, at[found], -1)
+    return similar
+
+
+def _near_groups(hashes: list[tuple[int, ...] | None], similar: np.ndarray) -> list[NearGroup]:
     """Near duplicates by their pixels; the embedding's neighbours are candidates only."""
-    position = {e.photo.id: e.index for e in entries}
-    also = [
-        (position[pid], position[other])
-        for pid, found in neighbours.items()
-        if pid in position
-        for other, _score in found
-        if other in position
-    ]
+    rows, columns = np.nonzero(similar >= 0)
+    also = zip(rows.tolist(), similar[rows, columns].tolist(), strict=True)
     return near_groups(hashes, also)
 
 
@@ -153,13 +177,11 @@ def _build(
     with summary.timed("renditions"):
         with Library(library_root, readonly=True) as library:
             photos = order(list(library.photos()))
-            index = VectorIndex.of_library(library, embedder.name)
+            ids, stored = library.vectors(embedder.name)
         entries, fingerprints = _entries(photos, folder, options, workers, progress, summary)
     summary.photos = len(entries)
-    vectors = np.zeros((len(entries), embedder.dim), dtype=np.float32)
-    for entry in entries:
-        if entry.photo.id in index.position:
-            vectors[entry.index] = index.vector(entry.photo.id)
+    vectors, embedded = _gallery_vectors(entries, ids, stored, embedder.dim)
+    del ids, stored
     with summary.timed("search words and tags"):
         words = search_words(library_root, embedder, entries, options.queries, progress)
         summary.concepts = len(words.texts)
@@ -179,8 +201,8 @@ def _build(
         summary.data_bytes["text model"] = model_files.bytes
 
     with summary.timed("similar photos and near duplicates"):
-        neighbours = index.neighbours(SIMILAR) if len(index) > 1 else {}
-        near = _near_groups(entries, fingerprints, neighbours)
+        similar = _similar(library_root, embedder.name, entries, vectors, embedded)
+        near = _near_groups(fingerprints, similar)
     found = groups(entries)
     named = towns(entries)
     writer = PageWriter(
@@ -210,7 +232,7 @@ def _build(
                 part = "residuals" if name.startswith("fine/") else "lists"
                 summary.data_bytes[part] = summary.data_bytes.get(part, 0) + len(text.encode())
         write_grid(writer, entries, home_page, dated=True, heading="All photos", note="")
-        write_photo_pages(writer, entries, neighbours, near)
+        write_photo_pages(writer, entries, similar, near)
         covers = person_covers(folder, found["people"], options.publish_unnamed_people)
         write_group_pages(writer, found, covers)
         if named:

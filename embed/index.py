@@ -23,11 +23,13 @@ RECALL_K = 24
 RECALL_TARGET = 0.99
 RECALL_SAMPLE = 256
 MAX_EF = 1600
+# Queries scored at once in exact search: 1,024 rows of scores against every photo.
+BLOCK = 1024
 
 
-def index_dir(library: Library) -> Path:
+def index_dir(library_root: Path) -> Path:
     """Where the indexes of a library are saved."""
-    return library.root / "index"
+    return Path(library_root) / "index"
 
 
 def _stem(model: str) -> str:
@@ -55,6 +57,7 @@ class VectorIndex:
         self.ids, self.vectors = ids, vectors
         self.position = {pid: i for i, pid in enumerate(self.ids)}
         self.exact = len(self.ids) <= exact_limit
+        self._label_positions: np.ndarray | None = None
         self.hnsw = None if self.exact else self._hnsw(stem)
 
     @classmethod
@@ -63,7 +66,22 @@ class VectorIndex:
     ) -> VectorIndex:
         """The index of one model's vectors in a library."""
         ids, vectors = library.vectors(model)
-        return cls(ids, vectors, index_dir(library) / _stem(model), model, exact_limit=exact_limit)
+        return cls.saved_in(library.root, model, ids, vectors, exact_limit=exact_limit)
+
+    @classmethod
+    def saved_in(
+        cls,
+        library_root: Path,
+        model: str,
+        ids: list[str],
+        vectors: np.ndarray,
+        *,
+        exact_limit: int = EXACT_LIMIT,
+    ) -> VectorIndex:
+        """The index of vectors already read from a library (some of its photos, in any order),
+        kept with the library's saved graph; `vectors` is used as it is, not copied."""
+        stem = index_dir(library_root) / _stem(model)
+        return cls(ids, vectors, stem, model, exact_limit=exact_limit)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -120,8 +138,11 @@ class VectorIndex:
         rng = np.random.default_rng(0)
         rows = rng.choice(len(self.ids), min(RECALL_SAMPLE, len(self.ids)), replace=False)
         k = min(RECALL_K + 1, len(self.ids))
-        scores = self.vectors[rows] @ self.vectors.T
-        truth = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        # In steps: a million photos' scores for every sampled photo at once would take 1 GB.
+        step = 64
+        truth = np.vstack(
+            [self._exact(self.vectors[rows[i : i + step]], k)[0] for i in range(0, len(rows), step)]
+        )
         ef = HNSW_EF_SEARCH
         while ef <= MAX_EF:
             index.set_ef(ef)
@@ -135,6 +156,15 @@ class VectorIndex:
             ef *= 2
         return None
 
+    def _exact(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and scores of the k best photos for each of a block of queries, best
+        first."""
+        scores = queries @ self.vectors.T
+        top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        top_scores = np.take_along_axis(scores, top, axis=1)
+        best = np.argsort(-top_scores, axis=1, kind="stable")
+        return np.take_along_axis(top, best, axis=1), np.take_along_axis(top_scores, best, axis=1)
+
     def search(self, queries: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
         """The k most similar photos to each normalised query vector, best first."""
         k = min(k, len(self.ids))
@@ -143,12 +173,12 @@ class VectorIndex:
         queries = np.atleast_2d(queries).astype(np.float32)
         if self.hnsw is None:
             results = []
-            for start in range(0, len(queries), 1024):
-                scores = queries[start : start + 1024] @ self.vectors.T
-                top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-                for row, cols in zip(scores, top, strict=True):
-                    best = cols[np.argsort(-row[cols], kind="stable")]
-                    results.append([(self.ids[c], float(row[c])) for c in best])
+            for start in range(0, len(queries), BLOCK):
+                positions, scores = self._exact(queries[start : start + BLOCK], k)
+                for row, row_scores in zip(positions, scores, strict=True):
+                    results.append(
+                        [(self.ids[c], float(s)) for c, s in zip(row, row_scores, strict=True)]
+                    )
             return results
         self.hnsw.set_ef(max(self.ef, k))
         labels, distances = self.hnsw.knn_query(queries, k=k, num_threads=os.cpu_count() or 1)
@@ -157,13 +187,40 @@ class VectorIndex:
             for row_l, row_d in zip(labels, distances, strict=True)
         ]
 
-    def neighbours(self, k: int) -> dict[str, list[tuple[str, float]]]:
-        """The k nearest other photos of every photo."""
-        found = self.search(self.vectors, k + 1)
-        return {
-            pid: [(other, score) for other, score in row if other != pid][:k]
-            for pid, row in zip(self.ids, found, strict=True)
-        }
+    def neighbours(self, k: int) -> np.ndarray:
+        """The positions of every photo's k nearest other photos, best first, -1 where there
+        are fewer: one row of int32 a photo, made a block at a time, never a list of all."""
+        count = len(self.ids)
+        found = np.full((count, k), -1, dtype=np.int32)
+        # A saved graph may still hold photos that have left: a photo whose answers were
+        # mostly those asks again for twice as many, up to all the graph holds.
+        held = count if self.hnsw is None else len(self.labels)
+        for start in range(0, count, BLOCK):
+            block = np.arange(start, min(start + BLOCK, count))
+            # One more than k: the photo itself is usually its own best answer.
+            asked = min(k + 1, count)
+            while len(block) and asked > 1:
+                short = []
+                for at, row in zip(block, self._nearest(self.vectors[block], asked), strict=True):
+                    others = row[(row != at) & (row >= 0)][:k]
+                    found[at, : len(others)] = others
+                    if len(others) < min(k, count - 1) and asked < held:
+                        short.append(at)
+                block, asked = np.array(short, dtype=np.int64), min(2 * asked, held)
+        return found
+
+    def _nearest(self, queries: np.ndarray, k: int) -> np.ndarray:
+        """Positions of the k best photos for each query, best first; -1 for a photo the saved
+        graph still holds that is not among this index's ids."""
+        if self.hnsw is None:
+            return self._exact(queries, k)[0]
+        if self._label_positions is None:
+            self._label_positions = np.array(
+                [self.position.get(pid, -1) for pid in self.labels], dtype=np.int32
+            )
+        self.hnsw.set_ef(max(self.ef, k))
+        labels, _ = self.hnsw.knn_query(queries, k=k, num_threads=os.cpu_count() or 1)
+        return self._label_positions[labels.astype(np.int64)]
 
     def vector(self, photo_id: str) -> np.ndarray:
         """A photo's stored vector."""

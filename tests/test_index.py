@@ -17,7 +17,8 @@ def _unit(rows: np.ndarray) -> np.ndarray:
 
 def _recall(index: VectorIndex, exact: VectorIndex, k: int = 10) -> float:
     got, want = index.neighbours(k), exact.neighbours(k)
-    return float(np.mean([len({a for a, _ in got[p]} & {b for b, _ in want[p]}) / k for p in want]))
+    assert got.shape == want.shape == (len(index), k)
+    return float(np.mean([len(set(a) & set(b)) / k for a, b in zip(got, want, strict=True)]))
 
 
 def test_hard_data_raises_ef_until_recall_is_met(tmp_path):
@@ -90,13 +91,48 @@ def test_hnsw_answers_like_exact_search_best_first_with_cosine_scores(tmp_path):
 def test_neighbours_leave_the_photo_itself_out_and_keep_k(tmp_path):
     vectors = _clustered(400, 16, 5)
     ids = [f"p{i}" for i in range(len(vectors))]
+    exact = vectors @ vectors.T
+    np.fill_diagonal(exact, -np.inf)
     for limit in (len(ids), 0):
         index = VectorIndex(ids, vectors, tmp_path / f"idx{limit}", "m", exact_limit=limit)
         found = index.neighbours(6)
-        assert list(found) == ids
-        for pid, row in found.items():
-            assert len(row) == 6 and pid not in {p for p, _ in row}
-            assert [s for _, s in row] == sorted((s for _, s in row), reverse=True)
+        assert found.shape == (len(ids), 6) and found.dtype == np.int32
+        for at, row in enumerate(found):
+            assert (row >= 0).all() and at not in row and len(set(row)) == 6
+            scores = vectors[row] @ vectors[at]
+            assert list(scores) == sorted(scores, reverse=True)
+            # Each photo's own nearest: its best is the best other photo.
+            assert scores[0] == pytest.approx(exact[at].max(), abs=1e-6)
+    # Blocks of queries are joined in order: with more photos than one block.
+    more = _clustered(2500, 8, 8)
+    found = VectorIndex([str(i) for i in range(2500)], more, tmp_path / "more", "m").neighbours(2)
+    scores = more @ more.T
+    np.fill_diagonal(scores, -np.inf)
+    assert (found[:, 0] == scores.argmax(axis=1)).mean() > 0.99
+
+
+def test_neighbours_name_only_photos_still_here(tmp_path):
+    # The saved graph keeps photos that have left; they are never anyone's neighbour.
+    vectors = _clustered(1200, 16, 10)
+    ids = [f"p{i}" for i in range(len(vectors))]
+    VectorIndex(ids, vectors, tmp_path / "idx", "m", exact_limit=0)
+    kept = list(range(0, 1200, 2))
+    fewer = VectorIndex([ids[i] for i in kept], vectors[kept], tmp_path / "idx", "m", exact_limit=0)
+    assert not fewer.exact and len(fewer.labels) == 1200
+    found = fewer.neighbours(5)
+    assert found.max() < len(kept) and (found >= 0).all()
+    exact = VectorIndex([ids[i] for i in kept], vectors[kept], tmp_path / "exact", "m")
+    assert _recall(fewer, exact, 3) > 0.9
+
+
+def test_neighbours_of_too_few_photos_are_padded(tmp_path):
+    vectors = _clustered(3, 8, 9)
+    found = VectorIndex(["a", "b", "c"], vectors, tmp_path / "idx", "m").neighbours(4)
+    assert found.shape == (3, 4)
+    assert (found[:, 2:] == -1).all() and (found[:, :2] >= 0).all()
+    assert [sorted(row[:2]) for row in found] == [[1, 2], [0, 2], [0, 1]]
+    one = VectorIndex(["a"], vectors[:1], tmp_path / "one", "m").neighbours(4)
+    assert (one == -1).all() and one.shape == (1, 4)
 
 
 def test_a_saved_index_is_reused_and_grows_by_its_new_photos_only(tmp_path):
@@ -133,4 +169,6 @@ def test_exact_copies_still_get_k_neighbours_each(tmp_path):
     )
     ids = [f"p{i}" for i in range(len(vectors))]
     found = VectorIndex(ids, vectors, tmp_path / "idx", "m").neighbours(3)
-    assert all(len(row) == 3 and pid not in {p for p, _ in row} for pid, row in found.items())
+    assert all((row >= 0).all() and at not in row for at, row in enumerate(found))
+    # A copy's nearest are other copies.
+    assert (found[:10] < 10).all()

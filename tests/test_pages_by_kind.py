@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from photoseek.build_site import gallery, grids, groups, nearcopies, photo_pages, shapes
@@ -61,6 +62,11 @@ def test_the_declared_numbers():
     assert photo_pages.SIMILAR == 12
 
 
+def unlike(entries: list) -> np.ndarray:
+    """No photo similar to any other: each row of similar photos empty (-1)."""
+    return np.full((len(entries), photo_pages.SIMILAR), -1, dtype=np.int32)
+
+
 def test_what_pages_read_cannot_change_under_them(writer):
     entries = entries_of([photo(1, sources=2)])
     values = [
@@ -69,7 +75,7 @@ def test_what_pages_read_cannot_change_under_them(writer):
         photo_pages.Chip("a", "a-1"),
         photo_pages.ExactDuplicate(entries[0].tile(), "x", []),
     ]
-    photo_pages.write_photo_pages(writer, entries, {}, [])
+    photo_pages.write_photo_pages(writer, entries, unlike(entries), [])
     values.append(writer.views[f"photo/{entries[0].sid}.html"]["p"])
     for value in values:
         with pytest.raises(dataclasses.FrozenInstanceError):
@@ -238,14 +244,13 @@ def test_photo_pages_split_near_duplicates_from_similar_photos(writer):
          photo(2), photo(3), photo(4, sources=2)]
     )  # fmt: skip
     entries[0].tags = ["beach"]
-    ids = [e.photo.id for e in entries]
-    # Photos 1 and 3 are copies by their pixels; by meaning, 1's neighbours are 2, 3 and 4.
-    neighbours = {
-        ids[0]: [(ids[1], 0.99), (ids[2], 0.95), (ids[3], 0.5), ("gone", 0.99)],
-        ids[1]: [(ids[0], 0.99)],
-    }
+    # Photos 1 and 3 are copies by their pixels; by meaning, 1's neighbours are 2, 3 and 4,
+    # best first; -1 ends a row.
+    similar = np.full((4, 5), -1, dtype=np.int32)
+    similar[0, :3] = [1, 2, 3]
+    similar[1, 0] = 0
     copies = [nearcopies.NearGroup((0, 2), 2, False)]
-    photo_pages.write_photo_pages(writer, entries, neighbours, copies)
+    photo_pages.write_photo_pages(writer, entries, similar, copies)
     view = writer.views[f"photo/{entries[0].sid}.html"]["p"]
     assert [t.sid for t in view.duplicates] == [entries[2].sid]
     assert [t.sid for t in view.similar] == [entries[1].sid, entries[3].sid]
@@ -269,7 +274,7 @@ def test_photo_pages_split_near_duplicates_from_similar_photos(writer):
 def test_a_photo_page_shows_a_few_of_a_large_groups_near_duplicates(writer):
     entries = entries_of([photo(n) for n in range(1, 41)])
     everyone = nearcopies.NearGroup(tuple(range(40)), 3, False)
-    photo_pages.write_photo_pages(writer, entries, {}, [everyone])
+    photo_pages.write_photo_pages(writer, entries, unlike(entries), [everyone])
     view = writer.views[f"photo/{entries[5].sid}.html"]["p"]
     shown = [e.sid for e in entries if e.sid != entries[5].sid][: photo_pages.NEAR_SHOWN]
     assert [t.sid for t in view.duplicates] == shown and photo_pages.NEAR_SHOWN == 24
@@ -278,7 +283,9 @@ def test_a_photo_page_shows_a_few_of_a_large_groups_near_duplicates(writer):
     small = writer.views[f"photo/{entries[0].sid}.html"]["p"]
     assert small.more_duplicates == 15
     single = entries_of([photo(1), photo(2)])
-    photo_pages.write_photo_pages(writer, single, {}, [nearcopies.NearGroup((0, 1), 0, False)])
+    photo_pages.write_photo_pages(
+        writer, single, unlike(single), [nearcopies.NearGroup((0, 1), 0, False)]
+    )
     assert writer.views[f"photo/{single[0].sid}.html"]["p"].more_duplicates == 0
 
 
@@ -286,7 +293,7 @@ def test_a_photo_page_links_its_edits_and_returns_to_its_home_page(writer):
     photos = [photo(n) for n in range(grids.PER_PAGE + 1)]
     edited = Photo(**{**photos[-1].__dict__, "links": {"edited_from": [photos[0].id, "gone"]}})
     entries = entries_of(photos[:-1] + [edited])
-    photo_pages.write_photo_pages(writer, entries, {}, [])
+    photo_pages.write_photo_pages(writer, entries, unlike(entries), [])
     view = writer.views[f"photo/{entries[-1].sid}.html"]["p"]
     assert view.home == "page-2.html"
     assert view.links == [("Edited from", entries[0].sid)]
@@ -420,7 +427,7 @@ def test_place_pages_list_countries_then_towns_then_photos(writer):
 
 def test_a_photo_page_names_its_town_and_links_to_it(writer):
     entries = _placed()
-    photo_pages.write_photo_pages(writer, entries, {}, [])
+    photo_pages.write_photo_pages(writer, entries, unlike(entries), [])
     view = writer.views[f"photo/{entries[1].sid}.html"]["p"]
     us = gallery.slug("United States")
     assert view.town == ("Paris, United States", f"places/{us}/{gallery.slug('Paris, Texas')}.html")

@@ -12,7 +12,16 @@ import numpy as np
 import pytest
 
 from photoseek import samples
-from photoseek.build_site import SiteOptions, build_site, datafiles, searchdata, summary, words
+from photoseek.build_site import (
+    SiteOptions,
+    build_site,
+    datafiles,
+    photo_pages,
+    run,
+    searchdata,
+    summary,
+    words,
+)
 from photoseek.build_site.gallery import Entry
 from photoseek.build_site.textmodel import TextModelFiles
 from photoseek.embed import embed_library, load_embedder
@@ -171,3 +180,27 @@ def test_a_whole_build_in_process(library, tmp_path):
     third = build_site(library, out, load_embedder("colour"), options, progress=False, workers=1)
     assert third.photos == 5 and third.removed >= 2
     assert [path for path, _ in third.pictures_failed] == [str(gone.path)]
+
+
+def test_each_photo_gets_its_most_similar_photos_by_position_in_the_gallery(tmp_path):
+    entries = entries_of([photo(n) for n in range(6)])
+    rng = np.random.default_rng(0)
+    stored = rng.standard_normal((5, 8)).astype(np.float32)
+    stored /= np.linalg.norm(stored, axis=1, keepdims=True)
+    # The library's order is not the gallery's, and photo 3 has no vector yet.
+    ids = [entries[i].photo.id for i in (5, 0, 4, 1, 2)]
+    vectors, embedded = run._gallery_vectors(entries, ids, stored, 8)
+    assert embedded.tolist() == [True, True, True, False, True, True]
+    assert np.array_equal(vectors[[5, 0, 4, 1, 2]], stored) and not vectors[3].any()
+    similar = run._similar(tmp_path, "m", entries, vectors, embedded)
+    assert similar.shape == (6, photo_pages.SIMILAR) and (similar[3] == -1).all()
+    scores = vectors @ vectors.T
+    for at in (0, 1, 2, 4, 5):
+        row = similar[at][similar[at] >= 0].tolist()
+        others = [i for i in (0, 1, 2, 4, 5) if i != at]
+        assert row == sorted(others, key=lambda i: -scores[at, i])
+    # Near duplicates take the embedding's neighbours as candidates, by gallery position.
+    hashes = [(1, 2, 3, 4, 5, 6, 7, 8)] * 2 + [None] * 4
+    assert [g.members for g in run._near_groups(hashes, similar)] == [(0, 1)]
+    alone = run._similar(tmp_path, "m", entries, vectors, np.eye(6, dtype=bool)[0])
+    assert (alone == -1).all()
