@@ -3,6 +3,7 @@ script files, since browsers refuse `fetch` from file://)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -27,11 +28,11 @@ def data_files(
     model_files: TextModelFiles | None,
     projection: searchdata.Projection,
     lists: searchlists.PhotoLists | None,
-) -> dict[str, str]:
-    """Each data file's name (under data/, without .js) and text. With `lists`, the photos'
-    codes are in the lists' files (searchlists.list_files), not here, and their records come
-    by block with an index of their words, the filters' columns and the text read in the
-    pictures packed."""
+) -> Iterator[tuple[str, str]]:
+    """Each data file's name (under data/, without .js) and text, one at a time. With
+    `lists`, the photos' codes are in the lists' files (searchlists.list_files), not here, and
+    their records come by block with an index of their words, the filters' columns and the
+    text read in the pictures packed."""
     top, strong = searchdata.exact_best(words.vectors, vectors)
     parts = [e.search_parts() for e in entries]
     photos = {
@@ -43,18 +44,23 @@ def data_files(
         # Each thumbnail's shape, so that result grids are justified as they load.
         "shape": [e.tile().shape for e in entries],
     }
-    data = {
-        "vectors": searchlists.vectors_js(projection, lists, vectors)
-        if lists
-        else searchdata.photo_vectors_js(projection, vectors),
-        "concepts": searchdata.concepts_js(
-            projection, words.texts, words.vectors, words.kinds, top, strong
+    yield (
+        "vectors",
+        (
+            searchlists.vectors_js(projection, lists, vectors)
+            if lists
+            else searchdata.photo_vectors_js(projection, vectors)
         ),
-    }
-    data.update(photo_files(photos, filters, large=lists is not None))
+    )
+    yield (
+        "concepts",
+        searchdata.concepts_js(projection, words.texts, words.vectors, words.kinds, top, strong),
+    )
+    yield from photo_files(photos, filters, large=lists is not None).items()
+    del photos, parts
     if model_files:
-        data["fine"] = searchdata.fine_js(projection, vectors, with_codes=lists is None)
-        data.update(model_files.files)
+        yield "fine", searchdata.fine_js(projection, vectors, with_codes=lists is None)
+        yield from model_files.files.items()
     located = [e for e in entries if e.place]
     if located:
         places = {
@@ -67,16 +73,15 @@ def data_files(
         if placetiles.uses_tiles(len(located)):
             lat, lon = np.array(places["lat"]), np.array(places["lon"])
             leaves = placetiles.tiles(lat, lon)
-            data["places"] = placetiles.overview_js(lat, lon, leaves)
-            data.update(placetiles.tile_files(leaves, places))
+            yield "places", placetiles.overview_js(lat, lon, leaves)
+            yield from placetiles.tile_files(leaves, places)
         else:
-            data["places"] = searchdata.js_payload("places", places)
+            yield "places", searchdata.js_payload("places", places)
     texts_read = [e.text for e in entries]
     if any(texts_read):
         # Loaded with the search data; a photo without text costs two bytes (packed, none).
         pack = records.packed if lists else searchdata.js_payload
-        data["ocr"] = pack("ocr", {"texts": texts_read})
-    return data
+        yield "ocr", pack("ocr", {"texts": texts_read})
 
 
 def photo_files(photos: dict[str, list], filters: dict[str, Any], large: bool) -> dict[str, str]:

@@ -153,6 +153,12 @@ def _near_groups(hashes: list[tuple[int, ...] | None], similar: np.ndarray) -> l
     return near_groups(hashes, also)
 
 
+def _written(writer: PageWriter, summary: SiteSummary, name: str, text: str, part: str) -> None:
+    """Write one data file and count its bytes under `part`."""
+    writer.write(f"data/{name}.js", text)
+    summary.data_bytes[part] = summary.data_bytes.get(part, 0) + len(text.encode())
+
+
 def _text_model(embedder: Embedder, summary: SiteSummary) -> TextModelFiles | None:
     """The text tower's gallery files, or None for a model without one (colour) or one
     whose sizes the browser's kernel cannot run (said in the summary)."""
@@ -188,55 +194,54 @@ def _build(
         tag_entries(entries, vectors, words)
     with summary.timed("text model"):
         model_files = _text_model(embedder, summary) if options.text_model else None
+    writer = PageWriter(folder, {})
     with summary.timed("data files"):
         filters = facets(entries)
         projection = Projection.fit(vectors)
         lists = PhotoLists.fit(vectors) if uses_lists(len(entries)) else None
-        data = data_files(entries, vectors, words, filters, model_files, projection, lists)
-    for name, text in data.items():
-        # A folder of files (record blocks, word shards, map tiles) counts as one part.
-        part = name.split("/")[0]
-        summary.data_bytes[part] = summary.data_bytes.get(part, 0) + len(text.encode())
+        # Each file is written as it is made: a million photos' data is never held at once.
+        for name, text in data_files(
+            entries, vectors, words, filters, model_files, projection, lists
+        ):
+            # A folder of files (record blocks, word shards, map tiles) counts as one part.
+            _written(writer, summary, name, text, name.split("/")[0])
+        if lists:
+            for name, text in list_files(projection, lists, vectors, fine=bool(model_files)):
+                part = "residuals" if name.startswith("fine/") else "lists"
+                _written(writer, summary, name, text, part)
     if model_files:
         summary.data_bytes["text model"] = model_files.bytes
+    shipped = summary.data_bytes
 
     with summary.timed("similar photos and near duplicates"):
         similar = _similar(library_root, embedder.name, entries, vectors, embedded)
         near = _near_groups(fingerprints, similar)
     found = groups(entries)
     named = towns(entries)
-    writer = PageWriter(
-        folder,
+    writer.common.update(
         {
             "site_title": options.title,
             "photo_count": len(entries),
             "model": embedder.name,
             "text_search": embedder.has_text,
             "text_model_bytes": model_files.bytes if model_files else 0,
-            "picture_text": "ocr" in data,
-            "places": "places" in data,
+            "picture_text": "ocr" in shipped,
+            "places": "places" in shipped,
             "nav": navigation(
                 found,
-                places=PLACES_INDEX if named else "places.html" if "places" in data else None,
+                places=PLACES_INDEX if named else "places.html" if "places" in shipped else None,
                 duplicates=has_duplicates(entries, near),
             ),
             "place_credit": ATTRIBUTION if named else "",
         },
     )
     with summary.timed("pages"):
-        for name, text in data.items():
-            writer.write(f"data/{name}.js", text)
-        if lists:
-            for name, text in list_files(projection, lists, vectors, fine=bool(model_files)):
-                writer.write(f"data/{name}.js", text)
-                part = "residuals" if name.startswith("fine/") else "lists"
-                summary.data_bytes[part] = summary.data_bytes.get(part, 0) + len(text.encode())
         write_grid(writer, entries, home_page, dated=True, heading="All photos", note="")
         write_photo_pages(writer, entries, similar, near)
         covers = person_covers(folder, found["people"], options.publish_unnamed_people)
         write_group_pages(writer, found, covers)
         if named:
-            write_place_pages(writer, named, with_map="places" in data)
+            write_place_pages(writer, named, with_map="places" in shipped)
         write_duplicates_page(writer, entries, near)
         writer.page(
             "search.html",
@@ -252,7 +257,7 @@ def _build(
             if "places" in filters
             else "",
         )
-        if "places" in data:
+        if "places" in shipped:
             writer.page(
                 "places.html",
                 "places.html",

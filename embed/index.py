@@ -23,8 +23,9 @@ RECALL_K = 24
 RECALL_TARGET = 0.99
 RECALL_SAMPLE = 256
 MAX_EF = 1600
-# Queries scored at once in exact search: 1,024 rows of scores against every photo.
-BLOCK = 1024
+# Queries scored at once in exact search: 256 rows of scores against every photo (20 MB at
+# the exact search's limit).
+BLOCK = 256
 
 
 def index_dir(library_root: Path) -> Path:

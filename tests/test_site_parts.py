@@ -121,7 +121,7 @@ def test_the_data_files_hold_only_what_the_gallery_has():
     vectors = np.array([[1.0, 0, 0, 0], [0, 1.0, 0, 0]], dtype=np.float32)
     filters = {"taken": [0, 0]}
     fitted = searchdata.Projection.fit(vectors)
-    data = datafiles.data_files(entries, vectors, vocabulary, filters, None, fitted, None)
+    data = dict(datafiles.data_files(entries, vectors, vocabulary, filters, None, fitted, None))
     assert sorted(data) == ["concepts", "facets", "ocr", "photos", "places", "vectors"]
     photos = _payload(data["photos"])
     assert photos["ids"] == [e.sid for e in entries]
@@ -133,12 +133,14 @@ def test_the_data_files_hold_only_what_the_gallery_has():
     assert places["alt"] == ["x" * datafiles.PLACE_ALT_MAX]
     assert _payload(data["ocr"]) == {"texts": ["EXIT", ""]}
     assert _payload(data["facets"]) == filters
-    plain = datafiles.data_files(
-        entries_of([photo(3)]), vectors[:1], vocabulary, filters, None, fitted, None
+    plain = dict(
+        datafiles.data_files(
+            entries_of([photo(3)]), vectors[:1], vocabulary, filters, None, fitted, None
+        )
     )
     assert sorted(plain) == ["concepts", "facets", "photos", "vectors"]
     model = TextModelFiles({"text/model": "m", "text/part-000": "p"})
-    shipped = datafiles.data_files(entries, vectors, vocabulary, filters, model, fitted, None)
+    shipped = dict(datafiles.data_files(entries, vectors, vocabulary, filters, model, fitted, None))
     assert {"fine", "text/model", "text/part-000"} <= shipped.keys()
     assert shipped["text/model"] == "m"
 
