@@ -11,7 +11,7 @@ generated photos, and Chromium measures what each kind of query downloads, how s
 answers and how closely, from file:// and over http. Above 200,000 photos only that part
 runs: this machine cannot make and render a million pictures.
 
-    .venv/bin/python benchmarks/bench_site.py [--photos 100000] [--search-only]
+    .venv/bin/python benchmarks/bench_site.py [--photos 100000] [--search-only | --build-only]
 """
 
 from __future__ import annotations
@@ -262,6 +262,9 @@ def main() -> None:
     parser.add_argument(
         "--search-only", action="store_true", help="only the search data at scale, no build"
     )
+    parser.add_argument(
+        "--build-only", action="store_true", help="only the whole build, not search at scale"
+    )
     parser.add_argument("--texts", type=int, default=11, help="free texts searched at scale")
     parser.add_argument(
         "--layout",
@@ -276,7 +279,7 @@ def main() -> None:
         print(f"{args.photos} photos: the search data only (whole builds up to {BUILT_UP_TO})")
     else:
         whole_build(work, args.photos)
-    if shutil.which("chromium") and shutil.which("chromedriver"):
+    if shutil.which("chromium") and shutil.which("chromedriver") and not args.build_only:
         scaled_search(work, args.photos, args.texts, args.layout)
     if not args.keep:
         shutil.rmtree(work)
