@@ -194,15 +194,26 @@ def places_and_filters(site: Path) -> tuple[float, float, float]:
 def place_data_bytes(site: Path) -> tuple[int, str]:
     """Bytes the place names add to the search page's filters data, and the name of its most
     photographed town."""
+    import base64
     import json
+    import zlib
 
-    text = (site / "data" / "facets.js").read_text(encoding="utf-8")
-    facets = json.loads(text[text.index("{") : text.rindex("}") + 1])
+    def payload(name: str) -> dict:
+        text = (site / "data" / f"{name}.js").read_text(encoding="utf-8")
+        found = json.loads(text[text.index("{") : text.rindex("}") + 1])
+        if "packed" in found:
+            found = json.loads(zlib.decompress(base64.b64decode(found["packed"])))
+        return found
+
+    facets = payload("facets")
     if "places" not in facets:
         return 0, ""
+    # A large gallery keeps each photo's values apart, packed (datafiles.photo_files): the
+    # place column is counted as its JSON, before packing, in both layouts.
+    place = (payload(facets["columns"]) if "columns" in facets else facets)["place"]
     added = len(json.dumps(facets["places"], ensure_ascii=False, separators=(",", ":")))
-    added += len(json.dumps(facets["place"], separators=(",", ":")))
-    counts = np.bincount([p for p in facets["place"] if p >= 0])
+    added += len(json.dumps(place, separators=(",", ":")))
+    counts = np.bincount([p for p in place if p >= 0])
     return added, facets["places"][int(np.argmax(counts))][0]
 
 
