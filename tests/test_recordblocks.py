@@ -9,6 +9,7 @@ import io
 import json
 import re
 import subprocess
+import sys
 import zlib
 from pathlib import Path
 from urllib.parse import urlencode
@@ -407,3 +408,12 @@ def test_a_browser_that_cannot_inflate_says_what_to_do(browser, sites):
     )
     assert "cannot inflate the gallery's packed data" in said
     assert "a current browser" in said and "whole site was copied" not in said
+
+
+def test_the_benchmark_reads_the_places_of_either_layout(sites):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_site
+
+    large = bench_site.place_data_bytes(sites / "large")
+    assert large == bench_site.place_data_bytes(sites / "single")
+    assert large[0] > 0 and large[1]
