@@ -21,6 +21,8 @@ from photoseek.embed import embed_library, load_embedder
 from photoseek.extract import extract
 from photoseek.library import Library
 
+from .conftest import run_cli
+
 OPTIONS = SiteOptions(title="Same", full_size=False)
 KEPT = "nothing changed since the last build, so every file was kept as it was"
 
@@ -236,3 +238,21 @@ def test_the_files_digest_needs_every_file(tmp_path):
     folder = SiteFolder(tmp_path / "site")
     assert folder.unchanged("anything") is None
     folder.release()
+
+
+def test_photoseek_build_run_again_on_the_same_folder_keeps_the_site(tmp_path):
+    # Every step of `build` (extract, embed, text in pictures, faces) must leave the library's
+    # rows as they were when nothing is new, or no re-run would ever keep the site.
+    pics = tmp_path / "pics"
+    pics.mkdir()
+    for seed in range(3):
+        samples.picture(seed, (400, 300)).save(pics / f"p{seed}.jpg")
+    args = ["build", str(pics), "--out", str(tmp_path / "site"), "--model", "colour"]
+    first = run_cli(*args)
+    assert KEPT not in first.stdout
+    again = run_cli(*args)
+    assert f"note: {KEPT}" in again.stdout
+    assert "3 photos, 0 pages written" in again.stdout
+    samples.picture(9, (400, 300)).save(pics / "p9.jpg")
+    third = run_cli(*args)
+    assert KEPT not in third.stdout and "4 photos" in third.stdout
