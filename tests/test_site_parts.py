@@ -167,6 +167,9 @@ def test_a_whole_build_in_process(library, tmp_path):
     assert done.pages_unchanged == 0 and done.pages_written > 6
     assert done.concepts > 1 and set(done.data_bytes) >= {"vectors", "photos", "concepts"}
     assert "text model" not in done.data_bytes, "the colour model has no text tower"
+    # Each part's bytes are its file's (one file a part in a gallery this small).
+    for part, size in done.data_bytes.items():
+        assert size == (out / "data" / f"{part}.js").stat().st_size, part
     home = (out / "index.html").read_text()
     assert "<title>All photos · Parts</title>" in home
     assert not list((out / "img").glob("full/*/*.jpg")), "--no-full-size"

@@ -5,6 +5,7 @@ In-process and small, so that a mutation tester can run it for stamp.py and outp
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -216,10 +217,38 @@ def test_the_library_digest_is_its_rows_not_its_file(library, tmp_path):
         opened.put_text_vectors(model, ["sunrise"], np.ones((1, dim), dtype=np.float32))
     with Library(copy, readonly=True) as opened:
         assert opened.content_digest() == first
+    # A photo's vector embedded again differently (the last table by name).
+    with Library(copy) as opened:
+        ((model, dim),) = opened.models().items()
+        opened.put_vectors(model, opened.photo_ids()[:1], np.full((1, dim), 0.5, np.float32))
+    with Library(copy, readonly=True) as opened:
+        changed = opened.content_digest()
+        assert changed != first
     with Library(copy) as opened:
         opened.put_ocr("test-engine", [(opened.photo_ids()[0], "EXIT")])
     with Library(copy, readonly=True) as opened:
-        assert opened.content_digest() != first
+        assert opened.content_digest() not in (first, changed)
+
+
+def test_a_picture_kept_inside_the_library_is_followed_too(tmp_path):
+    # A Takeout zip's pictures are copied into the library, not read where they lie.
+    files = {}
+    for n in range(2):
+        out = io.BytesIO()
+        samples.picture(n, (64, 48)).save(out, "JPEG")
+        files[f"Takeout/Google Photos/Photos from 2019/IMG_{n}.jpg"] = out.getvalue()
+    (dump,) = samples.write_zips(tmp_path / "zips", files, parts=1)
+    extract([dump], tmp_path / "lib", progress=False)
+    embed_library(tmp_path / "lib", load_embedder("colour"), progress=False)
+    with Library(tmp_path / "lib", readonly=True) as opened:
+        paths = list(opened.picture_paths())
+    assert len(paths) == 2
+    assert all(p.is_file() and p.is_relative_to(tmp_path / "lib") for p in paths)
+    out = tmp_path / "site"
+    build(tmp_path / "lib", out)
+    assert not built(build(tmp_path / "lib", out))
+    paths[1].write_bytes(b"damaged")
+    assert built(build(tmp_path / "lib", out))
 
 
 def test_a_site_made_before_stamps_builds_and_is_stamped(library, tmp_path):
