@@ -204,8 +204,16 @@ def test_each_photo_gets_its_most_similar_photos_by_position_in_the_gallery(tmp_
         row = similar[at][similar[at] >= 0].tolist()
         others = [i for i in (0, 1, 2, 4, 5) if i != at]
         assert row == sorted(others, key=lambda i: -scores[at, i])
-    # Near duplicates take the embedding's neighbours as candidates, by gallery position.
-    hashes = [(1, 2, 3, 4, 5, 6, 7, 8)] * 2 + [None] * 4
-    assert [g.members for g in run._near_groups(hashes, similar)] == [(0, 1)]
+    # Near duplicates take the embedding's neighbours as candidates, by gallery position:
+    # two hashes 4 bits apart, one in each 16-bit block, share no block to be paired by.
+    near = 0x0123_4567_89AB_CDEF
+    apart = near ^ (1 | 1 << 16 | 1 << 32 | 1 << 48)
+    hashes = [None, (near,) * 8, (apart,) * 8] + [None] * 3
+    assert run._near_groups(hashes, np.full((6, 3), -1, dtype=np.int32)) == []
+    assert [g.members for g in run._near_groups(hashes, similar)] == [(1, 2)]
     alone = run._similar(tmp_path, "m", entries, vectors, np.eye(6, dtype=bool)[0])
     assert (alone == -1).all()
+    # Two photos with vectors are each other's only similar photo.
+    two = run._similar(tmp_path, "m", entries, vectors, np.isin(np.arange(6), (1, 4)))
+    assert two[1, 0] == 4 and two[4, 0] == 1 and (two[:, 1:] == -1).all()
+    assert (np.delete(two, (1, 4), axis=0) == -1).all()
