@@ -107,6 +107,11 @@ def test_other_options_build_again(library, tmp_path):
     again = build(library, out, SiteOptions(title="Other", full_size=False))
     assert built(again)
     assert "· Other</title>" in (out / "index.html").read_text()
+    # Pages took the new title, the data files did not change: both counts are kept whole.
+    assert again.pages_written and again.pages_unchanged
+    kept = build(library, out, SiteOptions(title="Other", full_size=False))
+    assert not built(kept)
+    assert kept.pages_unchanged == again.pages_written + again.pages_unchanged
 
 
 @pytest.mark.parametrize("change", ["damaged", "deleted"])
