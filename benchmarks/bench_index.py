@@ -73,9 +73,10 @@ def main() -> None:
         truth = exact_top(data, data[sample], K)
         recalls = []
         for row, true in zip(sample, truth, strict=True):
-            want = {ids[c] for c in true if c != row}
+            want = {int(c) for c in true if c != row}
             want = set(list(want)[:K]) if len(want) > K else want
-            got = {pid for pid, _ in neighbours[ids[row]]}
+            # Each photo's neighbours are a row of positions (-1 past its end).
+            got = {int(c) for c in neighbours[row] if c >= 0}
             recalls.append(len(got & want) / len(want))
 
         started = time.perf_counter()
