@@ -100,6 +100,16 @@ def two_reds(folder: Path) -> Path:
     return folder
 
 
+def pictures(folder: Path, count: int, size: tuple[int, int] = (48, 32)) -> Path:
+    """A new folder of `count` generated pictures, p000.jpg onwards (seeds 0 onwards)."""
+    from photoseek import samples
+
+    folder.mkdir(parents=True)
+    for seed in range(count):
+        samples.picture(seed, size).save(folder / f"p{seed:03d}.jpg", quality=80)
+    return folder
+
+
 def ls_json(library: Path) -> list[dict]:
     """The library as `photoseek ls --json` prints it."""
     out = run_cli("ls", "--library", str(library), "--json").stdout

@@ -13,14 +13,7 @@ import pytest
 
 from photoseek import samples
 
-from .conftest import run_cli, two_reds
-
-
-def pictures(folder: Path, count: int, size: tuple[int, int] = (48, 32)) -> Path:
-    folder.mkdir(parents=True)
-    for seed in range(count):
-        samples.picture(seed, size).save(folder / f"p{seed:03d}.jpg", quality=80)
-    return folder
+from .conftest import pictures, run_cli, two_reds
 
 
 @pytest.fixture(scope="module")

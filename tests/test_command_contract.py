@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from photoseek import samples
 from photoseek.concurrency import default_workers, usable_cores
 from photoseek.interrupt import MESSAGE
 
 from . import reference_models as ref
-from .conftest import clip_vocab, ls_json, run_cli
+from .conftest import clip_vocab, ls_json, pictures, run_cli
 
 STOP_WITHIN = 2.0
 
@@ -28,13 +27,6 @@ def b32(tmp_path_factory) -> Path:
     """A ViT-B/32 CLIP with random weights: slow enough on a CPU that a batch takes seconds."""
     folder = tmp_path_factory.mktemp("b32") / "clip-b32"
     ref.clip_checkpoint(folder, clip_vocab(), ref.CLIP_B32)
-    return folder
-
-
-def pictures(folder: Path, count: int, size: tuple[int, int] = (200, 150)) -> Path:
-    folder.mkdir(parents=True)
-    for seed in range(count):
-        samples.picture(seed, size).save(folder / f"p{seed:03d}.jpg", quality=80)
     return folder
 
 
@@ -72,7 +64,7 @@ def interrupt_when(
 
 def test_ctrl_c_stops_embed_within_two_seconds_and_the_run_resumes(b32, tmp_path):
     library = tmp_path / "lib"
-    run_cli("extract", str(pictures(tmp_path / "pics", 160)), "--library", str(library))
+    run_cli("extract", str(pictures(tmp_path / "pics", 160, (200, 150))), "--library", str(library))
     # One batch of 160 pictures in ViT-B/32 keeps MLX busy for seconds at a time.
     args = ["embed", "--library", str(library), "--model", str(b32), "--batch-size", "160"]
     # MLX's kernel cache lies in the temporary folder: a new one makes this run compile its
@@ -115,7 +107,7 @@ def test_ctrl_c_stops_build_within_two_seconds_and_the_next_build_completes(tmp_
 
 
 def test_build_keeps_the_model_the_library_was_embedded_with(tmp_path):
-    source = pictures(tmp_path / "pics", 6)
+    source = pictures(tmp_path / "pics", 6, (200, 150))
     library = tmp_path / "site-library"
     run_cli("extract", str(source), "--library", str(library))
     run_cli("embed", "--library", str(library), "--model", "colour")
@@ -149,7 +141,7 @@ def checkpoint_without(tmp_path: Path, b32: Path, drop: str, config: dict | None
 )
 def test_a_model_that_cannot_be_loaded_is_one_message(b32, tmp_path, drop, config, says):
     library = tmp_path / "lib"
-    run_cli("extract", str(pictures(tmp_path / "pics", 2)), "--library", str(library))
+    run_cli("extract", str(pictures(tmp_path / "pics", 2, (200, 150))), "--library", str(library))
     model = checkpoint_without(tmp_path, b32, drop, config)
     result = run_cli("embed", "--library", str(library), "--model", str(model), check=False)
     assert result.returncode == 1

@@ -22,7 +22,7 @@ from photoseek.embed import embed_library, load_embedder
 from photoseek.extract import extract
 from photoseek.library import Library
 
-from .conftest import run_cli
+from .conftest import pictures, run_cli
 
 OPTIONS = SiteOptions(title="Same", full_size=False)
 KEPT = "nothing changed since the last build, so every file was kept as it was"
@@ -31,10 +31,7 @@ KEPT = "nothing changed since the last build, so every file was kept as it was"
 @pytest.fixture
 def library(tmp_path) -> Path:
     """Four pictures, extracted and embedded by the colour model."""
-    pics = tmp_path / "pics"
-    pics.mkdir()
-    for seed in range(4):
-        samples.picture(seed, (400, 300)).save(pics / f"p{seed}.jpg")
+    pics = pictures(tmp_path / "pics", 4, (400, 300))
     extract([pics], tmp_path / "lib", progress=False)
     embed_library(tmp_path / "lib", load_embedder("colour"), progress=False)
     return tmp_path / "lib"
@@ -277,10 +274,7 @@ def test_the_files_digest_needs_every_file(tmp_path):
 def test_photoseek_build_run_again_on_the_same_folder_keeps_the_site(tmp_path):
     # Every step of `build` (extract, embed, text in pictures, faces) must leave the library's
     # rows as they were when nothing is new, or no re-run would ever keep the site.
-    pics = tmp_path / "pics"
-    pics.mkdir()
-    for seed in range(3):
-        samples.picture(seed, (400, 300)).save(pics / f"p{seed}.jpg")
+    pics = pictures(tmp_path / "pics", 3, (400, 300))
     args = ["build", str(pics), "--out", str(tmp_path / "site"), "--model", "colour"]
     first = run_cli(*args)
     assert KEPT not in first.stdout
