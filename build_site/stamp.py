@@ -57,19 +57,20 @@ def build_stamp(library: Library, model: str, model_info: dict, options: object)
     about = json.dumps(model_info, sort_keys=True, default=str)
     digest.update(f"\0{model}\0{about}\0{options!r}\0".encode())
     digest.update(library.content_digest().encode())
-    # A picture replaced or damaged in place changes what the build makes of it.
+    # A picture replaced or damaged in place changes what the build makes of it. One that
+    # cannot be read fails the build's rendering, and such a build is never kept.
     for path in library.picture_paths():
-        digest.update(f"\0{_file_state(path)}".encode())
+        digest.update(f"\0{path}\0{_file_state(path) or 'unreadable'}".encode())
     return digest.hexdigest()
 
 
-def _file_state(path: Path) -> str:
-    """A file's size and modification time, or that it cannot be read."""
+def _file_state(path: Path) -> str | None:
+    """A file's size and modification time, or None when it cannot be read."""
     try:
         stat = os.stat(path)
-    except OSError as err:
-        return f"{path}: {err.errno}"
-    return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}"
+    except OSError:
+        return None
+    return f"{stat.st_size}\0{stat.st_mtime_ns}"
 
 
 def files_digest(root: Path, names: set[str]) -> str | None:
@@ -77,9 +78,8 @@ def files_digest(root: Path, names: set[str]) -> str | None:
     missing: a file the owner edited, replaced or deleted since then changes it."""
     digest = hashlib.sha256()
     for name in sorted(names):
-        try:
-            stat = os.stat(root / name)
-        except OSError:
+        state = _file_state(root / name)
+        if state is None:
             return None
-        digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{name}\0{state}\n".encode())
     return digest.hexdigest()
